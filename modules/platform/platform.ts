@@ -1,0 +1,20 @@
+/**
+ * What the client needs from its host besides a transport: a clock, timers and
+ * randomness (RFC 6455 masking keys and Sec-WebSocket-Key). The core never
+ * touches these; the client layer gets them through this seam so tests can
+ * drive time by hand.
+ */
+export type TimerHandle = unknown;
+
+export interface Platform {
+  /** Milliseconds from an arbitrary origin; only differences matter. */
+  now(): number;
+  setTimer(callback: () => void, ms: number): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+  /** Fill `bytes` with unpredictable values (masking keys must not be guessable). */
+  randomFill(bytes: Uint8Array): void;
+  /** Optional native UTF-8 decoding of bytes the core has already validated. */
+  decodeUtf8?(bytes: Uint8Array): string;
+  /** Optional native UTF-8 encoding. */
+  encodeUtf8?(text: string): Uint8Array;
+}
