@@ -65,3 +65,8 @@ export interface Transport {
 }
 
 export type TransportFactory = (target: ConnectTarget) => Transport;
+
+/** Something that knows which TLS settings to use for a host (the certificate bundle is one). */
+export interface TlsProvider {
+  tlsFor(host: string): TlsConfig | undefined;
+}
