@@ -1,0 +1,69 @@
+import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
+import type { WebSocketError } from "./errors";
+import { ResponseHeadParser, buildClientRequest, checkResponse, type HeaderList } from "./handshake";
+import type { WebSocketUrl } from "./url";
+
+export interface ClientConnectionOptions extends FramingOptions {
+  url: WebSocketUrl;
+  protocols: readonly string[];
+  headers: HeaderList;
+}
+
+/**
+ * The client role: writes the opening handshake, checks the server's answer
+ * (which may arrive split anywhere, and may carry the first frames), then
+ * hands the byte stream to the framing layer.
+ */
+export class ClientConnection extends FramedConnection {
+  private readonly url: WebSocketUrl;
+  private readonly protocols: readonly string[];
+  private readonly headers: HeaderList;
+  private parser: ResponseHeadParser | null = null;
+  private accept = "";
+
+  constructor(options: ClientConnectionOptions, events: ConnectionEvents) {
+    super("client", options, events);
+    this.url = options.url;
+    this.protocols = options.protocols;
+    this.headers = options.headers;
+  }
+
+  /** The transport is connected: send the opening handshake. */
+  start(): void {
+    if (this.parser) return;
+    const nonce = new Uint8Array(16);
+    this.options.random(nonce);
+    const request = buildClientRequest(this.url, nonce, this.protocols, this.headers);
+    this.accept = request.accept;
+    this.parser = new ResponseHeadParser();
+    const text = request.text;
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    this.events.write(bytes);
+  }
+
+  receive(chunk: Uint8Array): void {
+    if (this.state !== 0) { this.receiveFrames(chunk); return; }
+    if (!this.parser) return;
+    let done;
+    try {
+      done = this.parser.push(chunk);
+    } catch (e) {
+      this.abort(e as WebSocketError);
+      return;
+    }
+    if (!done) return;
+    this.parser = null;
+    let negotiated;
+    try {
+      negotiated = checkResponse(done.response, this.accept, this.protocols);
+    } catch (e) {
+      this.abort(e as WebSocketError);
+      return;
+    }
+    this.setState(OPEN);
+    this.events.open(negotiated.protocol, negotiated.extensions, done.response.headers);
+    if (done.rest.length && this.state !== 0) this.receiveFrames(done.rest);
+  }
+}
+

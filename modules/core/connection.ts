@@ -1,0 +1,282 @@
+import { CLOSE, closeBody, parseCloseBody } from "./close";
+import { WebSocketError, type ErrorCode } from "./errors";
+import { OPCODE, encodeFrame, isControl } from "./frame";
+import { Receiver, type ReceiverSink } from "./receiver";
+import { decodeUtf8, encodeUtf8 } from "./utf8";
+
+export const CONNECTING = 0;
+export const OPEN = 1;
+export const CLOSING = 2;
+export const CLOSED = 3;
+export type ReadyState = 0 | 1 | 2 | 3;
+
+export type Role = "client" | "server";
+
+export interface FramingOptions {
+  maxMessageSize: number;
+  maxFragments: number;
+  /** Deliver message parts as they arrive (seed 000's fragments option). */
+  streaming: boolean;
+  /** Masking keys (client role): must be unpredictable. */
+  random: (bytes: Uint8Array) => void;
+  encodeUtf8?: (text: string) => Uint8Array;
+  decodeUtf8?: (bytes: Uint8Array) => string;
+}
+
+/** Everything the state machine asks of the layer that owns the transport. */
+export interface ConnectionEvents {
+  /** Bytes to hand to the transport, in order. */
+  write(bytes: Uint8Array): void;
+  open(protocol: string, extensions: string, headers: Map<string, string>): void;
+  message(data: string | Uint8Array, binary: boolean): void;
+  fragment(data: string | Uint8Array, binary: boolean, final: boolean): void;
+  ping(payload: Uint8Array): void;
+  pong(payload: Uint8Array): void;
+  error(error: WebSocketError): void;
+  stateChange(state: ReadyState): void;
+  /** Close the transport: graceful flushes queued bytes first (FIN); otherwise drop it now. */
+  shutdown(graceful: boolean): void;
+  /** The connection is over; emitted once, after the transport closed. */
+  closed(code: number, reason: string, wasClean: boolean): void;
+}
+
+export type Payload = string | Uint8Array;
+
+/**
+ * RFC 6455 after the opening handshake, for either role: framing, masking,
+ * fragmentation, control frames and the closing handshake. Pure: it is fed
+ * bytes and calls, and answers through ConnectionEvents.
+ */
+export class FramedConnection implements ReceiverSink {
+  state: ReadyState = CONNECTING;
+  protected readonly events: ConnectionEvents;
+  protected readonly options: FramingOptions;
+  private readonly role: Role;
+  private readonly receiver: Receiver;
+  private readonly encode: (text: string) => Uint8Array;
+  private readonly decode: (bytes: Uint8Array) => string;
+
+  private closeSent = false;
+  private closeReceived = false;
+  private failed = false;
+  private errorReported = false;
+  private finished = false;
+  private code: number = CLOSE.ABNORMAL;
+  private reason = "";
+  /** Opcode of the message being sent frame by frame with sendFrame(), 0 when none. */
+  private sendingOpcode = 0;
+
+  constructor(role: Role, options: FramingOptions, events: ConnectionEvents) {
+    this.role = role;
+    this.options = options;
+    this.events = events;
+    this.encode = options.encodeUtf8 ?? encodeUtf8;
+    this.decode = options.decodeUtf8 ?? decodeUtf8;
+    this.receiver = new Receiver({
+      expectMasked: role === "server",
+      maxMessageSize: options.maxMessageSize,
+      maxFragments: options.maxFragments,
+      streaming: options.streaming,
+    }, this);
+  }
+
+  // ---- calls in ----
+
+  /** Frames received from the peer. */
+  receiveFrames(chunk: Uint8Array): void {
+    if (this.state === OPEN || this.state === CLOSING) this.receiver.push(chunk);
+  }
+
+  /** Send a whole message. Returns false (nothing sent) unless OPEN. */
+  send(data: Payload, binary = typeof data !== "string"): boolean {
+    if (this.state !== OPEN || this.closeSent) return false;
+    if (this.sendingOpcode !== 0) {
+      throw new WebSocketError("INVALID_STATE", "a message started with sendFrame() is not finished; send its last fragment first");
+    }
+    const bytes = typeof data === "string" ? this.encode(data) : data;
+    this.writeFrame(binary ? OPCODE.BINARY : OPCODE.TEXT, true, bytes);
+    return true;
+  }
+
+  /**
+   * Send one frame as given (seed 001's sendFrame), after checking that the
+   * frame sequence stays legal.
+   */
+  sendFrame(fin: boolean, opcode: number, data: Payload): boolean {
+    if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) {
+      throw new WebSocketError("INVALID_ARGUMENT", `opcode ${String(opcode)} is not in 0x0-0xF`);
+    }
+    if (!(opcode <= 2 || (opcode >= 8 && opcode <= 10))) {
+      throw new WebSocketError("INVALID_ARGUMENT", `opcode 0x${opcode.toString(16)} is reserved by RFC 6455`);
+    }
+    const bytes = typeof data === "string" ? this.encode(data) : data;
+    if (isControl(opcode)) {
+      if (!fin) throw new WebSocketError("INVALID_ARGUMENT", "control frames cannot be fragmented (fin must be true)");
+      if (bytes.length > 125) throw new WebSocketError("INVALID_ARGUMENT", `control frame payload is ${bytes.length} bytes; at most 125 are allowed`);
+      if (opcode === OPCODE.CLOSE) throw new WebSocketError("INVALID_ARGUMENT", "use close() to send a close frame");
+    } else if (opcode === OPCODE.CONTINUATION) {
+      if (this.sendingOpcode === 0) throw new WebSocketError("INVALID_STATE", "continuation frame without a started message");
+    } else if (this.sendingOpcode !== 0) {
+      throw new WebSocketError("INVALID_STATE", "a new data frame cannot start inside an unfinished fragmented message");
+    }
+    if (this.state !== OPEN || this.closeSent) return false;
+    if (!isControl(opcode)) this.sendingOpcode = fin ? 0 : (opcode === OPCODE.CONTINUATION ? this.sendingOpcode : opcode);
+    this.writeFrame(opcode, fin, bytes);
+    return true;
+  }
+
+  ping(data: Payload = new Uint8Array(0)): boolean {
+    return this.control(OPCODE.PING, data);
+  }
+
+  pong(data: Payload = new Uint8Array(0)): boolean {
+    return this.control(OPCODE.PONG, data);
+  }
+
+  /**
+   * Start the closing handshake. Invalid arguments throw and send nothing.
+   * `anyWireCode` allows protocol codes such as 1002 (seed 001).
+   */
+  close(code?: number, reason?: string, anyWireCode = false): void {
+    const body = closeBody(code, reason, anyWireCode, this.encode);
+    if (this.state !== OPEN) return;
+    this.sendClose(body);
+  }
+
+  /** The transport is gone. Emits `closed` once. */
+  transportClosed(error?: WebSocketError): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.receiver.stop();
+    const clean = this.closeSent && this.closeReceived && !this.failed;
+    if (!clean && !this.closeReceived && !this.failed) {
+      this.code = CLOSE.ABNORMAL;
+      if (error) this.reportError(error);
+    }
+    this.setState(CLOSED);
+    this.events.closed(this.code, this.reason, clean);
+  }
+
+  /** Our close frame got no answer in time. */
+  closeTimedOut(): void {
+    if (this.finished) return;
+    if (!this.closeReceived) {
+      this.failed = true;
+      this.code = CLOSE.ABNORMAL;
+      this.reason = "close handshake timed out";
+    }
+    this.events.shutdown(false);
+  }
+
+  /** Abort without a close handshake (used before OPEN and on local faults). */
+  abort(error: WebSocketError): void {
+    if (this.finished || this.failed) return;
+    this.failed = true;
+    this.code = CLOSE.ABNORMAL;
+    this.reason = "";
+    this.reportError(error);
+    this.receiver.stop();
+    this.setState(CLOSING);
+    this.events.shutdown(false);
+  }
+
+  // ---- receiver callbacks ----
+
+  onMessage(binary: boolean, data: Uint8Array): void {
+    if (this.closeReceived) return;
+    this.events.message(binary ? data : this.decode(data), binary);
+  }
+
+  onPart(binary: boolean, data: Uint8Array, final: boolean): void {
+    if (this.closeReceived) return;
+    this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
+  }
+
+  onControl(opcode: number, payload: Uint8Array): void {
+    if (opcode === OPCODE.PING) {
+      if (!this.closeSent) this.writeFrame(OPCODE.PONG, true, payload);
+      this.events.ping(payload);
+    } else if (opcode === OPCODE.PONG) {
+      this.events.pong(payload);
+    } else {
+      this.receivedClose(payload);
+    }
+  }
+
+  onFail(code: ErrorCode, closeCode: number, message: string): void {
+    this.failWith(new WebSocketError(code, message, { closeCode }));
+  }
+
+  // ---- internals ----
+
+  protected setState(state: ReadyState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.events.stateChange(state);
+  }
+
+  protected reportError(error: WebSocketError): void {
+    if (this.errorReported) return;
+    this.errorReported = true;
+    this.events.error(error);
+  }
+
+  /** RFC 6455 7.1.7: send a close with the error's code, report, and drop the connection. */
+  protected failWith(error: WebSocketError): void {
+    if (this.failed || this.finished) return;
+    this.failed = true;
+    this.receiver.stop();
+    const closeCode = error.closeCode ?? CLOSE.PROTOCOL_ERROR;
+    this.code = closeCode;
+    this.reason = error.message.length <= 123 ? error.message : "";
+    if (!this.closeSent && (this.state === OPEN || this.state === CLOSING)) {
+      this.closeSent = true;
+      const reasonBytes = this.encode(this.reason);
+      const body = new Uint8Array(2 + reasonBytes.length);
+      body[0] = closeCode >>> 8;
+      body[1] = closeCode & 0xff;
+      body.set(reasonBytes, 2);
+      this.writeFrame(OPCODE.CLOSE, true, body);
+    }
+    this.setState(CLOSING);
+    this.reportError(error);
+    this.events.shutdown(true);
+  }
+
+  private receivedClose(payload: Uint8Array): void {
+    const parsed = parseCloseBody(payload, this.decode);
+    if (!parsed.ok) {
+      this.failWith(new WebSocketError(parsed.error, parsed.message, { closeCode: parsed.closeCode }));
+      return;
+    }
+    this.closeReceived = true;
+    this.receiver.stop();
+    this.code = parsed.code;
+    this.reason = parsed.reason;
+    if (!this.closeSent) {
+      // Echo the code (an empty close is answered with an empty close).
+      this.sendClose(parsed.code === CLOSE.NO_STATUS ? new Uint8Array(0) : payload.subarray(0, 2));
+    }
+    this.events.shutdown(true);
+  }
+
+  private sendClose(body: Uint8Array): void {
+    this.closeSent = true;
+    this.setState(CLOSING);
+    this.writeFrame(OPCODE.CLOSE, true, body);
+  }
+
+  private control(opcode: number, data: Payload): boolean {
+    const bytes = typeof data === "string" ? this.encode(data) : data;
+    if (bytes.length > 125) {
+      throw new WebSocketError("INVALID_ARGUMENT", `${opcode === OPCODE.PING ? "ping" : "pong"} payload is ${bytes.length} bytes; at most 125 are allowed`);
+    }
+    if (this.state !== OPEN || this.closeSent) return false;
+    this.writeFrame(opcode, true, bytes);
+    return true;
+  }
+
+  protected writeFrame(opcode: number, fin: boolean, payload: Uint8Array): void {
+    this.events.write(encodeFrame(opcode, fin, payload, this.role === "client" ? this.options.random : null));
+  }
+}

@@ -1,0 +1,85 @@
+/** Opcodes of RFC 6455 section 5.2. */
+export const OPCODE = {
+  CONTINUATION: 0x0,
+  TEXT: 0x1,
+  BINARY: 0x2,
+  CLOSE: 0x8,
+  PING: 0x9,
+  PONG: 0xa,
+} as const;
+
+export function isControl(opcode: number): boolean {
+  return (opcode & 0x8) !== 0;
+}
+
+export function isKnownOpcode(opcode: number): boolean {
+  return opcode <= 2 || (opcode >= 8 && opcode <= 10);
+}
+
+/** Below this many bytes a byte loop beats setting up a word view. */
+const WORD_MASK_THRESHOLD = 32;
+
+/**
+ * One frame as bytes ready for the transport. With `random` the frame is
+ * masked (client role) using a fresh key written straight into the frame.
+ * The payload is placed at a 4-byte-aligned offset so masking runs word-wise.
+ */
+export function encodeFrame(opcode: number, fin: boolean, payload: Uint8Array,
+  random: ((key: Uint8Array) => void) | null, rsv1 = false): Uint8Array {
+  const length = payload.length;
+  const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
+  const headerSize = 2 + lengthBytes + (random ? 4 : 0);
+  const pad = random && length >= WORD_MASK_THRESHOLD ? (4 - (headerSize & 3)) & 3 : 0;
+  const out = new Uint8Array(new ArrayBuffer(pad + headerSize + length), pad, headerSize + length);
+  out[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
+  const maskBit = random ? 0x80 : 0;
+  if (lengthBytes === 0) {
+    out[1] = maskBit | length;
+  } else if (lengthBytes === 2) {
+    out[1] = maskBit | 126;
+    out[2] = length >>> 8;
+    out[3] = length & 0xff;
+  } else {
+    out[1] = maskBit | 127;
+    const high = Math.floor(length / 0x100000000);
+    out[2] = 0; out[3] = 0; out[4] = (high >>> 8) & 0xff; out[5] = high & 0xff;
+    out[6] = length >>> 24; out[7] = (length >>> 16) & 0xff; out[8] = (length >>> 8) & 0xff; out[9] = length & 0xff;
+  }
+  out.set(payload, headerSize);
+  if (random) {
+    const keyAt = headerSize - 4;
+    random(out.subarray(keyAt, headerSize));
+    applyMask(out, headerSize, length, out, keyAt);
+  }
+  return out;
+}
+
+/**
+ * XOR `length` bytes of `data` from `start` with the 4-byte key at key[keyAt..],
+ * starting at key phase `phase`. Word-wise when the bytes sit on a 4-byte
+ * boundary (encodeFrame lays frames out so that they do).
+ */
+export function applyMask(data: Uint8Array, start: number, length: number, key: Uint8Array, keyAt: number, phase = 0): void {
+  const k0 = key[keyAt + (phase & 3)], k1 = key[keyAt + ((phase + 1) & 3)];
+  const k2 = key[keyAt + ((phase + 2) & 3)], k3 = key[keyAt + ((phase + 3) & 3)];
+  let i = 0;
+  const absolute = data.byteOffset + start;
+  if (length >= WORD_MASK_THRESHOLD && (absolute & 3) === 0) {
+    const words = length >>> 2;
+    const view = new Uint32Array(data.buffer, absolute, words);
+    // The key read through a word view has the same byte order as the data words.
+    const keyBytes = new Uint8Array(4);
+    keyBytes[0] = k0; keyBytes[1] = k1; keyBytes[2] = k2; keyBytes[3] = k3;
+    const k = new Uint32Array(keyBytes.buffer)[0];
+    for (let w = 0; w < words; w++) view[w] ^= k;
+    i = words << 2;
+  }
+  for (let p = start + i, e = start + length; p < e; p++, i++) {
+    switch (i & 3) {
+      case 0: data[p] ^= k0; break;
+      case 1: data[p] ^= k1; break;
+      case 2: data[p] ^= k2; break;
+      default: data[p] ^= k3;
+    }
+  }
+}

@@ -1,0 +1,309 @@
+import type { ErrorCode } from "./errors";
+import { CLOSE } from "./close";
+import { OPCODE, applyMask, isControl, isKnownOpcode } from "./frame";
+import { Utf8Validator, incompleteTail } from "./utf8";
+
+export interface ReceiverOptions {
+  /** Server role: frames from clients must be masked. Client role: must not be. */
+  expectMasked: boolean;
+  maxMessageSize: number;
+  maxFragments: number;
+  /** Deliver message parts as they arrive instead of whole messages. */
+  streaming: boolean;
+  /** An extension (permessage-deflate) gives RSV1 a meaning on a message's first frame. */
+  rsv1Allowed?: boolean;
+}
+
+export interface ReceiverSink {
+  /** A whole data message. Text has been validated; `data` may view the transport's chunk. */
+  onMessage(binary: boolean, data: Uint8Array, compressed: boolean): void;
+  /** Streaming: the next part of a message; text parts end on character boundaries. */
+  onPart(binary: boolean, data: Uint8Array, final: boolean): void;
+  /** A whole control frame (at most 125 bytes). */
+  onControl(opcode: number, payload: Uint8Array): void;
+  /** The peer broke the protocol; nothing more will be delivered. */
+  onFail(code: ErrorCode, closeCode: number, message: string): void;
+}
+
+const HEADER = 0;
+const PAYLOAD = 1;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Incremental frame decoder: takes chunks split anywhere, enforces RFC 6455
+ * framing, fragmentation, UTF-8 and size rules, and reports violations as
+ * soon as the offending byte is seen.
+ */
+export class Receiver {
+  private readonly options: ReceiverOptions;
+  private readonly sink: ReceiverSink;
+  private stopped = false;
+
+  private phase = HEADER;
+  private readonly header = new Uint8Array(14);
+  private headerHave = 0;
+  private headerNeed = 2;
+
+  private fin = false;
+  private opcode = 0;
+  private masked = false;
+  private frameLength = 0;
+  private remaining = 0;
+  private maskPhase = 0;
+
+  // The data message being received (opcode 0 when none).
+  private messageOpcode = 0;
+  private messageCompressed = false;
+  private messageSize = 0;
+  private fragments = 0;
+  private parts: Uint8Array[] = [];
+  private whole: Uint8Array | null = null; // single-frame message spanning chunks
+  private wholeAt = 0;
+  private readonly utf8 = new Utf8Validator();
+  private textCarry: Uint8Array = EMPTY; // streaming: bytes of an unfinished character
+
+  private control: Uint8Array = EMPTY;
+  private controlAt = 0;
+
+  constructor(options: ReceiverOptions, sink: ReceiverSink) {
+    this.options = options;
+    this.sink = sink;
+  }
+
+  /** No more frames are processed (after a close frame or a failure). */
+  stop(): void {
+    this.stopped = true;
+    this.parts = [];
+    this.whole = null;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  push(chunk: Uint8Array): void {
+    let pos = 0;
+    const end = chunk.length;
+    while (!this.stopped) {
+      if (this.phase === HEADER) {
+        if (pos >= end) return;
+        pos = this.readHeader(chunk, pos, end);
+      } else {
+        if (this.remaining > 0) {
+          if (pos >= end) return;
+          const n = Math.min(this.remaining, end - pos);
+          this.payload(chunk, pos, n);
+          pos += n;
+          if (this.remaining > 0) return;
+        }
+        if (!this.stopped) this.frameDone();
+      }
+    }
+  }
+
+  private fail(code: ErrorCode, closeCode: number, message: string): void {
+    if (this.stopped) return;
+    this.stop();
+    this.sink.onFail(code, closeCode, message);
+  }
+
+  private protocolError(message: string): void {
+    this.fail("PROTOCOL_ERROR", CLOSE.PROTOCOL_ERROR, message);
+  }
+
+  private readHeader(chunk: Uint8Array, pos: number, end: number): number {
+    const h = this.header;
+    while (pos < end && this.headerHave < this.headerNeed) {
+      h[this.headerHave++] = chunk[pos++];
+      if (this.headerHave === 2 && !this.checkFirstTwo()) return pos;
+    }
+    if (this.headerHave < this.headerNeed) return pos;
+
+    const marker = h[1] & 0x7f;
+    let length: number;
+    if (marker < 126) {
+      length = marker;
+    } else if (marker === 126) {
+      length = (h[2] << 8) | h[3];
+    } else {
+      if (h[2] & 0x80) { this.protocolError("64-bit payload length has its most significant bit set"); return pos; }
+      const high = (h[2] << 24 | h[3] << 16 | h[4] << 8 | h[5]) >>> 0;
+      const low = (h[6] << 24 | h[7] << 16 | h[8] << 8 | h[9]) >>> 0;
+      if (high > 0x1fffff) { this.tooBig(`a frame of more than 2^53 bytes`); return pos; }
+      length = high * 0x100000000 + low;
+    }
+    this.frameLength = length;
+    this.remaining = length;
+    this.maskPhase = 0;
+    this.headerHave = 0;
+    this.headerNeed = 2;
+    this.phase = PAYLOAD;
+
+    if (isControl(this.opcode)) {
+      this.control = length ? new Uint8Array(length) : EMPTY;
+      this.controlAt = 0;
+    } else {
+      const size = this.messageSize + length;
+      if (size > this.options.maxMessageSize) {
+        this.tooBig(`message of ${size} bytes exceeds the limit of ${this.options.maxMessageSize}`);
+        return pos;
+      }
+      this.messageSize = size;
+      this.whole = null;
+      // One allocation for a single-frame message that will not arrive in this chunk.
+      if (!this.options.streaming && this.fin && this.fragments === 1 && length > end - pos) {
+        this.whole = new Uint8Array(length);
+        this.wholeAt = 0;
+      }
+    }
+    return pos;
+  }
+
+  /** Check the first two header bytes, so a bad frame fails before its length or payload arrives. */
+  private checkFirstTwo(): boolean {
+    const b0 = this.header[0], b1 = this.header[1];
+    const fin = (b0 & 0x80) !== 0;
+    const rsv = b0 & 0x70;
+    const opcode = b0 & 0x0f;
+    const masked = (b1 & 0x80) !== 0;
+    const marker = b1 & 0x7f;
+
+    if (!isKnownOpcode(opcode)) { this.protocolError(`reserved opcode 0x${opcode.toString(16)}`); return false; }
+    const rsv1First = rsv === 0x40 && this.options.rsv1Allowed === true && opcode !== OPCODE.CONTINUATION && !isControl(opcode);
+    if (rsv !== 0 && !rsv1First) {
+      this.protocolError(`reserved bits set (RSV${rsv & 0x40 ? "1" : ""}${rsv & 0x20 ? "2" : ""}${rsv & 0x10 ? "3" : ""}) without a negotiated extension`);
+      return false;
+    }
+    if (masked !== this.options.expectMasked) {
+      this.protocolError(masked ? "frame from the server is masked" : "frame from the client is not masked");
+      return false;
+    }
+    if (isControl(opcode)) {
+      if (!fin) { this.protocolError("fragmented control frame"); return false; }
+      if (marker > 125) { this.protocolError("control frame payload longer than 125 bytes"); return false; }
+    } else if (opcode === OPCODE.CONTINUATION) {
+      if (this.messageOpcode === 0) { this.protocolError("continuation frame without a message to continue"); return false; }
+      if (++this.fragments > this.options.maxFragments) {
+        this.tooBig(`message has more than ${this.options.maxFragments} fragments`);
+        return false;
+      }
+    } else {
+      if (this.messageOpcode !== 0) { this.protocolError("new data frame inside a fragmented message"); return false; }
+      this.messageOpcode = opcode;
+      this.messageCompressed = rsv1First;
+      this.messageSize = 0;
+      this.fragments = 1;
+      this.utf8.reset();
+    }
+    this.fin = fin;
+    this.opcode = opcode;
+    this.masked = masked;
+    this.headerNeed = 2 + (marker === 126 ? 2 : marker === 127 ? 8 : 0) + (masked ? 4 : 0);
+    return true;
+  }
+
+  private tooBig(message: string): void {
+    this.fail("MESSAGE_TOO_BIG", CLOSE.TOO_BIG, message);
+  }
+
+  private payload(chunk: Uint8Array, pos: number, n: number): void {
+    if (this.masked) {
+      applyMask(chunk, pos, n, this.header, this.headerNeed - 4, this.maskPhase);
+      this.maskPhase = (this.maskPhase + n) & 3;
+    }
+    this.remaining -= n;
+    if (isControl(this.opcode)) {
+      this.control.set(chunk.subarray(pos, pos + n), this.controlAt);
+      this.controlAt += n;
+      return;
+    }
+    const piece = chunk.subarray(pos, pos + n);
+    // Validate text as it arrives so invalid UTF-8 fails at its first byte.
+    if (this.messageOpcode === OPCODE.TEXT && !this.messageCompressed) {
+      const bad = this.utf8.update(piece);
+      if (bad >= 0) { this.fail("INVALID_UTF8", CLOSE.INVALID_DATA, "text message is not valid UTF-8"); return; }
+    }
+    if (this.options.streaming) {
+      if (!(this.fin && this.remaining === 0)) { this.emitPart(piece, false); return; }
+      if (this.endsInsideCharacter()) return;
+      this.emitPart(piece, true);
+      this.finishMessage();
+      return;
+    }
+    if (this.whole) {
+      this.whole.set(piece, this.wholeAt);
+      this.wholeAt += n;
+    } else {
+      this.parts.push(piece);
+    }
+  }
+
+  private emitPart(piece: Uint8Array, final: boolean): void {
+    const binary = this.messageOpcode === OPCODE.BINARY;
+    if (binary || this.messageCompressed) { this.sink.onPart(binary, piece, final); return; }
+    let bytes = piece;
+    if (this.textCarry.length) {
+      bytes = new Uint8Array(this.textCarry.length + piece.length);
+      bytes.set(this.textCarry);
+      bytes.set(piece, this.textCarry.length);
+    }
+    const tail = final ? 0 : incompleteTail(bytes);
+    this.textCarry = tail ? bytes.slice(bytes.length - tail) : EMPTY;
+    this.sink.onPart(false, tail ? bytes.subarray(0, bytes.length - tail) : bytes, final);
+  }
+
+  private frameDone(): void {
+    this.phase = HEADER;
+    if (isControl(this.opcode)) {
+      const payload = this.control;
+      this.control = EMPTY;
+      this.sink.onControl(this.opcode, payload);
+      return;
+    }
+    if (!this.fin) return;
+    if (this.options.streaming) {
+      // Only an empty final frame reaches here without having been emitted.
+      if (this.frameLength === 0 && !this.endsInsideCharacter()) {
+        this.emitPart(EMPTY, true);
+        this.finishMessage();
+      }
+      return;
+    }
+    if (this.endsInsideCharacter()) return;
+    const binary = this.messageOpcode === OPCODE.BINARY;
+    const compressed = this.messageCompressed;
+    const data = this.assemble();
+    this.finishMessage();
+    this.sink.onMessage(binary, data, compressed);
+  }
+
+  private assemble(): Uint8Array {
+    if (this.whole) {
+      const w = this.whole;
+      this.whole = null;
+      return w;
+    }
+    const parts = this.parts;
+    this.parts = [];
+    if (parts.length === 0) return EMPTY;
+    if (parts.length === 1) return parts[0];
+    const out = new Uint8Array(this.messageSize);
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
+  }
+
+  private endsInsideCharacter(): boolean {
+    if (this.messageOpcode !== OPCODE.TEXT || this.messageCompressed || this.utf8.complete) return false;
+    this.fail("INVALID_UTF8", CLOSE.INVALID_DATA, "text message ends inside a UTF-8 sequence");
+    return true;
+  }
+
+  private finishMessage(): void {
+    this.messageOpcode = 0;
+    this.messageCompressed = false;
+    this.messageSize = 0;
+    this.fragments = 0;
+    this.textCarry = EMPTY;
+  }
+}

@@ -1,0 +1,21 @@
+/** The package's Node entry: the same modules as the device, bound to Node's net/tls. */
+import { WebSocketBase, type WebSocketOptions } from "../modules/api/browser";
+import { nodeRuntime } from "./runtime";
+
+export class WebSocket extends WebSocketBase {
+  constructor(url: string, protocols?: string | string[], options?: WebSocketOptions) {
+    super(nodeRuntime, url, protocols, options);
+  }
+}
+
+export { Client, DEFAULTS, type ClientOptions, type ClientListener, type OpenInfo } from "../modules/client/client";
+export type { Runtime } from "../modules/client/runtime";
+export { WebSocketError, type ErrorCode } from "../modules/core/errors";
+export { CloseEvent, ErrorEvent, MessageEvent, WsEvent } from "../modules/api/events";
+export type { WebSocketOptions } from "../modules/api/browser";
+export type { TlsConfig, TlsProvider, Transport, TransportEvents, ConnectTarget } from "../modules/transport/transport";
+export type { Platform } from "../modules/platform/platform";
+export { nodeRuntime } from "./runtime";
+export { nodePlatform } from "./platform";
+export { NodeTransport } from "./transport";
+export default WebSocket;

@@ -1,0 +1,23 @@
+import { randomFillSync } from "node:crypto";
+import type { Platform } from "../modules/platform/platform";
+
+// Masking keys are drawn from a pool so each frame costs no system call.
+const POOL_SIZE = 8192;
+const pool = new Uint8Array(POOL_SIZE);
+let poolAt = POOL_SIZE;
+
+function randomFill(bytes: Uint8Array): void {
+  if (bytes.length > POOL_SIZE / 4) { randomFillSync(bytes); return; }
+  if (poolAt + bytes.length > POOL_SIZE) { randomFillSync(pool); poolAt = 0; }
+  bytes.set(pool.subarray(poolAt, poolAt + bytes.length));
+  poolAt += bytes.length;
+}
+
+export const nodePlatform: Platform = {
+  now: () => performance.now(),
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  randomFill,
+  decodeUtf8: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
+  encodeUtf8: (text) => Buffer.from(text, "utf8"),
+};

@@ -1,0 +1,8 @@
+import type { Runtime } from "../modules/client/runtime";
+import { nodePlatform } from "./platform";
+import { NodeTransport } from "./transport";
+
+export const nodeRuntime: Runtime = {
+  platform: nodePlatform,
+  createTransport: () => new NodeTransport(),
+};

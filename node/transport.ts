@@ -1,0 +1,84 @@
+import * as net from "node:net";
+import * as tls from "node:tls";
+import { WebSocketError } from "../modules/core/errors";
+import type { ConnectTarget, Transport, TransportEvents } from "../modules/transport/transport";
+import { nodeTlsOptions } from "./tls-options";
+import { tlsErrorFromNode } from "./tls-errors";
+
+/** Host-only transport over Node's net and tls sockets. */
+export class NodeTransport implements Transport {
+  private socket: net.Socket | null = null;
+  private events: TransportEvents | null = null;
+  private opened = false;
+  private error: WebSocketError | undefined;
+  private target: ConnectTarget | null = null;
+
+  connect(target: ConnectTarget, events: TransportEvents): void {
+    this.events = events;
+    this.target = target;
+    const socket = target.secure
+      ? tls.connect(nodeTlsOptions(target), () => this.opening())
+      : net.connect({ host: target.host, port: target.port }, () => this.opening());
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on("data", (data: Buffer) => {
+      this.events?.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+    socket.on("drain", () => this.events?.onDrain());
+    socket.on("error", (err: Error) => { this.error ??= this.describe(err); });
+    socket.on("close", () => {
+      const events = this.events;
+      this.events = null;
+      this.socket = null;
+      events?.onClose(this.error);
+    });
+  }
+
+  get bufferedAmount(): number {
+    return this.socket ? this.socket.writableLength : 0;
+  }
+
+  write(bytes: Uint8Array): boolean {
+    if (!this.socket || this.socket.destroyed) return false;
+    return this.socket.write(bytes);
+  }
+
+  end(): void {
+    this.socket?.end();
+  }
+
+  destroy(): void {
+    this.socket?.destroy();
+  }
+
+  pause(): void {
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    this.socket?.resume();
+  }
+
+  private opening(): void {
+    this.opened = true;
+    this.events?.onOpen();
+  }
+
+  private describe(err: Error): WebSocketError {
+    const where = this.target ? `${this.target.host}:${this.target.port}` : "peer";
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    if (this.target?.secure && !this.opened) {
+      const tlsError = tlsErrorFromNode(err);
+      if (tlsError) return tlsError;
+    }
+    if (!this.opened) {
+      const why = code === "ECONNREFUSED" ? "connection refused"
+        : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "host name not found"
+        : code === "ETIMEDOUT" ? "connection timed out"
+        : code === "EHOSTUNREACH" || code === "ENETUNREACH" ? "host unreachable"
+        : err.message;
+      return new WebSocketError("CONNECTION_FAILED", `cannot connect to ${where}: ${why}`, { cause: err });
+    }
+    return new WebSocketError("CONNECTION_LOST", `connection to ${where} lost: ${code === "ECONNRESET" ? "reset by peer" : err.message}`, { cause: err });
+  }
+}
