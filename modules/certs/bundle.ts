@@ -1,0 +1,223 @@
+/**
+ * Reader of the merged certificate bundle (format: certs/README.md).
+ *
+ * Built to run in place on flash-mapped data (a Moddable Resource): open()
+ * reads only the header and the directory (entry table and names) and checks
+ * their CRC; a payload's own CRC and shape are checked the first time it is
+ * used. Payloads are returned as views into the given memory, never copies.
+ * Every defect is a WebSocketError with code CERT_BUNDLE; nothing here throws
+ * anything else for any input.
+ */
+import { WebSocketError } from "../core/errors";
+import { crc32Update } from "./crc32";
+import * as F from "./format";
+import { candidateDomains, entryName, parseEntryName, type EntryKind } from "./names";
+import { checkPayload } from "./payload-check";
+
+export interface BundleEntryInfo {
+  name: string;
+  format: F.PayloadFormat;
+  offset: number;
+  length: number;
+}
+
+export interface BundlePayload {
+  /** A view into the bundle's memory (PEM text or DER bytes). */
+  bytes: Uint8Array;
+  format: F.PayloadFormat;
+}
+
+/** The entries one host resolves to; all from the same domain, never mixed. */
+export interface DomainEntries {
+  domain: string;
+  cert?: BundlePayload;
+  key?: BundlePayload;
+  chain?: BundlePayload;
+  ca?: BundlePayload;
+}
+
+function fail(message: string): never {
+  throw new WebSocketError("CERT_BUNDLE", "certificate bundle: " + message);
+}
+
+export class CertificateBundle {
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  readonly count: number;
+  private readonly checked: Uint8Array;
+
+  private constructor(bytes: Uint8Array, count: number) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.count = count;
+    this.checked = new Uint8Array(count);
+  }
+
+  /**
+   * Validate header and directory of a bundle held in `data`. Bytes after the
+   * length the header declares are ignored (so a fixed-size flash partition
+   * can be mapped whole).
+   */
+  static open(data: ArrayBufferLike | ArrayBufferView): CertificateBundle {
+    let all: Uint8Array;
+    if (ArrayBuffer.isView(data)) all = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    else if (data && typeof (data as ArrayBufferLike).byteLength === "number") all = new Uint8Array(data as ArrayBufferLike);
+    else fail("expected an ArrayBuffer or a byte view");
+    if (all.length < F.HEADER_SIZE) fail(`truncated: ${all.length} bytes, the header alone needs ${F.HEADER_SIZE}`);
+    for (let i = 0; i < 4; i++) if (all[i] !== F.MAGIC[i]) fail("bad magic (not a certificate bundle)");
+    const head = new DataView(all.buffer, all.byteOffset, F.HEADER_SIZE);
+    const version = head.getUint16(F.OFFSET_VERSION, true);
+    if (version !== F.VERSION) fail(`unsupported version ${version} (this reader knows ${F.VERSION})`);
+    const count = head.getUint16(F.OFFSET_COUNT, true);
+    const total = head.getUint32(F.OFFSET_TOTAL_LENGTH, true);
+    const directory = head.getUint32(F.OFFSET_DIRECTORY_LENGTH, true);
+    if (total > all.length) fail(`truncated: header says ${total} bytes, only ${all.length} present`);
+    const tableEnd = F.HEADER_SIZE + count * F.ENTRY_SIZE;
+    if (directory < tableEnd || directory > total) fail(`directory length ${directory} is out of bounds`);
+    const bytes = all.subarray(0, total);
+    let crc = crc32Update(0, bytes, 0, F.OFFSET_DIRECTORY_CRC);
+    crc = crc32Update(crc, ZERO4);
+    crc = crc32Update(crc, bytes, F.OFFSET_DIRECTORY_CRC + 4, directory);
+    if (crc !== head.getUint32(F.OFFSET_DIRECTORY_CRC, true)) fail("directory CRC mismatch (corrupt header or entry table)");
+    const bundle = new CertificateBundle(bytes, count);
+    bundle.checkDirectory(tableEnd, directory, total);
+    return bundle;
+  }
+
+  /** Bounds, formats, names, and strict name order (which lookups rely on). */
+  private checkDirectory(tableEnd: number, directory: number, total: number): void {
+    let previous = "";
+    for (let i = 0; i < this.count; i++) {
+      const e = F.HEADER_SIZE + i * F.ENTRY_SIZE;
+      const nameOffset = this.view.getUint32(e + F.ENTRY_NAME_OFFSET, true);
+      const nameLength = this.view.getUint16(e + F.ENTRY_NAME_LENGTH, true);
+      if (nameLength === 0 || nameLength > F.MAX_NAME_LENGTH || nameOffset < tableEnd || nameOffset + nameLength > directory) {
+        fail(`entry ${i} has its name out of bounds`);
+      }
+      const format = this.bytes[e + F.ENTRY_FORMAT];
+      if (format !== F.FORMAT_PEM && format !== F.FORMAT_DER) fail(`entry ${i} has unknown format ${format}`);
+      if (this.bytes[e + F.ENTRY_RESERVED] !== 0) fail(`entry ${i} has a non-zero reserved byte`);
+      const offset = this.view.getUint32(e + F.ENTRY_PAYLOAD_OFFSET, true);
+      const length = this.view.getUint32(e + F.ENTRY_PAYLOAD_LENGTH, true);
+      const name = this.name(i);
+      if (length === 0 || offset < directory || offset + length > total) fail(`entry "${name}" has its payload out of bounds`);
+      if (!parseEntryName(name)) fail(`entry ${i} has an invalid name "${name}"`);
+      if (i > 0 && !(previous < name)) fail(`entries are not in strict name order at "${name}"`);
+      previous = name;
+    }
+  }
+
+  name(index: number): string {
+    const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
+    const offset = this.view.getUint32(e + F.ENTRY_NAME_OFFSET, true);
+    const length = this.view.getUint16(e + F.ENTRY_NAME_LENGTH, true);
+    let s = "";
+    for (let i = offset; i < offset + length; i++) s += String.fromCharCode(this.bytes[i]);
+    return s;
+  }
+
+  info(index: number): BundleEntryInfo {
+    const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
+    return {
+      name: this.name(index),
+      format: this.bytes[e + F.ENTRY_FORMAT] === F.FORMAT_DER ? "der" : "pem",
+      offset: this.view.getUint32(e + F.ENTRY_PAYLOAD_OFFSET, true),
+      length: this.view.getUint32(e + F.ENTRY_PAYLOAD_LENGTH, true),
+    };
+  }
+
+  entries(): BundleEntryInfo[] {
+    const out: BundleEntryInfo[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.info(i));
+    return out;
+  }
+
+  /** Index of the entry called `name`, or -1 (binary search over the sorted table). */
+  indexOf(name: string): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.compareName(mid, name);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  has(name: string): boolean {
+    return this.indexOf(name) >= 0;
+  }
+
+  /**
+   * The payload of entry `name`, or undefined when there is none. Its CRC
+   * and shape are checked on first use; a damaged payload throws.
+   */
+  payload(name: string): BundlePayload | undefined {
+    const index = this.indexOf(name);
+    return index < 0 ? undefined : this.payloadAt(index);
+  }
+
+  payloadAt(index: number): BundlePayload {
+    const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
+    const offset = this.view.getUint32(e + F.ENTRY_PAYLOAD_OFFSET, true);
+    const length = this.view.getUint32(e + F.ENTRY_PAYLOAD_LENGTH, true);
+    const format: F.PayloadFormat = this.bytes[e + F.ENTRY_FORMAT] === F.FORMAT_DER ? "der" : "pem";
+    const bytes = this.bytes.subarray(offset, offset + length);
+    if (!this.checked[index]) {
+      const name = this.name(index);
+      if (crc32Update(0, bytes) !== this.view.getUint32(e + F.ENTRY_PAYLOAD_CRC, true)) fail(`entry "${name}" is corrupt (CRC mismatch)`);
+      const parsed = parseEntryName(name) as { kind: EntryKind };
+      const problem = checkPayload(bytes, format, parsed.kind);
+      if (problem) fail(`entry "${name}" ${problem}`);
+      this.checked[index] = 1;
+    }
+    return { bytes, format };
+  }
+
+  /** Check every payload now (the packer's `verify`; optional on a device). */
+  verifyAll(): void {
+    for (let i = 0; i < this.count; i++) this.payloadAt(i);
+  }
+
+  /** The most specific domain with any entry for `host`: exact, then `*.parent`, then `default`. */
+  domainFor(host: string): string | undefined {
+    for (const domain of candidateDomains(host)) {
+      if (this.has(entryName(domain, "cert")) || this.has(entryName(domain, "key")) ||
+          this.has(entryName(domain, "chain")) || this.has(entryName(domain, "ca"))) return domain;
+    }
+    return undefined;
+  }
+
+  /** All entries of the domain `host` resolves to, payloads checked; undefined when nothing matches. */
+  lookup(host: string): DomainEntries | undefined {
+    const domain = this.domainFor(host);
+    if (domain === undefined) return undefined;
+    const found: DomainEntries = { domain };
+    const cert = this.payload(entryName(domain, "cert"));
+    const key = this.payload(entryName(domain, "key"));
+    const chain = this.payload(entryName(domain, "chain"));
+    const ca = this.payload(entryName(domain, "ca"));
+    if (cert) found.cert = cert;
+    if (key) found.key = key;
+    if (chain) found.chain = chain;
+    if (ca) found.ca = ca;
+    return found;
+  }
+
+  /** Byte-wise comparison of entry `index`'s name with `name` (names are ASCII). */
+  private compareName(index: number, name: string): number {
+    const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
+    const offset = this.view.getUint32(e + F.ENTRY_NAME_OFFSET, true);
+    const length = this.view.getUint16(e + F.ENTRY_NAME_LENGTH, true);
+    const n = Math.min(length, name.length);
+    for (let i = 0; i < n; i++) {
+      const d = this.bytes[offset + i] - name.charCodeAt(i);
+      if (d !== 0) return d;
+    }
+    return length - name.length;
+  }
+}
+
+const ZERO4 = new Uint8Array(4);
