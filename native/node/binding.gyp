@@ -1,0 +1,20 @@
+{
+  "targets": [
+    {
+      "target_name": "wsx_tls",
+      "sources": [
+        "wsx_tls_napi.c",
+        "../core/wsx_tls.c",
+        "../core/wsx_tls_errors.c"
+      ],
+      "include_dirs": ["../core"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-Wall", "-Wextra", "-Werror", "-std=c11"],
+      "cflags!": ["-fno-exceptions"],
+      "libraries": ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-Wall", "-Wextra", "-Werror"]
+      }
+    }
+  ]
+}
