@@ -36,6 +36,13 @@ export interface DomainEntries {
   ca?: BundlePayload;
 }
 
+/**
+ * Memory a bundle can be read from: an ArrayBuffer, a byte view, or a
+ * Moddable HostBuffer (a Resource, a mapped flash partition), which
+ * Uint8Array wraps without copying.
+ */
+export type BundleSource = ArrayBufferLike | ArrayBufferView | { readonly byteLength: number };
+
 function fail(message: string): never {
   throw new WebSocketError("CERT_BUNDLE", "certificate bundle: " + message);
 }
@@ -58,10 +65,10 @@ export class CertificateBundle {
    * length the header declares are ignored (so a fixed-size flash partition
    * can be mapped whole).
    */
-  static open(data: ArrayBufferLike | ArrayBufferView): CertificateBundle {
+  static open(data: BundleSource): CertificateBundle {
     let all: Uint8Array;
     if (ArrayBuffer.isView(data)) all = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    else if (data && typeof (data as ArrayBufferLike).byteLength === "number") all = new Uint8Array(data as ArrayBufferLike);
+    else if (data && typeof data.byteLength === "number") all = new Uint8Array(data as ArrayBufferLike);
     else fail("expected an ArrayBuffer or a byte view");
     if (all.length < F.HEADER_SIZE) fail(`truncated: ${all.length} bytes, the header alone needs ${F.HEADER_SIZE}`);
     for (let i = 0; i < 4; i++) if (all[i] !== F.MAGIC[i]) fail("bad magic (not a certificate bundle)");

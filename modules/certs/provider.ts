@@ -5,7 +5,7 @@
  */
 import { WebSocketError } from "../core/errors";
 import type { CertData, TlsConfig, TlsProvider } from "../transport/transport";
-import { CertificateBundle, type BundlePayload } from "./bundle";
+import { CertificateBundle, type BundlePayload, type BundleSource } from "./bundle";
 import { candidateDomains } from "./names";
 
 export interface BundleTlsOptions {
@@ -21,7 +21,7 @@ export class BundleTlsProvider implements TlsProvider {
   readonly bundle: CertificateBundle;
   private readonly options: BundleTlsOptions;
 
-  constructor(bundle: CertificateBundle | ArrayBufferLike | ArrayBufferView, options: BundleTlsOptions = {}) {
+  constructor(bundle: CertificateBundle | BundleSource, options: BundleTlsOptions = {}) {
     this.bundle = bundle instanceof CertificateBundle ? bundle : CertificateBundle.open(bundle);
     this.options = options;
   }
