@@ -1,0 +1,44 @@
+/**
+ * The device limits an app can tune in its manifest (`config.websocket`, read
+ * through mc/config). manifest_namespaced.json holds the one set of defaults;
+ * an app's own `config.websocket` entries override them key by key.
+ */
+import { WebSocketError } from "../core/errors";
+
+export interface DeviceSettings {
+  maxMessageSize: number;
+  maxFragments: number;
+  closeTimeout: number;
+  connectTimeout: number;
+  /** Bytes queued per connection before send() reports back-pressure. */
+  highWaterMark: number;
+  /** Resource name of the certificate bundle mapped from flash. */
+  certificates: string;
+}
+
+const NUMBERS = ["maxMessageSize", "maxFragments", "closeTimeout", "connectTimeout", "highWaterMark"] as const;
+
+function bad(message: string): never {
+  throw new WebSocketError("INVALID_ARGUMENT", "manifest config.websocket: " + message);
+}
+
+/** Checks the `config` object mcconfig generated; a missing or malformed entry is a build mistake, so it throws. */
+export function readSettings(config: unknown): DeviceSettings {
+  const section = (config as { websocket?: unknown } | null | undefined)?.websocket;
+  if (typeof section !== "object" || section === null) bad("missing (include the client's manifest.json or manifest_namespaced.json)");
+  const values = section as Record<string, unknown>;
+  const settings = {} as DeviceSettings;
+  for (const name of NUMBERS) {
+    // mcconfig's command line (`name=value`) passes strings.
+    const raw = values[name];
+    const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
+    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+      bad(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    }
+    settings[name] = value;
+  }
+  const certificates = values.certificates;
+  if (typeof certificates !== "string" || certificates === "") bad(`certificates must be a resource name, got ${JSON.stringify(certificates)}`);
+  settings.certificates = certificates;
+  return settings;
+}
