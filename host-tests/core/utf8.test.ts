@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import { Utf8Validator, decodeUtf8, encodeUtf8, incompleteTail, isValidUtf8 } from "../../modules/core/utf8";
+
+const fatal = new TextDecoder("utf-8", { fatal: true });
+function oracle(bytes: Uint8Array): boolean {
+  try { fatal.decode(bytes); return true; } catch { return false; }
+}
+const b = (...xs: number[]) => new Uint8Array(xs);
+
+describe("UTF-8", () => {
+  test.each([
+    ["ASCII", b(0x41, 0x42), true],
+    ["2-byte", b(0xc3, 0xa9), true],
+    ["3-byte", b(0xe2, 0x82, 0xac), true],
+    ["4-byte", b(0xf0, 0x9f, 0x98, 0x80), true],
+    ["U+10FFFF", b(0xf4, 0x8f, 0xbf, 0xbf), true],
+    ["overlong 2-byte slash", b(0xc0, 0xaf), false],
+    ["overlong 3-byte", b(0xe0, 0x80, 0xaf), false],
+    ["overlong 4-byte", b(0xf0, 0x80, 0x80, 0xaf), false],
+    ["surrogate D800", b(0xed, 0xa0, 0x80), false],
+    ["surrogate DFFF", b(0xed, 0xbf, 0xbf), false],
+    ["above U+10FFFF", b(0xf4, 0x90, 0x80, 0x80), false],
+    ["F5 lead", b(0xf5, 0x80, 0x80, 0x80), false],
+    ["FE", b(0xfe), false],
+    ["FF", b(0xff), false],
+    ["lone continuation", b(0x80), false],
+    ["truncated 3-byte", b(0xe2, 0x82), false],
+    ["lead followed by ASCII", b(0xc3, 0x41), false],
+  ])("%s", (_name, bytes, valid) => {
+    expect(isValidUtf8(bytes)).toBe(valid);
+    expect(oracle(bytes)).toBe(valid);
+  });
+
+  test("incremental validation agrees with the oracle, split at every byte", () => {
+    const samples = [encodeUtf8("κόσμε 😀 €uro ascii"), b(0xce, 0xba, 0xe1, 0xbd, 0xb9, 0xcf, 0x83, 0xed, 0xa0, 0x80, 0x65, 0x64)];
+    for (const s of samples) {
+      for (let cut = 0; cut <= s.length; cut++) {
+        const v = new Utf8Validator();
+        const first = v.update(s, 0, cut);
+        const second = first >= 0 ? first : v.update(s, cut, s.length);
+        expect(second < 0 && v.complete).toBe(oracle(s));
+      }
+    }
+  });
+
+  test("fails at the first invalid byte", () => {
+    const v = new Utf8Validator();
+    expect(v.update(b(0x41, 0x42, 0xed, 0xa0, 0x80))).toBe(3);
+  });
+
+  test("random bytes: validator equals TextDecoder fatal", () => {
+    for (let i = 0; i < 2000; i++) {
+      const bytes = randomBytes(1 + (i % 12));
+      expect(isValidUtf8(bytes)).toBe(oracle(bytes));
+    }
+  });
+
+  test("encode and decode match the platform for every plane, and lone surrogates become U+FFFD", () => {
+    const text = "aé€😀\u{10FFFF}\u0000z".repeat(300);
+    expect(Buffer.from(encodeUtf8(text))).toEqual(Buffer.from(text, "utf8"));
+    expect(decodeUtf8(encodeUtf8(text))).toBe(text);
+    expect(Array.from(encodeUtf8("\ud800x"))).toEqual([0xef, 0xbf, 0xbd, 0x78]);
+  });
+
+  test("incompleteTail counts the bytes of an unfinished last character", () => {
+    expect(incompleteTail(b(0x41))).toBe(0);
+    expect(incompleteTail(b(0x41, 0xe2))).toBe(1);
+    expect(incompleteTail(b(0x41, 0xe2, 0x82))).toBe(2);
+    expect(incompleteTail(b(0xe2, 0x82, 0xac))).toBe(0);
+    expect(incompleteTail(b(0xf0, 0x9f, 0x98))).toBe(3);
+  });
+});
