@@ -6,4 +6,5 @@ module.exports = {
   transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   moduleFileExtensions: ["ts", "js", "mjs", "cjs", "json"],
   testTimeout: 30000,
+  reporters: ["default", "<rootDir>/scripts/summary-reporter.cjs"],
 };
