@@ -1,0 +1,76 @@
+/**
+ * Drives one MbedtlsTransport (the real TypeScript transport over the real
+ * N-API binding) the way a client would, and records what it reports.
+ */
+import type { WebSocketError } from "../../modules/core/errors";
+import type { ConnectTarget, TlsConfig } from "../../modules/transport/transport";
+import { MbedtlsTransport, type MbedtlsTransportOptions } from "../../modules/transport/mbedtls";
+import { loadMbedtlsNative } from "../../node/mbedtls";
+import { nodePlatform } from "../../node/platform";
+
+export interface Session {
+  transport: MbedtlsTransport;
+  /** Resolves when onOpen comes; rejects with the close error when the transport closes first. */
+  opened: Promise<void>;
+  /** Resolves with onClose's error (undefined for an orderly close). */
+  closed: Promise<WebSocketError | undefined>;
+  /** Everything received so far, as latin1 text. */
+  received(): string;
+  receivedBytes(): number;
+  /** Resolves once `predicate(received text)` holds. */
+  until(predicate: (text: string) => boolean): Promise<string>;
+  closeCount(): number;
+  drains(): number;
+}
+
+export function open(port: number, tls: TlsConfig | undefined, options: Partial<MbedtlsTransportOptions> = {},
+  target: Partial<ConnectTarget> = {}): Session {
+  const transport = new MbedtlsTransport({ native: loadMbedtlsNative(), platform: nodePlatform, ...options });
+  const chunks: string[] = [];
+  let bytes = 0;
+  let closes = 0;
+  let drains = 0;
+  let waiters: Array<() => void> = [];
+  let resolveOpen!: () => void;
+  let rejectOpen!: (e: unknown) => void;
+  let resolveClose!: (e: WebSocketError | undefined) => void;
+  const opened = new Promise<void>((res, rej) => { resolveOpen = res; rejectOpen = rej; });
+  opened.catch(() => {});
+  const closed = new Promise<WebSocketError | undefined>((res) => { resolveClose = res; });
+  transport.connect({ host: "127.0.0.1", port, secure: true, tls, ...target }, {
+    onOpen: () => resolveOpen(),
+    onData: (chunk) => {
+      bytes += chunk.length;
+      chunks.push(Buffer.from(chunk).toString("latin1"));
+      const w = waiters; waiters = []; w.forEach((f) => f());
+    },
+    onDrain: () => { drains++; },
+    onClose: (error) => {
+      closes++;
+      rejectOpen(error ?? new Error("closed before open"));
+      resolveClose(error);
+      const w = waiters; waiters = []; w.forEach((f) => f());
+    },
+  });
+  const received = () => chunks.join("");
+  return {
+    transport, opened, closed, received,
+    receivedBytes: () => bytes,
+    closeCount: () => closes,
+    drains: () => drains,
+    until: (predicate) => new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const text = received();
+        if (predicate(text)) resolve(text);
+        else if (closes > 0) reject(new Error(`closed before the expected data; got ${JSON.stringify(text.slice(0, 200))}`));
+        else waiters.push(check);
+      };
+      check();
+    }),
+  };
+}
+
+/** TLS settings that trust our test root for "localhost". */
+export function trusting(ca: string | Uint8Array, extra: TlsConfig = {}): TlsConfig {
+  return { ca: [ca], servername: "localhost", ...extra };
+}
