@@ -40,7 +40,7 @@ export class XsException extends Error {
 }
 
 export function xsnapWorkerPath(): string {
-  const require = createRequire(path.join(process.cwd(), "package.json"));
+  const require = createRequire(path.join(__dirname, "../../package.json"));
   const packageJson = require.resolve("@agoric/xsnap/package.json");
   return path.join(path.dirname(packageJson), "xsnap-native/xsnap/build/bin/lin/release/xsnap-worker");
 }
