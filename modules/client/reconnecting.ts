@@ -1,0 +1,306 @@
+import { closeBody } from "../core/close";
+import { CLOSING, CONNECTING, OPEN } from "../core/connection";
+import { WebSocketError } from "../core/errors";
+import { encodeUtf8 } from "../core/utf8";
+import type { TimerHandle } from "../platform/platform";
+import { backoffDelay } from "./backoff";
+import { Client, type ClientListener, type OpenInfo } from "./client";
+import { Heartbeat } from "./heartbeat";
+import { toPayload, type SendData } from "./payload";
+import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from "./reconnect-options";
+import type { Runtime } from "./runtime";
+import { SendQueue, checkQueueableFrame, payloadLength, type QueuedSend } from "./send-queue";
+import { WatchedTransport } from "./watched-transport";
+
+export { RECONNECT_DEFAULTS, type ReconnectOptions } from "./reconnect-options";
+
+export interface ReconnectListener extends ClientListener {
+  /** A reconnect is scheduled: `attempt` counts from 1 since the backoff last reset; `delay` is in ms. */
+  onReconnecting?(attempt: number, delay: number): void;
+  /** Messages that will never be sent: overflow of the offline queue, or still queued when the user gave up/closed. */
+  onUndelivered?(count: number, bytes: number, reason: string): void;
+}
+
+/** One connection attempt: its Client, its transport, and why it was dropped. */
+interface Attempt {
+  client: Client | null;
+  transport: WatchedTransport | null;
+  openedAt: number | undefined;
+  /** The heartbeat declared the link dead and is tearing it down. */
+  dead: boolean;
+}
+
+type Phase = "connecting" | "waiting" | "closed";
+
+/**
+ * A connection that stays up: one Client per attempt, exponential backoff
+ * with full jitter between attempts, a keep-alive heartbeat with a deadline,
+ * and a bounded queue for sends while disconnected. Every message accepted
+ * by send() is handed to an open connection or reported via onUndelivered.
+ */
+export class ReconnectingClient {
+  readonly url: string;
+  private readonly rawUrl: string;
+  private readonly runtime: Runtime;
+  private readonly options: ReconnectOptions;
+  private readonly settings: ResolvedReconnectOptions;
+  private readonly listener: ReconnectListener;
+  private readonly watchedRuntime: Runtime;
+  private readonly queue: SendQueue | null;
+  private current: Attempt | null = null;
+  private phase: Phase = "connecting";
+  private userClosed = false;
+  private retries = 0;
+  private retryTimer: TimerHandle | undefined;
+  private heartbeat: Heartbeat | null = null;
+
+  constructor(runtime: Runtime, url: string, options: ReconnectOptions, listener: ReconnectListener) {
+    this.rawUrl = url;
+    this.runtime = runtime;
+    this.options = options;
+    this.listener = listener;
+    this.settings = resolveReconnectOptions(options);
+    this.queue = this.settings.offlineMaxBytes === null ? null : new SendQueue(this.settings.offlineMaxBytes);
+    this.watchedRuntime = {
+      platform: runtime.platform,
+      createTransport: (target) => {
+        const transport = new WatchedTransport(runtime.createTransport(target), () => this.heartbeat?.seen());
+        if (this.current) this.current.transport = transport;
+        return transport;
+      },
+    };
+    const client = this.connect(); // bad URL, protocols or headers throw here, as Client does
+    this.url = client.url;
+  }
+
+  /** CONNECTING while connecting or waiting to retry; CLOSED only when no reconnect will follow. */
+  get readyState(): 0 | 1 | 2 | 3 {
+    if (this.phase === "closed") return 3;
+    if (this.phase === "waiting") return CONNECTING;
+    const attempt = this.current;
+    if (!attempt?.client) return CONNECTING;
+    if (attempt.dead) return CLOSING;
+    return attempt.client.readyState;
+  }
+
+  get online(): boolean {
+    return this.readyState === OPEN;
+  }
+
+  /** Reconnect attempts since the backoff last reset (0: none). */
+  get attempt(): number {
+    return this.retries;
+  }
+
+  get protocol(): string {
+    return this.current?.client?.protocol ?? "";
+  }
+
+  /** Bytes queued in the transport plus bytes waiting in the offline queue. */
+  get bufferedAmount(): number {
+    return (this.current?.client?.bufferedAmount ?? 0) + (this.queue?.bytes ?? 0);
+  }
+
+  /** Bytes in the offline queue only. */
+  get queuedAmount(): number {
+    return this.queue?.bytes ?? 0;
+  }
+
+  /**
+   * Send now when online; otherwise queue (or throw SEND_FAILED with
+   * offline: "reject"). A message that does not fit the queue is reported
+   * through onUndelivered. Throws INVALID_STATE after close().
+   */
+  send(data: SendData): void {
+    this.checkNotClosed("send");
+    const payload = toPayload(data);
+    const binary = typeof payload !== "string";
+    if (this.online && this.current!.client!.send(payload, binary)) return;
+    this.enqueue({ kind: "message", data: payload, binary, bytes: payloadLength(payload) });
+  }
+
+  /**
+   * Send one raw frame (seed 001). Data frames sent while disconnected are
+   * queued like messages; ping and pong frames are not, and throw SEND_FAILED.
+   */
+  sendFrame(fin: boolean, opcode: number, data: SendData): void {
+    this.checkNotClosed("sendFrame");
+    const payload = toPayload(data);
+    if (this.online && this.current!.client!.sendFrame(fin, opcode, payload)) return;
+    const bytes = payloadLength(payload);
+    if (!checkQueueableFrame(fin, opcode, bytes)) {
+      throw new WebSocketError("SEND_FAILED", `control frame 0x${opcode.toString(16)} not sent: not connected (control frames are never queued)`);
+    }
+    this.enqueue({ kind: "frame", fin, opcode, data: payload, bytes });
+  }
+
+  /** Ping the server; false (nothing sent) when not connected. */
+  ping(data?: SendData): boolean {
+    if (!this.online) return false;
+    return this.current!.client!.ping(data);
+  }
+
+  /**
+   * The user's own close: no reconnect after it. Starts the closing handshake
+   * (or aborts an attempt still opening); while waiting to retry, ends at once
+   * with onError(ABORTED) and onClose(1006). Anything still queued is reported.
+   */
+  close(code?: number, reason?: string, anyWireCode = false): void {
+    closeBody(code, reason, anyWireCode, this.runtime.platform.encodeUtf8 ?? encodeUtf8); // invalid arguments throw before anything changes
+    if (this.phase === "closed" || this.userClosed) return;
+    this.userClosed = true;
+    if (this.phase === "waiting") {
+      this.stopRetryTimer();
+      this.finish(1006, "", false, new WebSocketError("ABORTED", "closed while waiting to reconnect", { closeCode: 1006 }), "closed by the user");
+      return;
+    }
+    this.current?.client?.close(code, reason, anyWireCode);
+  }
+
+  // ---- attempts ----
+
+  private connect(): Client {
+    const attempt: Attempt = { client: null, transport: null, openedAt: undefined, dead: false };
+    this.current = attempt;
+    this.phase = "connecting";
+    const client = new Client(this.watchedRuntime, this.rawUrl, this.options, this.listenerFor(attempt));
+    attempt.client = client;
+    return client;
+  }
+
+  private listenerFor(attempt: Attempt): ClientListener {
+    const live = () => this.current === attempt;
+    const l = this.listener;
+    return {
+      onOpen: (info) => { if (live()) this.opened(attempt, info); },
+      onMessage: (data, binary) => { if (live()) l.onMessage?.(data, binary); },
+      onFragment: (data, binary, final) => { if (live()) l.onFragment?.(data, binary, final); },
+      onPing: (payload) => { if (live()) l.onPing?.(payload); },
+      onPong: (payload) => { if (live()) l.onPong?.(payload); },
+      onError: (error) => { if (live()) l.onError?.(error); },
+      onDrain: () => { if (live()) l.onDrain?.(); },
+      onClose: (code, reason, wasClean) => { if (live()) this.closed(attempt, code, reason, wasClean); },
+    };
+  }
+
+  private opened(attempt: Attempt, info: OpenInfo): void {
+    attempt.openedAt = this.runtime.platform.now();
+    const { keepAlive, keepAliveTimeout } = this.settings;
+    if (keepAlive > 0) {
+      this.heartbeat = new Heartbeat(this.runtime.platform, keepAlive, keepAliveTimeout,
+        () => { attempt.client?.ping(); },
+        () => this.heartbeatTimedOut(attempt));
+      this.heartbeat.start();
+    }
+    this.flush(attempt);
+    if (this.current === attempt && !attempt.dead) this.listener.onOpen?.(info);
+  }
+
+  private heartbeatTimedOut(attempt: Attempt): void {
+    if (this.current !== attempt || !attempt.transport) return;
+    attempt.dead = true;
+    attempt.transport.kill(new WebSocketError("HEARTBEAT_TIMEOUT",
+      `no pong or other data within ${this.settings.keepAliveTimeout} ms of a keep-alive ping: heartbeat timeout`, { closeCode: 1006 }));
+  }
+
+  private closed(attempt: Attempt, code: number, reason: string, wasClean: boolean): void {
+    this.heartbeat?.stop();
+    this.heartbeat = null;
+    if (attempt.dead && code === 1006) reason = "heartbeat timeout";
+    const reconnect = this.settings.reconnect;
+    const now = this.runtime.platform.now();
+    if (reconnect && attempt.openedAt !== undefined && now - attempt.openedAt >= reconnect.resetAfter) this.retries = 0;
+    const wanted = !this.userClosed && reconnect !== null && (code === 1006 || reconnect.onCloseCodes.includes(code));
+    if (!wanted) {
+      this.finish(code, reason, wasClean, undefined, this.userClosed ? "closed by the user" : `connection closed (${code}) without reconnect`);
+      return;
+    }
+    if (this.retries >= reconnect.maxAttempts) {
+      this.finish(code, reason, wasClean, undefined, `gave up after ${this.retries} reconnect attempts`);
+      return;
+    }
+    this.retries++;
+    const retry = this.retries;
+    const delay = backoffDelay(retry, reconnect.baseDelay, reconnect.maxDelay, (bytes) => this.runtime.platform.randomFill(bytes));
+    this.phase = "waiting";
+    this.current = null;
+    const timer = this.runtime.platform.setTimer(() => this.retryNow(timer), delay);
+    this.retryTimer = timer;
+    this.listener.onClose?.(code, reason, wasClean);
+    // The user may have closed from inside onClose.
+    if (this.phase === "waiting" && this.retryTimer === timer) this.listener.onReconnecting?.(retry, delay);
+  }
+
+  private retryNow(timer: TimerHandle): void {
+    if (this.retryTimer !== timer || this.phase !== "waiting") return;
+    this.retryTimer = undefined;
+    try {
+      this.connect();
+    } catch (error) {
+      // The same arguments worked for the first attempt; a throwing transport factory is all that is left.
+      const reported = error instanceof WebSocketError ? error
+        : new WebSocketError("CONNECTION_FAILED", `reconnect failed: ${String(error)}`, { cause: error });
+      this.finish(1006, "", false, reported, "reconnect failed");
+    }
+  }
+
+  /** No more attempts: report what stays queued, then the final close. */
+  private finish(code: number, reason: string, wasClean: boolean, error: WebSocketError | undefined, why: string): void {
+    this.phase = "closed";
+    this.current = null;
+    if (error) this.listener.onError?.(error);
+    this.reportQueue(why);
+    this.listener.onClose?.(code, reason, wasClean);
+  }
+
+  // ---- the offline queue ----
+
+  private enqueue(item: QueuedSend): void {
+    if (!this.queue) {
+      throw new WebSocketError("SEND_FAILED", `not sent: not connected${this.phase === "waiting" ? ` (waiting to reconnect, attempt ${this.retries})` : ""} and offline sends are rejected`);
+    }
+    if (!this.queue.push(item)) {
+      this.listener.onUndelivered?.(1, item.bytes,
+        `offline queue full: ${item.bytes} bytes do not fit (${this.queue.bytes} of ${this.queue.maxBytes} bytes used)`);
+    }
+  }
+
+  /** Queued sends go out first, in order, as soon as a connection opens. */
+  private flush(attempt: Attempt): void {
+    const queue = this.queue;
+    const client = attempt.client;
+    if (!queue || !client) return;
+    for (let item = queue.peek(); item; item = queue.peek()) {
+      let sent: boolean;
+      try {
+        sent = item.kind === "message" ? client.send(item.data, item.binary) : client.sendFrame(item.fin, item.opcode, item.data);
+      } catch (error) {
+        // e.g. a queued continuation frame whose message began on a connection that is gone
+        queue.shift();
+        this.listener.onUndelivered?.(1, item.bytes, `queued frame rejected: ${(error as Error).message}`);
+        continue;
+      }
+      if (!sent) return;
+      queue.shift();
+    }
+  }
+
+  private reportQueue(why: string): void {
+    if (!this.queue || this.queue.length === 0) return;
+    const { count, bytes } = this.queue.drain();
+    this.listener.onUndelivered?.(count, bytes, why);
+  }
+
+  private checkNotClosed(what: string): void {
+    if (this.phase === "closed" || this.userClosed) {
+      throw new WebSocketError("INVALID_STATE", `${what}() after the connection was closed${this.userClosed ? " by close()" : ""}`);
+    }
+  }
+
+  private stopRetryTimer(): void {
+    if (this.retryTimer !== undefined) {
+      this.runtime.platform.clearTimer(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+  }
+}

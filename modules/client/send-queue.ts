@@ -1,0 +1,92 @@
+import type { Payload } from "../core/connection";
+import { WebSocketError } from "../core/errors";
+
+/** A send() or sendFrame() call accepted while no connection was open. */
+export type QueuedSend =
+  | { kind: "message"; data: Payload; binary: boolean; bytes: number }
+  | { kind: "frame"; fin: boolean; opcode: number; data: Payload; bytes: number };
+
+/** UTF-8 length of a string without encoding it (lone surrogates count as U+FFFD: 3 bytes). */
+export function utf8Length(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) length += 1;
+    else if (unit < 0x800) length += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) { length += 4; i++; } else length += 3;
+    } else length += 3;
+  }
+  return length;
+}
+
+export function payloadLength(data: Payload): number {
+  return typeof data === "string" ? utf8Length(data) : data.byteLength;
+}
+
+/**
+ * Sends held while disconnected, in order, within a byte bound. Binary data
+ * is copied on entry: the caller may reuse its buffer once send() returns.
+ */
+export class SendQueue {
+  readonly maxBytes: number;
+  private items: QueuedSend[] = [];
+  private total = 0;
+
+  constructor(maxBytes: number) {
+    this.maxBytes = maxBytes;
+  }
+
+  get bytes(): number { return this.total; }
+  get length(): number { return this.items.length; }
+
+  /** Queue an item; false when it does not fit (the queue is unchanged). */
+  push(item: QueuedSend): boolean {
+    if (this.total + item.bytes > this.maxBytes) return false;
+    if (typeof item.data !== "string") item.data = item.data.slice();
+    this.items.push(item);
+    this.total += item.bytes;
+    return true;
+  }
+
+  peek(): QueuedSend | undefined {
+    return this.items[0];
+  }
+
+  shift(): QueuedSend | undefined {
+    const item = this.items.shift();
+    if (item) this.total -= item.bytes;
+    return item;
+  }
+
+  /** Empty the queue; returns what was in it. */
+  drain(): { count: number; bytes: number } {
+    const result = { count: this.items.length, bytes: this.total };
+    this.items = [];
+    this.total = 0;
+    return result;
+  }
+}
+
+/**
+ * The checks sendFrame() makes before a frame can be queued, so bad
+ * arguments throw at the call even while disconnected. Returns false for
+ * control frames (ping, pong), which are never queued: they only make
+ * sense on the connection they were meant for.
+ */
+export function checkQueueableFrame(fin: boolean, opcode: number, bytes: number): boolean {
+  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) {
+    throw new WebSocketError("INVALID_ARGUMENT", `opcode ${String(opcode)} is not in 0x0-0xF`);
+  }
+  if (!(opcode <= 2 || (opcode >= 8 && opcode <= 10))) {
+    throw new WebSocketError("INVALID_ARGUMENT", `opcode 0x${opcode.toString(16)} is reserved by RFC 6455`);
+  }
+  if (opcode === 8) throw new WebSocketError("INVALID_ARGUMENT", "use close() to send a close frame");
+  if (opcode >= 8) {
+    if (!fin) throw new WebSocketError("INVALID_ARGUMENT", "control frames cannot be fragmented (fin must be true)");
+    if (bytes > 125) throw new WebSocketError("INVALID_ARGUMENT", `control frame payload is ${bytes} bytes; at most 125 are allowed`);
+    return false;
+  }
+  return true;
+}
