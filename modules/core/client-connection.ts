@@ -1,5 +1,6 @@
 import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
 import type { WebSocketError } from "./errors";
+import { asciiBytes } from "./http-head";
 import { ResponseHeadParser, buildClientRequest, checkResponse, type HeaderList } from "./handshake";
 import type { WebSocketUrl } from "./url";
 
@@ -36,10 +37,7 @@ export class ClientConnection extends FramedConnection {
     const request = buildClientRequest(this.url, nonce, this.protocols, this.headers);
     this.accept = request.accept;
     this.parser = new ResponseHeadParser();
-    const text = request.text;
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-    this.events.write(bytes);
+    this.events.write(asciiBytes(request.text));
   }
 
   receive(chunk: Uint8Array): void {

@@ -168,8 +168,11 @@ export class FramedConnection implements ReceiverSink {
     this.events.shutdown(false);
   }
 
-  /** Abort without a close handshake (used before OPEN and on local faults). */
-  abort(error: WebSocketError): void {
+  /**
+   * Abort without a close handshake (before OPEN, and on local faults).
+   * `graceful` flushes what was written first (a server's refusal response).
+   */
+  abort(error: WebSocketError, graceful = false): void {
     if (this.finished || this.failed) return;
     this.failed = true;
     this.code = CLOSE.ABNORMAL;
@@ -177,7 +180,7 @@ export class FramedConnection implements ReceiverSink {
     this.reportError(error);
     this.receiver.stop();
     this.setState(CLOSING);
-    this.events.shutdown(false);
+    this.events.shutdown(graceful);
   }
 
   // ---- receiver callbacks ----

@@ -1,10 +1,10 @@
 import { base64Encode } from "./base64";
 import { WebSocketError } from "./errors";
 import { sha1 } from "./sha1";
+import { HeadParser, TOKEN, hasToken } from "./http-head";
 import type { WebSocketUrl } from "./url";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers the handshake itself sets; a caller may not override them. */
 const RESERVED = ["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
   "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept"];
@@ -86,63 +86,17 @@ export interface HttpResponse {
   headers: Map<string, string>;
 }
 
-/**
- * Collects the response head across reads. Returns undefined until the blank
- * line arrives; then the parsed head and whatever bytes followed it (frames
- * the server sent in the same read).
- */
+/** The client's view of the server's answer: status line checked, headers collected. */
 export class ResponseHeadParser {
-  private buffer = new Uint8Array(0);
+  private readonly parser = new HeadParser(MAX_RESPONSE_HEAD, "response");
 
   push(chunk: Uint8Array): { response: HttpResponse; rest: Uint8Array } | undefined {
-    const previous = this.buffer.length;
-    const joined = new Uint8Array(previous + chunk.length);
-    joined.set(this.buffer);
-    joined.set(chunk, previous);
-    const from = previous > 3 ? previous - 3 : 0;
-    for (let i = from; i + 3 < joined.length; i++) {
-      if (joined[i] === 13 && joined[i + 1] === 10 && joined[i + 2] === 13 && joined[i + 3] === 10) {
-        if (i + 4 > MAX_RESPONSE_HEAD) break;
-        this.buffer = new Uint8Array(0);
-        return { response: parseHead(latin1(joined, 0, i)), rest: joined.subarray(i + 4) };
-      }
-    }
-    if (joined.length > MAX_RESPONSE_HEAD) {
-      throw new WebSocketError("HANDSHAKE_TOO_LARGE", `handshake response head is larger than ${MAX_RESPONSE_HEAD} bytes`);
-    }
-    this.buffer = joined;
-    return undefined;
+    const done = this.parser.push(chunk);
+    if (!done) return undefined;
+    const m = /^HTTP\/1\.1 (\d{3})(?: (.*))?$/.exec(done.head.startLine);
+    if (!m) throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed status line "${done.head.startLine.slice(0, 80)}"`);
+    return { response: { status: Number(m[1]), reason: m[2] ?? "", headers: done.head.headers }, rest: done.rest };
   }
-}
-
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i += 4096) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + 4096))));
-  return s;
-}
-
-function parseHead(head: string): HttpResponse {
-  const lines = head.split("\r\n");
-  const m = /^HTTP\/1\.1 (\d{3})(?: (.*))?$/.exec(lines[0]);
-  if (!m) throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed status line "${lines[0].slice(0, 80)}"`);
-  const headers = new Map<string, string>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    const colon = line.indexOf(":");
-    if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) {
-      throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed header line "${line.slice(0, 80)}"`);
-    }
-    const name = line.slice(0, colon).toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    const had = headers.get(name);
-    headers.set(name, had === undefined ? value : `${had}, ${value}`);
-  }
-  return { status: Number(m[1]), reason: m[2] ?? "", headers };
-}
-
-function hasToken(list: string | undefined, token: string): boolean {
-  if (list === undefined) return false;
-  return list.split(",").some((t) => t.trim().toLowerCase() === token);
 }
 
 /**

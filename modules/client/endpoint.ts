@@ -1,0 +1,168 @@
+import { CLOSING, CONNECTING, type ConnectionEvents, type FramedConnection, type ReadyState } from "../core/connection";
+import { WebSocketError } from "../core/errors";
+import type { Platform, TimerHandle } from "../platform/platform";
+import type { Transport, TransportEvents } from "../transport/transport";
+import { toPayload, type SendData } from "./payload";
+
+export interface OpenInfo {
+  protocol: string;
+  extensions: string;
+  /** Client role: the server's response headers. Server role: the client's request headers. */
+  headers: Map<string, string>;
+}
+
+export interface ClientListener {
+  onOpen?(info: OpenInfo): void;
+  onMessage?(data: string | Uint8Array, binary: boolean): void;
+  onFragment?(data: string | Uint8Array, binary: boolean, final: boolean): void;
+  onPing?(payload: Uint8Array): void;
+  onPong?(payload: Uint8Array): void;
+  /** At most one per connection, always followed by onClose. */
+  onError?(error: WebSocketError): void;
+  onClose?(code: number, reason: string, wasClean: boolean): void;
+  /** The transport flushed everything written so far. */
+  onDrain?(): void;
+}
+
+/** The part of a connection that either role drives with bytes. */
+export interface DrivenConnection extends FramedConnection {
+  receive(chunk: Uint8Array): void;
+}
+
+/**
+ * One end of a WebSocket connection over a transport: owns the timers the
+ * core leaves to its owner, maps core events to a listener, and carries the
+ * calls every API shares. The client and server roles extend it.
+ */
+export abstract class Endpoint implements TransportEvents {
+  protocol = "";
+  extensions = "";
+  protected abstract readonly connection: DrivenConnection;
+  protected abstract readonly transport: Transport;
+  protected readonly platform: Platform;
+  protected readonly listener: ClientListener;
+  private readonly closeTimeout: number;
+  private timer: TimerHandle | undefined;
+  private transportGone = false;
+
+  constructor(platform: Platform, listener: ClientListener, closeTimeout: number) {
+    this.platform = platform;
+    this.listener = listener;
+    this.closeTimeout = closeTimeout;
+  }
+
+  get readyState(): ReadyState {
+    return this.connection.state;
+  }
+
+  get bufferedAmount(): number {
+    return this.transportGone ? 0 : this.transport.bufferedAmount;
+  }
+
+  /** Send a message; false when the connection is not OPEN (nothing was sent). */
+  send(data: SendData, binary?: boolean): boolean {
+    this.notConnecting("send()");
+    const payload = toPayload(data);
+    return this.connection.send(payload, binary ?? typeof payload !== "string");
+  }
+
+  sendFrame(fin: boolean, opcode: number, data: SendData): boolean {
+    this.notConnecting("sendFrame()");
+    return this.connection.sendFrame(fin, opcode, toPayload(data));
+  }
+
+  ping(data?: SendData): boolean {
+    this.notConnecting("ping()");
+    return this.connection.ping(data === undefined ? undefined : toPayload(data));
+  }
+
+  /**
+   * Start the closing handshake, or abort a connection still opening.
+   * An invalid code or reason throws and sends nothing.
+   */
+  close(code?: number, reason?: string, anyWireCode = false): void {
+    this.connection.close(code, reason, anyWireCode);
+    if (this.connection.state === CONNECTING) {
+      this.connection.abort(new WebSocketError("ABORTED", "closed before the connection was established"));
+    }
+  }
+
+  /** Stop reading from the transport (flow control for pull-style APIs). */
+  pause(): void {
+    this.transport.pause?.();
+  }
+
+  resume(): void {
+    this.transport.resume?.();
+  }
+
+  // ---- transport events ----
+
+  abstract onOpen(): void;
+
+  onData(chunk: Uint8Array): void {
+    this.connection.receive(chunk);
+  }
+
+  onDrain(): void {
+    this.listener.onDrain?.();
+  }
+
+  onClose(error?: WebSocketError): void {
+    this.transportGone = true;
+    this.stopTimer();
+    if (!error && this.connection.state === CONNECTING) error = this.closedWhileOpening();
+    this.connection.transportClosed(error);
+  }
+
+  protected abstract closedWhileOpening(): WebSocketError;
+
+  // ---- core events ----
+
+  protected connectionEvents(): ConnectionEvents {
+    return {
+      write: (bytes) => { if (!this.transportGone) this.transport.write(bytes); },
+      open: (protocol, extensions, headers) => {
+        this.stopTimer();
+        this.protocol = protocol;
+        this.extensions = extensions;
+        this.listener.onOpen?.({ protocol, extensions, headers });
+      },
+      message: (data, binary) => this.listener.onMessage?.(data, binary),
+      fragment: (data, binary, final) => this.listener.onFragment?.(data, binary, final),
+      ping: (payload) => this.listener.onPing?.(payload),
+      pong: (payload) => this.listener.onPong?.(payload),
+      error: (error) => this.listener.onError?.(error),
+      stateChange: (state) => {
+        if (state === CLOSING) this.startTimer(this.closeTimeout, () => this.connection.closeTimedOut());
+      },
+      shutdown: (graceful) => {
+        if (this.transportGone) return;
+        if (graceful) this.transport.end();
+        else this.transport.destroy();
+      },
+      closed: (code, reason, wasClean) => {
+        this.stopTimer();
+        this.listener.onClose?.(code, reason, wasClean);
+      },
+    };
+  }
+
+  protected startTimer(ms: number, fire: () => void): void {
+    this.stopTimer();
+    this.timer = this.platform.setTimer(() => { this.timer = undefined; fire(); }, ms);
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) {
+      this.platform.clearTimer(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private notConnecting(call: string): void {
+    if (this.connection.state === CONNECTING) {
+      throw new WebSocketError("INVALID_STATE", `${call} before the connection is open`);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { WebSocketError } from "./errors";
+
+/** RFC 7230 token characters. */
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export interface HttpHead {
+  startLine: string;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Map<string, string>;
+}
+
+/**
+ * Collects an HTTP head across reads, up to a size cap. Returns undefined
+ * until the blank line arrives; then the head and whatever bytes followed it.
+ */
+export class HeadParser {
+  private buffer = new Uint8Array(0);
+  private readonly maxSize: number;
+  private readonly what: string;
+
+  constructor(maxSize: number, what: string) {
+    this.maxSize = maxSize;
+    this.what = what;
+  }
+
+  push(chunk: Uint8Array): { head: HttpHead; rest: Uint8Array } | undefined {
+    const previous = this.buffer.length;
+    const joined = new Uint8Array(previous + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, previous);
+    const from = previous > 3 ? previous - 3 : 0;
+    for (let i = from; i + 3 < joined.length; i++) {
+      if (joined[i] === 13 && joined[i + 1] === 10 && joined[i + 2] === 13 && joined[i + 3] === 10) {
+        if (i + 4 > this.maxSize) break;
+        this.buffer = new Uint8Array(0);
+        return { head: this.parse(latin1(joined, 0, i)), rest: joined.subarray(i + 4) };
+      }
+    }
+    if (joined.length > this.maxSize) {
+      throw new WebSocketError("HANDSHAKE_TOO_LARGE", `handshake ${this.what} head is larger than ${this.maxSize} bytes`, { status: 431 });
+    }
+    this.buffer = joined;
+    return undefined;
+  }
+
+  private parse(text: string): HttpHead {
+    const lines = text.split("\r\n");
+    const headers = new Map<string, string>();
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i];
+      const colon = line.indexOf(":");
+      if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) {
+        throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${this.what} has a malformed header line "${line.slice(0, 80)}"`, { status: 400 });
+      }
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      const had = headers.get(name);
+      headers.set(name, had === undefined ? value : `${had}, ${value}`);
+    }
+    return { startLine: lines[0], headers };
+  }
+}
+
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i += 4096) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + 4096))));
+  return s;
+}
+
+export function asciiBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  return bytes;
+}
+
+/** True when a comma-separated header value contains `token` (case-insensitive). */
+export function hasToken(list: string | undefined, token: string): boolean {
+  if (list === undefined) return false;
+  return list.split(",").some((t) => t.trim().toLowerCase() === token);
+}

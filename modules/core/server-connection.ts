@@ -1,0 +1,78 @@
+import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
+import { WebSocketError } from "./errors";
+import type { HeaderList } from "./handshake";
+import { HeadParser, asciiBytes } from "./http-head";
+import { acceptResponse, checkUpgradeRequest, refusalResponse, requestFromHead, type UpgradeRequest } from "./server-handshake";
+
+export const MAX_REQUEST_HEAD = 8192;
+
+/** What the application decides for each upgrade request. */
+export interface ServerPolicy {
+  /** Pick one of the offered subprotocols, or none (""). */
+  selectProtocol?(offered: readonly string[], request: UpgradeRequest): string;
+  /** Refuse a connection from this Origin (403) by returning false. */
+  checkOrigin?(origin: string | undefined, request: UpgradeRequest): boolean;
+  /** Extra headers for the 101 response. */
+  responseHeaders?(request: UpgradeRequest): HeaderList;
+}
+
+/**
+ * The server role: reads the client's opening handshake (raw, or already
+ * parsed by an HTTP server), answers 101 or a refusal, then frames with the
+ * shared core (client frames must be masked; ours are not).
+ */
+export class ServerConnection extends FramedConnection {
+  request: UpgradeRequest | undefined;
+  private parser: HeadParser | null = new HeadParser(MAX_REQUEST_HEAD, "request");
+  private readonly policy: ServerPolicy;
+
+  constructor(options: FramingOptions, policy: ServerPolicy, events: ConnectionEvents) {
+    super("server", options, events);
+    this.policy = policy;
+  }
+
+  receive(chunk: Uint8Array): void {
+    if (this.state !== 0) { this.receiveFrames(chunk); return; }
+    if (!this.parser) return;
+    let done;
+    try {
+      done = this.parser.push(chunk);
+    } catch (e) {
+      const error = e as WebSocketError;
+      this.refuse(error.status ?? 400, error.message);
+      return;
+    }
+    if (!done) return;
+    this.parser = null;
+    const request = requestFromHead(done.head);
+    if (!request) { this.refuse(400, "malformed request line"); return; }
+    this.accept(request, done.rest);
+  }
+
+  /** Take a request an HTTP server already parsed (Node's `upgrade` event, Moddable's HTTP server). */
+  accept(request: UpgradeRequest, rest?: Uint8Array): void {
+    if (this.state !== 0) return;
+    this.parser = null;
+    this.request = request;
+    const check = checkUpgradeRequest(request);
+    if (!check.ok) { this.refuse(check.status, check.reason, check.headers); return; }
+    if (this.policy.checkOrigin && !this.policy.checkOrigin(request.headers.get("origin"), request)) {
+      this.refuse(403, "origin not allowed");
+      return;
+    }
+    let protocol = "";
+    if (check.protocols.length && this.policy.selectProtocol) {
+      protocol = this.policy.selectProtocol(check.protocols, request) ?? "";
+      if (protocol && check.protocols.indexOf(protocol) < 0) protocol = "";
+    }
+    this.events.write(asciiBytes(acceptResponse(check.key, protocol, this.policy.responseHeaders?.(request) ?? [])));
+    this.setState(OPEN);
+    this.events.open(protocol, "", request.headers);
+    if (rest && rest.length && this.state !== 0) this.receiveFrames(rest);
+  }
+
+  private refuse(status: number, reason: string, headers?: HeaderList): void {
+    this.events.write(asciiBytes(refusalResponse(status, reason, headers)));
+    this.abort(new WebSocketError("HANDSHAKE_FAILED", `refused upgrade request (${status}): ${reason}`, { status }), true);
+  }
+}
