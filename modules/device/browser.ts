@@ -1,10 +1,11 @@
 /** The browser-style WebSocket (seed 003) on the device: `import { WebSocket } from "websocket/browser"`. */
 import { WebSocketBase, type WebSocketOptions } from "../api/browser";
-import { runtime, withDefaults } from "./configured";
+import { withEntryDefaults } from "../api/options";
+import { defaults, runtime } from "./configured";
 
 export class WebSocket extends WebSocketBase {
   constructor(url: string, protocols?: string | string[], options?: WebSocketOptions) {
-    super(runtime, url, protocols, withDefaults(options));
+    super(runtime, url, protocols, withEntryDefaults(defaults, options));
   }
 }
 

@@ -14,21 +14,11 @@ export const settings: DeviceSettings = readSettings(config);
 
 export const runtime: Runtime = createDeviceRuntime({ highWaterMark: settings.highWaterMark });
 
-const defaults: ClientOptions = {
+/** Client options from the manifest; an entry puts the app's own options over them (api/options.ts). */
+export const defaults: ClientOptions = {
   maxMessageSize: settings.maxMessageSize,
   maxFragments: settings.maxFragments,
   closeTimeout: settings.closeTimeout,
   connectTimeout: settings.connectTimeout,
   certificates: flashBundleProvider(settings.certificates),
 };
-
-/** The app's options over the manifest's defaults; an option left undefined keeps the default. */
-export function withDefaults<T extends object>(options: T | undefined): T & ClientOptions {
-  const merged: Record<string, unknown> = { ...defaults };
-  if (options) {
-    for (const [name, value] of Object.entries(options)) {
-      if (value !== undefined) merged[name] = value;
-    }
-  }
-  return merged as T & ClientOptions;
-}
