@@ -19,6 +19,8 @@ export interface Session {
   receivedBytes(): number;
   /** Resolves once `predicate(received text)` holds. */
   until(predicate: (text: string) => boolean): Promise<string>;
+  /** Resolves once at least `count` bytes have arrived. */
+  untilBytes(count: number): Promise<void>;
   closeCount(): number;
   drains(): number;
 }
@@ -52,21 +54,28 @@ export function open(port: number, tls: TlsConfig | undefined, options: Partial<
       const w = waiters; waiters = []; w.forEach((f) => f());
     },
   });
-  const received = () => chunks.join("");
+  const received = () => {
+    if (chunks.length > 1) chunks.splice(0, chunks.length, chunks.join(""));
+    return chunks[0] ?? "";
+  };
+  const waitFor = (done: () => boolean) => new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (done()) resolve();
+      else if (closes > 0) reject(new Error(`closed before the expected data; got ${bytes} bytes`));
+      else waiters.push(check);
+    };
+    check();
+  });
   return {
     transport, opened, closed, received,
     receivedBytes: () => bytes,
     closeCount: () => closes,
     drains: () => drains,
-    until: (predicate) => new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const text = received();
-        if (predicate(text)) resolve(text);
-        else if (closes > 0) reject(new Error(`closed before the expected data; got ${JSON.stringify(text.slice(0, 200))}`));
-        else waiters.push(check);
-      };
-      check();
-    }),
+    until: async (predicate) => {
+      await waitFor(() => predicate(received()));
+      return received();
+    },
+    untilBytes: (count) => waitFor(() => bytes >= count),
   };
 }
 

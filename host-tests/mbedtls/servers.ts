@@ -133,10 +133,10 @@ export async function startOpensslServer(args: string[]): Promise<PeerServer & {
   };
 }
 
-/** Accepts TCP connections and never says a word: a handshake that stalls. */
+/** Accepts TCP connections, reads (and drops) what comes, never says a word: a handshake that stalls. */
 export async function startSilentServer(): Promise<PeerServer> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer(() => {});
+  const server = net.createServer((socket) => socket.resume());
   const peer: PeerServer = { port: 0, seen: [], accepted: 0, closed: 0, close: closer(server, sockets) };
   tracked(server, sockets, peer);
   peer.port = await listen(server);

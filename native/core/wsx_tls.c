@@ -489,7 +489,13 @@ static void handshake_failed(wsx_tls *t, int ret) {
     return;
   }
   wsx_tls_describe_error(ret, text, sizeof(text));
-  fail(t, WSX_FAIL_TLS, ret, "TLS handshake with %s:%u failed: %s", t->host, (unsigned)t->port, text);
+  /* A server that wants a client certificate (or dislikes ours) hangs up or alerts mid-handshake. */
+  if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE || ret == MBEDTLS_ERR_SSL_CONN_EOF || ret == MBEDTLS_ERR_NET_CONN_RESET)
+    fail(t, WSX_FAIL_TLS, ret, "TLS handshake with %s:%u failed: %s; %s", t->host, (unsigned)t->port, text,
+         t->have_cert ? "the server may have refused our client certificate or its chain"
+                      : "the server may require a client certificate");
+  else
+    fail(t, WSX_FAIL_TLS, ret, "TLS handshake with %s:%u failed: %s", t->host, (unsigned)t->port, text);
 }
 
 /* HANDSHAKING: one mbedTLS handshake step, so the VM gets control back between steps. */

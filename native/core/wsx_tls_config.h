@@ -25,7 +25,7 @@
 
 /* Size of the per-connection error message buffer. */
 #ifndef WSX_TLS_ERROR_SIZE
-#define WSX_TLS_ERROR_SIZE 192
+#define WSX_TLS_ERROR_SIZE 256
 #endif
 
 #endif

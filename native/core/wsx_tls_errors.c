@@ -5,6 +5,12 @@
  */
 #include "wsx_tls_errors.h"
 #include "wsx_tls_compat.h"
+#if defined(MBEDTLS_PKCS5_C)
+#include "mbedtls/pkcs5.h"
+#endif
+#if defined(MBEDTLS_PKCS12_C)
+#include "mbedtls/pkcs12.h"
+#endif
 
 #include <stdio.h>
 #include <string.h>
@@ -12,8 +18,7 @@
 static const char *own_words(int code) {
   switch (code) {
   case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
-    return "the server ended the handshake with a fatal alert (it may require a client certificate, "
-           "or reject ours, or share no protocol version or cipher suite with us)";
+    return "the server ended the handshake with a fatal alert";
   case MBEDTLS_ERR_SSL_CONN_EOF:
     return "the server closed the connection during the TLS exchange";
   case MBEDTLS_ERR_NET_CONN_RESET:
@@ -64,6 +69,15 @@ static const char *own_words(int code) {
     return "the certificate is not a valid PEM or DER certificate";
   case MBEDTLS_ERR_X509_ALLOC_FAILED:
     return "out of memory parsing a certificate";
+#if defined(MBEDTLS_ERR_PKCS5_FEATURE_UNAVAILABLE)
+  case MBEDTLS_ERR_PKCS5_FEATURE_UNAVAILABLE:
+    return "the key is PKCS#8-encrypted with a cipher this mbedTLS build cannot decrypt "
+           "(re-encrypt it with `openssl pkcs8 -topk8 -v2 des3`, or as traditional PEM with AES)";
+#endif
+#if defined(MBEDTLS_ERR_PKCS12_FEATURE_UNAVAILABLE)
+  case MBEDTLS_ERR_PKCS12_FEATURE_UNAVAILABLE:
+    return "the key is PKCS#12-encrypted with a cipher this mbedTLS build cannot decrypt";
+#endif
   case MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED:
     return "the random number generator found no entropy source";
   default:
