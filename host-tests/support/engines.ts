@@ -8,11 +8,11 @@
  * on XS the same Client runs inside an xsnap worker on the device runtime
  * (ECMA-419 TCP transport, Moddable timers), bridged to real sockets.
  */
-import path from "node:path";
 import { Client, type ClientOptions } from "../../modules/client/client";
 import { nodeRuntime } from "../../node/runtime";
 import { EventLog } from "../xs/event-log";
 import type { XsMeter } from "../xs/engine";
+import { CLIENT_HARNESS_ENTRY } from "../xs/paths";
 import { XsSimulator } from "../xs/simulator";
 
 export type HarnessEvent =
@@ -106,7 +106,6 @@ class NodeEngine implements Engine {
   }
 }
 
-const HARNESS_ENTRY = path.join(__dirname, "../xs/fixtures/client-harness.ts");
 
 class XsEngineHarness implements Engine {
   readonly name = "xs" as const;
@@ -114,7 +113,7 @@ class XsEngineHarness implements Engine {
   private readonly logs = new Map<number, EventLog<HarnessEvent>>();
 
   async start(): Promise<void> {
-    this.sim = await XsSimulator.start(HARNESS_ENTRY, {
+    this.sim = await XsSimulator.start(CLIENT_HARNESS_ENTRY, {
       onHarnessEvent: (header, body) => this.logs.get(Number(header.id))?.push(decodeEvent(header, body)),
     });
   }

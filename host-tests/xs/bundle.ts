@@ -6,8 +6,7 @@
  */
 import { build } from "esbuild";
 import path from "node:path";
-
-const SHIMS = path.join(__dirname, "shims");
+import { SHIMS_DIR as SHIMS } from "./paths";
 
 /** Moddable module specifiers and the shim that stands in for each. */
 export const MODDABLE_SHIMS: Record<string, string> = {

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { encodeNetstring, NetstringReader } from "./netstring";
+import { PROJECT_ROOT } from "./paths";
 
 /** What xsnap reports after every delivery. */
 export interface XsMeter {
@@ -40,7 +41,7 @@ export class XsException extends Error {
 }
 
 export function xsnapWorkerPath(): string {
-  const require = createRequire(path.join(__dirname, "../../package.json"));
+  const require = createRequire(path.join(PROJECT_ROOT, "package.json"));
   const packageJson = require.resolve("@agoric/xsnap/package.json");
   return path.join(path.dirname(packageJson), "xsnap-native/xsnap/build/bin/lin/release/xsnap-worker");
 }

@@ -1,0 +1,19 @@
+// The flow of seed 000's section-5 example, run inside Moddable's XS engine
+// (the host simulator: xsnap-worker from @agoric/xsnap, with real sockets
+// bridged from Node) against a real local echo server on 127.0.0.1.
+import { importTs } from "../../host-tests/xs/load-ts.mjs";
+import { startEchoServer } from "./echo-server.mjs";
+
+const { runSeed000OnXs } = await importTs("host-tests/xs/demo.ts");
+
+const server = await startEchoServer();
+console.log(`echo server listening at ${server.url}`);
+try {
+  const { uncaught } = await runSeed000OnXs(server.url, (text) => process.stdout.write(text));
+  if (uncaught.length) {
+    console.error(`uncaught exceptions inside XS:\n${uncaught.join("\n")}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await server.close();
+}

@@ -1,0 +1,35 @@
+/** The device runtime's choices, seen from the client on XS. */
+import { HarnessError, xsEngine } from "../support/engines";
+import { startWsServer } from "../support/servers";
+
+const engine = xsEngine();
+beforeAll(() => engine.start());
+afterAll(() => engine.stop());
+
+test("wss: is refused with a typed TLS_ERROR until the mbedTLS transport lands (no stub)", async () => {
+  const failure = engine.open("wss://127.0.0.1:1/");
+  await expect(failure).rejects.toBeInstanceOf(HarnessError);
+  await expect(failure).rejects.toMatchObject({ code: "TLS_ERROR" });
+  await expect(failure).rejects.toThrow(/mbedTLS/);
+});
+
+test("ws://localhost: the host name goes through the device resolver (Net.resolve) and connects", async () => {
+  const server = await startWsServer();
+  try {
+    const client = await engine.open(`ws://localhost:${server.port}/`);
+    await client.next("open");
+    await client.send("via localhost");
+    expect((await client.next("message")).data).toBe("via localhost");
+  } finally {
+    await server.close();
+  }
+  expect(engine.uncaught()).toEqual([]);
+});
+
+test("a name the resolver cannot find fails with CONNECTION_FAILED naming the host", async () => {
+  const client = await engine.open("ws://no-such-host.invalid:80/");
+  await client.next("close");
+  const [error] = client.all("error");
+  expect(error.code).toBe("CONNECTION_FAILED");
+  expect(error.message).toContain("no-such-host.invalid");
+});

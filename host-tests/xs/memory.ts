@@ -1,0 +1,103 @@
+/**
+ * XS heap figures for one client on the simulator, from xsnap's meters:
+ * live slots after a full collection (what stays allocated) and slots
+ * allocated by one echo round trip before collection (what a message costs
+ * the collector). Chunk memory (ArrayBuffer and string contents) is not in
+ * xsnap's meters; slot figures are converted to bytes at 16 bytes per slot,
+ * the ESP32 (32-bit) slot size, and 32 on this 64-bit host.
+ */
+import type { WebSocketServer } from "ws";
+import { xsEngine, type HarnessClient } from "../support/engines";
+import { startWsServer, type Started } from "../support/servers";
+
+export const SLOT_BYTES_ESP32 = 16;
+export const SLOT_BYTES_HOST = 32;
+
+export interface MessageCost {
+  size: number;
+  /** Slots allocated by one send + echo + delivery, before any collection. */
+  allocatedSlots: number;
+  /** Slots still live after a collection, per message, averaged over `repeat` messages. */
+  retainedSlotsPerMessage: number;
+}
+
+export interface XsMemoryReport {
+  bundleBytes: number;
+  /** Live slots once the bundle is loaded and collected, no connection. */
+  baselineSlots: number;
+  /** Extra live slots of one open, idle connection. */
+  idleConnectionSlots: number;
+  /** Extra live slots left after that connection closed and was dropped. */
+  afterCloseSlots: number;
+  /** Slots one harness call costs by itself (parent-to-worker plumbing, not the client). */
+  callOverheadSlots: number;
+  messages: MessageCost[];
+}
+
+async function echo(client: HarnessClient, data: Uint8Array, count: number): Promise<void> {
+  const before = client.all("message").length;
+  await client.send(data);
+  await client.log.waitFor(() => client.all("message").length >= before + 1, `echo ${count}`);
+}
+
+export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 50): Promise<XsMemoryReport> {
+  const engine = xsEngine();
+  let server: Started<WebSocketServer> | undefined;
+  await engine.start();
+  try {
+    const sim = engine.simulator();
+    server = await startWsServer();
+    const baseline = (await sim.heap()).currentHeapCount;
+    const client = await engine.open(server.url);
+    await client.next("open");
+    const idle = (await sim.heap()).currentHeapCount;
+    const beforeNoop = (await sim.heap()).currentHeapCount;
+    await sim.call("noop");
+    const callOverhead = sim.engine.lastMeter!.currentHeapCount - beforeNoop;
+
+    const messages: MessageCost[] = [];
+    for (const size of sizes) {
+      const data = new Uint8Array(size).fill(0x61);
+      await echo(client, data, 0); // warm up: first-use allocations are not per-message costs
+      const collected = (await sim.heap()).currentHeapCount;
+      await echo(client, data, 1);
+      await sim.engine.idle();
+      const allocated = sim.engine.lastMeter!.currentHeapCount - collected;
+      for (let i = 0; i < repeat; i++) await echo(client, data, i + 2);
+      const retained = (await sim.heap()).currentHeapCount - collected;
+      messages.push({ size, allocatedSlots: allocated, retainedSlotsPerMessage: retained / (repeat + 1) });
+      client.log.events.length = 0; // the parent's log, not the worker's heap
+    }
+
+    await client.close();
+    await client.next("close");
+    await sim.call("forget", [0]);
+    const after = (await sim.heap()).currentHeapCount;
+    return {
+      bundleBytes: sim.bundleBytes,
+      baselineSlots: baseline,
+      idleConnectionSlots: idle - baseline,
+      afterCloseSlots: after - baseline,
+      callOverheadSlots: callOverhead,
+      messages,
+    };
+  } finally {
+    await server?.close();
+    await engine.stop();
+  }
+}
+
+export function formatXsMemory(report: XsMemoryReport): string {
+  const kb = (slots: number, size: number): string => `${((slots * size) / 1024).toFixed(1)} KiB`;
+  const lines = [
+    `XS heap (xsnap meters; slots: ${SLOT_BYTES_ESP32} B each on ESP32, ${SLOT_BYTES_HOST} B on this host; chunk memory not included)`,
+    `  bundle: ${report.bundleBytes} bytes of JavaScript; baseline ${report.baselineSlots} live slots`,
+    `  one open idle connection: ${report.idleConnectionSlots} slots (~${kb(report.idleConnectionSlots, SLOT_BYTES_ESP32)} on ESP32)`,
+    `  after close and release: ${report.afterCloseSlots} slots above baseline`,
+    `  simulator plumbing: ${report.callOverheadSlots} slots per harness call; socket events and reads also pass through the bridge shims, so per-message figures are upper bounds`,
+  ];
+  for (const m of report.messages) {
+    lines.push(`  echo of ${m.size} B: ${m.allocatedSlots} slots allocated per round trip (~${kb(m.allocatedSlots, SLOT_BYTES_ESP32)} on ESP32), ${m.retainedSlotsPerMessage.toFixed(2)} retained per message`);
+  }
+  return lines.join("\n");
+}
