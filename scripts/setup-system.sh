@@ -7,6 +7,7 @@ set -eu
 PACKAGES="
 libmbedtls-dev
 openssl
+python3-websockets
 "
 
 missing=""

@@ -1,0 +1,86 @@
+/**
+ * The client under test: an echo client over the public API. Every text or
+ * binary message goes back with the same type and bytes; everything the user
+ * would see (open, errors, close) is recorded for the verdict.
+ */
+import { Client, WebSocket, WebSocketError, nodeRuntime, type ClientOptions } from "../../node/index";
+
+export interface UserView {
+  opened: boolean;
+  protocol: string;
+  messages: number;
+  pings: number;
+  pongs: number;
+  errors: { code: string; message: string; closeCode: number | undefined }[];
+  closes: { code: number; reason: string; wasClean: boolean }[];
+  /** Event names in order, to check "error before close" and "nothing after close". */
+  order: string[];
+  /** Exceptions thrown by send() inside the echo (should never happen). */
+  sendFailures: string[];
+}
+
+export type ClientApi = "client" | "websocket";
+
+function emptyView(): UserView {
+  return { opened: false, protocol: "", messages: 0, pings: 0, pongs: 0, errors: [], closes: [], order: [], sendFailures: [] };
+}
+
+/** Connect an echo client; resolves with what the user saw once onClose fired (or `capMs` passed). */
+export function runEchoClient(url: string, options: ClientOptions, api: ClientApi, capMs: number): Promise<UserView> {
+  return api === "client" ? viaClient(url, options, capMs) : viaWebSocket(url, options, capMs);
+}
+
+function viaClient(url: string, options: ClientOptions, capMs: number): Promise<UserView> {
+  const view = emptyView();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(view), capMs);
+    // eslint-disable-next-line prefer-const
+    let client: Client;
+    client = new Client(nodeRuntime, url, options, {
+      onOpen(info) { view.opened = true; view.protocol = info.protocol; view.order.push("open"); },
+      onMessage(data, isBinary) {
+        view.messages++;
+        view.order.push("message");
+        try { client.send(data, isBinary); } catch (e) { view.sendFailures.push(String(e)); }
+      },
+      onPing() { view.pings++; view.order.push("ping"); },
+      onPong() { view.pongs++; view.order.push("pong"); },
+      onError(error: WebSocketError) {
+        view.errors.push({ code: error.code, message: error.message, closeCode: error.closeCode });
+        view.order.push("error");
+      },
+      onClose(code, reason, wasClean) {
+        view.closes.push({ code, reason, wasClean });
+        view.order.push("close");
+        clearTimeout(timer);
+        // Let anything that would (wrongly) follow the close show up before resolving.
+        setTimeout(() => resolve(view), 5);
+      },
+    });
+  });
+}
+
+function viaWebSocket(url: string, options: ClientOptions, capMs: number): Promise<UserView> {
+  const view = emptyView();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(view), capMs);
+    const { protocols, fragments: _ignored, ...rest } = options;
+    const ws = new WebSocket(url, protocols, rest);
+    ws.onopen = () => { view.opened = true; view.protocol = ws.protocol; view.order.push("open"); };
+    ws.onmessage = (event) => {
+      view.messages++;
+      view.order.push("message");
+      try { ws.send(event.data); } catch (e) { view.sendFailures.push(String(e)); }
+    };
+    ws.onerror = (event) => {
+      view.errors.push({ code: event.error.code, message: event.message, closeCode: event.error.closeCode });
+      view.order.push("error");
+    };
+    ws.onclose = (event) => {
+      view.closes.push({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+      view.order.push("close");
+      clearTimeout(timer);
+      setTimeout(() => resolve(view), 5);
+    };
+  });
+}
