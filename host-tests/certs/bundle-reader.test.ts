@@ -5,7 +5,8 @@
  */
 import fc from "fast-check";
 import { encodeBundle, type WriterEntry } from "../../certs/bundle-writer";
-import { crc32Update } from "../../modules/certs/crc32";
+import { crc32, crc32Update } from "../../modules/certs/crc32";
+import { crc32 as zlibCrc32 } from "node:zlib";
 import { CertificateBundle } from "../../modules/certs/bundle";
 import * as F from "../../modules/certs/format";
 import { WebSocketError } from "../../modules/core/errors";
@@ -59,6 +60,13 @@ function edited(bytes: Uint8Array, edit: (b: Uint8Array, v: DataView) => void): 
   view.setUint32(F.OFFSET_DIRECTORY_CRC, crc32Update(0, copy, 0, Math.min(directory, copy.length)), true);
   return copy;
 }
+
+test("CRC-32 is the zlib one, and continues across calls", () => {
+  expect(crc32(enc("123456789"))).toBe(0xcbf43926);
+  const data = sample();
+  expect(crc32Update(crc32Update(0, data, 0, 77), data, 77)).toBe(crc32(data));
+  expect(crc32(data)).toBe(zlibCrc32(data) >>> 0);
+});
 
 describe("well-formed bundle", () => {
   test("lists entries in name order and reads payloads as views into the given memory", () => {
