@@ -55,7 +55,7 @@ export class EventLog {
 }
 
 /** Wait (real time) for I/O to make `condition` true; fails with `what` rather than hanging. */
-export async function waitFor(condition: () => boolean, what: string, limitMs = 10000): Promise<void> {
+export async function waitFor(condition: () => boolean, what: string, limitMs = 5000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
@@ -86,7 +86,7 @@ export async function startBlackHole(): Promise<HandshakeServer> {
   const state = { closedSockets: 0 };
   const started = await startRawServer((socket, request) => {
     const key = /^sec-websocket-key:\s*(\S+)\s*$/im.exec(request)?.[1] ?? "";
-    const accept = createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC11B85").digest("base64");
+    const accept = createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
     const mine: ParsedFrame[] = [];
     frames.push(mine);
