@@ -1,0 +1,85 @@
+#!/bin/sh
+# Runs the wsx_tls C core's host test driver (native/test/wsx_tls_driver.c)
+# under AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer
+# (default) or valgrind (--valgrind), against local `openssl s_server` peers
+# on 127.0.0.1, across connect, failure and close paths. Exits non-zero on any
+# failed case, leak or invalid access. Needs gcc, openssl, libmbedtls-dev
+# (scripts/setup-system.sh) and, for --valgrind, valgrind.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+mode=asan
+[ "${1:-}" = "--valgrind" ] && mode=valgrind
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wsx-memcheck.XXXXXX")
+pids=""
+cleanup() {
+  for p in $pids; do kill "$p" 2>/dev/null || true; done
+  for p in $pids; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+ssl() { openssl "$@" >/dev/null 2>&1; }
+key() { ssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$1.key"; }
+root_ca() {
+  key "$1"
+  ssl req -x509 -new -key "$1.key" -out "$1.pem" -days 30 -subj "/CN=$2" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+}
+signed() { # name issuer cn extensions...
+  name=$1 issuer=$2 cn=$3; shift 3
+  key "$name"
+  ssl req -new -key "$name.key" -out "$name.csr" -subj "/CN=$cn"
+  printf '%s\n' "$@" > "$name.ext"
+  ssl x509 -req -in "$name.csr" -CA "$issuer.pem" -CAkey "$issuer.key" -CAcreateserial -out "$name.pem" -days 30 -extfile "$name.ext"
+}
+
+cd "$work"
+root_ca ca "memcheck root"
+root_ca other-ca "memcheck unrelated root"
+signed int ca "memcheck intermediate" "basicConstraints=critical,CA:TRUE,pathlen:0" "keyUsage=critical,keyCertSign,cRLSign"
+signed server int localhost "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost"
+signed wronghost int elsewhere.test "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth" "subjectAltName=DNS:elsewhere.test"
+signed client ca "memcheck client" "basicConstraints=CA:FALSE" "extendedKeyUsage=clientAuth"
+signed client-int int "memcheck chained client" "basicConstraints=CA:FALSE" "extendedKeyUsage=clientAuth"
+ssl ec -in client.key -aes256 -passout "pass:open sesame" -out client-pem-aes.key
+
+# serve NAME ARGS...: starts `openssl s_server -rev` on 127.0.0.1, port 0, in
+# this shell (so cleanup can stop it) and waits until NAME.log shows its port.
+serve() {
+  name=$1; shift
+  openssl s_server -accept 127.0.0.1:0 -rev "$@" </dev/null >"$name.log" 2>&1 &
+  pids="$pids $!"
+  i=0
+  while ! grep -q "^ACCEPT 127" "$name.log" 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt 200 ]; then cat "$name.log" >&2; exit 1; fi
+    sleep 0.05
+  done
+}
+port_of() { sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1.log" | head -n 1; }
+
+serve good -cert server.pem -key server.key -cert_chain int.pem
+serve mutual -cert server.pem -key server.key -cert_chain int.pem -CAfile ca.pem -Verify 2
+serve wrong -cert wronghost.pem -key wronghost.key -cert_chain int.pem
+good=$(port_of good) mutual=$(port_of mutual) wrong=$(port_of wrong)
+
+core="$root/native/core"
+cflags="-std=c11 -g -O1 -Wall -Wextra -Werror -I$core"
+srcs="$root/native/test/wsx_tls_driver.c $core/wsx_tls.c $core/wsx_tls_errors.c"
+libs="-lmbedtls -lmbedx509 -lmbedcrypto"
+
+if [ "$mode" = asan ]; then
+  # shellcheck disable=SC2086
+  cc $cflags -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -o driver $srcs $libs
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ./driver "$work" "$good" "$mutual" "$wrong"
+else
+  # shellcheck disable=SC2086
+  cc $cflags -o driver $srcs $libs
+  valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=86 \
+    ./driver "$work" "$good" "$mutual" "$wrong"
+fi
+echo "native-memcheck ($mode): clean"
