@@ -200,6 +200,11 @@ test("Moddable platform timers fire in order and a cleared timer never fires", a
   expect(fired).toEqual(["short", "long"]);
 });
 
+test("the timer shim is as strict as Moddable's: a one-shot timer can be cleared in its callback, not after", async () => {
+  await sim.call("rawTimerClearAfterFire");
+  expect((await log.waitFor((e) => e.type === "raw-timer", "raw timer")) as unknown).toMatchObject({ inside: "", fired: "invalid timer", cleared: "invalid timer" });
+});
+
 test("random bytes come from the bridge and differ between draws", async () => {
   const a = (await sim.call("random", [32])).bytes!;
   const b = (await sim.call("random", [32])).bytes!;

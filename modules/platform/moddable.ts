@@ -19,6 +19,14 @@ export interface ModdablePlatformOptions {
 
 const TWO_32 = 0x100000000;
 
+/**
+ * Moddable's Timer.clear throws ("invalid timer") for a one-shot timer that
+ * already fired or was cleared before; the box remembers which is live.
+ */
+interface TimerBox {
+  timer: Timer | undefined;
+}
+
 /** Four bytes per Math.random() call: XS on ESP32 divides a 32-bit esp_random() by 2^32 - 1. */
 export function mathRandomFill(bytes: Uint8Array): void {
   for (let i = 0; i < bytes.length; i += 4) {
@@ -48,10 +56,18 @@ export function createModdablePlatform(options: ModdablePlatformOptions = {}): P
   return {
     now,
     setTimer(callback: () => void, ms: number): TimerHandle {
-      return Timer.set(() => callback(), ms);
+      const handle: TimerBox = { timer: undefined };
+      handle.timer = Timer.set(() => {
+        handle.timer = undefined;
+        callback();
+      }, ms);
+      return handle;
     },
     clearTimer(handle: TimerHandle): void {
-      Timer.clear(handle as Timer);
+      const box = handle as TimerBox | undefined;
+      if (!box || box.timer === undefined) return;
+      Timer.clear(box.timer);
+      box.timer = undefined;
     },
     randomFill,
     decodeUtf8: textDecoder(),
