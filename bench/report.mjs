@@ -1,0 +1,18 @@
+// Writes generated results into BENCHMARKS.md between markers, leaving the
+// hand-written analysis around them alone:
+//   <!-- generated:NAME:begin --> ... <!-- generated:NAME:end -->
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+
+export const REPORT = "BENCHMARKS.md";
+
+export function replaceSection(name, text, file = REPORT) {
+  const begin = `<!-- generated:${name}:begin -->`;
+  const end = `<!-- generated:${name}:end -->`;
+  const block = `${begin}\n${text.trim()}\n${end}`;
+  let doc = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
+  const from = doc.indexOf(begin);
+  const to = doc.indexOf(end);
+  if (from >= 0 && to > from) doc = doc.slice(0, from) + block + doc.slice(to + end.length);
+  else doc = `${doc.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, doc);
+}
