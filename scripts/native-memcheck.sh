@@ -5,6 +5,8 @@
 # on 127.0.0.1, across connect, failure and close paths. Exits non-zero on any
 # failed case, leak or invalid access. Needs gcc, openssl, libmbedtls-dev
 # (scripts/setup-system.sh) and, for --valgrind, valgrind.
+# To check another mbedTLS (e.g. a 3.x build), set MBEDTLS_INCLUDE and
+# MBEDTLS_LIB to its include/ and library/ directories.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,8 +69,10 @@ good=$(port_of good) mutual=$(port_of mutual) wrong=$(port_of wrong)
 
 core="$root/native/core"
 cflags="-std=c11 -g -O1 -Wall -Wextra -Werror -I$core"
+if [ -n "${MBEDTLS_INCLUDE:-}" ]; then cflags="$cflags -I$MBEDTLS_INCLUDE"; fi
 srcs="$root/native/test/wsx_tls_driver.c $core/wsx_tls.c $core/wsx_tls_errors.c"
 libs="-lmbedtls -lmbedx509 -lmbedcrypto"
+if [ -n "${MBEDTLS_LIB:-}" ]; then libs="-L$MBEDTLS_LIB $libs"; fi
 
 if [ "$mode" = asan ]; then
   # shellcheck disable=SC2086

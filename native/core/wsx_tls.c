@@ -38,6 +38,7 @@ struct wsx_tls {
   int insist;
   int ssl_ready;     /* ssl and conf are initialised and must be freed */
   int shut;          /* our close_notify / half-close went out */
+  int got_data;      /* a read has returned bytes */
   unsigned max_fragment;
   size_t read_size;
   unsigned char *read_buf;
@@ -559,9 +560,17 @@ int wsx_tls_read(wsx_tls *t, const unsigned char **data) {
     if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF) return peer_ended(t);
   }
   if (ret > 0) {
+    t->got_data = 1;
     *data = t->read_buf;
     return ret;
   }
+  /* TLS 1.3: the client finishes its handshake before the server has checked our
+   * certificate, so a refusal arrives as an alert on the first read. */
+  if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && !t->got_data)
+    return fail(t, WSX_FAIL_TLS, ret, "TLS: %s:%u refused the connection with a fatal alert right after the handshake; %s",
+                t->host, (unsigned)t->port,
+                t->have_cert ? "the server may have refused our client certificate or its chain"
+                             : "the server may require a client certificate");
   if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE || WSX_IS_NEW_SESSION_TICKET(ret) ||
       WSX_IS_CRYPTO_IN_PROGRESS(ret))
     return 0;

@@ -222,7 +222,13 @@ int main(int argc, char **argv) {
   wsx_tls_free(t);
   s.cert = s.key = s.passphrase = NULL;
   t = start(mutual, &s);
-  check(settle(t, 5000) == WSX_STATE_FAILED && contains(t, "client certificate"), "mutual TLS without certificate", t);
+  if (settle(t, 5000) == WSX_STATE_OPEN) { /* TLS 1.3: the refusal comes on the first read */
+    double end = now_ms() + 5000;
+    const unsigned char *data;
+    while (wsx_tls_read(t, &data) >= 0 && now_ms() < end) nap();
+  }
+  check(wsx_tls_state(t) == WSX_STATE_FAILED && wsx_tls_failure(t) == WSX_FAIL_TLS && contains(t, "client certificate"),
+        "mutual TLS without certificate", t);
   wsx_tls_free(t);
 
   /* 6. chained client certificate */
