@@ -1,0 +1,15 @@
+/** Every conformance case, in report order. */
+import type { ConformanceCase } from "./case";
+import { closingCases } from "./cases/closing";
+import { fragmentationCases } from "./cases/fragmentation";
+import { framingCases } from "./cases/framing";
+import { autoFragmentCases, limitCases } from "./cases/limits";
+import { pingCases } from "./cases/pings";
+import { opcodeCasesAll, reservedBitCases } from "./cases/reserved";
+import { utf8Cases } from "./cases/utf8";
+import { websocketApiCases } from "./cases/websocket-api";
+
+export const ALL_CASES: readonly ConformanceCase[] = [
+  ...framingCases, ...pingCases, ...reservedBitCases, ...opcodeCasesAll, ...fragmentationCases,
+  ...utf8Cases, ...closingCases, ...limitCases, ...autoFragmentCases, ...websocketApiCases,
+];
