@@ -2,7 +2,28 @@ import type { WebSocket as WsPeer, WebSocketServer } from "ws";
 import { ReconnectingClient } from "../../modules/client/reconnecting";
 import { ManualPlatform, constantBytes } from "../support/manual-platform";
 import { startWsServer, type Started } from "../support/servers";
+import type { Runtime } from "../../modules/client/runtime";
+import { NodeTransport } from "../../node/transport";
+import { frame } from "../support/frames";
 import { EventLog, manualRuntime, startBlackHole, waitFor, type HandshakeServer } from "./harness";
+
+/** Real Node sockets; the test only counts the chunks that reach the client, to know when bytes have arrived. */
+function countingRuntime(platform: ManualPlatform, counter: { chunks: number }): Runtime {
+  return {
+    platform,
+    createTransport: () => {
+      const transport = new NodeTransport();
+      const connect = transport.connect.bind(transport);
+      transport.connect = (target, events) => connect(target, {
+        onOpen: () => events.onOpen(),
+        onData: (chunk) => { counter.chunks++; events.onData(chunk); },
+        onDrain: () => events.onDrain(),
+        onClose: (error) => events.onClose(error),
+      });
+      return transport;
+    },
+  };
+}
 
 const PING = 9;
 
@@ -73,6 +94,26 @@ describe("heartbeat against a black hole (handshake done, then silence, TCP stil
     platform.advance(0);
     await waitFor(() => hole.frames.length === 2 && hole.frames[1].length === 1, "the queued message on the new connection");
     expect(hole.frames[1][0].payload.toString()).toBe("kept");
+    rc.close();
+  });
+  test("part of a large message arriving is proof of life, even before the message is whole", async () => {
+    const platform = new ManualPlatform();
+    const counter = { chunks: 0 };
+    const log = new EventLog();
+    const rc = new ReconnectingClient(countingRuntime(platform, counter), hole.url, { keepAlive: 1000 }, log.listener);
+    await waitFor(() => rc.online, "open");
+    platform.advance(1000);
+    await waitFor(() => hole.frames[0].length === 1, "the keep-alive ping");
+    const whole = frame(2, new Uint8Array(1000).fill(7));
+    const before = counter.chunks;
+    hole.sockets[0].write(whole.subarray(0, 104)); // header and 100 of 1000 payload bytes
+    await waitFor(() => counter.chunks > before, "the first part to arrive");
+    platform.advance(1000); // the deadline: data came, so no timeout (a second ping instead)
+    expect(rc.online).toBe(true);
+    hole.sockets[0].write(whole.subarray(104));
+    await waitFor(() => log.messages.length === 1, "the whole message");
+    expect((log.messages[0] as Uint8Array).length).toBe(1000);
+    expect(log.errors).toEqual([]);
     rc.close();
   });
 });
