@@ -3,6 +3,7 @@
  * binary message goes back with the same type and bytes; everything the user
  * would see (open, errors, close) is recorded for the verdict.
  */
+import WsLibrary from "ws";
 import { Client, WebSocket, WebSocketError, nodeRuntime, type ClientOptions } from "../../node/index";
 
 export interface UserView {
@@ -19,7 +20,8 @@ export interface UserView {
   sendFailures: string[];
 }
 
-export type ClientApi = "client" | "websocket";
+/** "ws-reference": the `ws` npm client, an independent implementation used to check that the verdicts can tell behaviours apart. */
+export type ClientApi = "client" | "websocket" | "ws-reference";
 
 function emptyView(): UserView {
   return { opened: false, protocol: "", messages: 0, pings: 0, pongs: 0, errors: [], closes: [], order: [], sendFailures: [] };
@@ -27,6 +29,7 @@ function emptyView(): UserView {
 
 /** Connect an echo client; resolves with what the user saw once onClose fired (or `capMs` passed). */
 export function runEchoClient(url: string, options: ClientOptions, api: ClientApi, capMs: number): Promise<UserView> {
+  if (api === "ws-reference") return viaWsLibrary(url, capMs);
   return api === "client" ? viaClient(url, options, capMs) : viaWebSocket(url, options, capMs);
 }
 
@@ -82,5 +85,29 @@ function viaWebSocket(url: string, options: ClientOptions, capMs: number): Promi
       clearTimeout(timer);
       setTimeout(() => resolve(view), 5);
     };
+  });
+}
+
+function viaWsLibrary(url: string, capMs: number): Promise<UserView> {
+  const view = emptyView();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(view), capMs);
+    const ws = new WsLibrary(url);
+    ws.on("open", () => { view.opened = true; view.order.push("open"); });
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      view.messages++;
+      view.order.push("message");
+      ws.send(data, { binary: isBinary });
+    });
+    ws.on("error", (e: Error & { code?: string }) => {
+      view.errors.push({ code: e.code ?? "", message: e.message, closeCode: undefined });
+      view.order.push("error");
+    });
+    ws.on("close", (code: number, reason: Buffer) => {
+      view.closes.push({ code, reason: reason.toString(), wasClean: false });
+      view.order.push("close");
+      clearTimeout(timer);
+      setTimeout(() => resolve(view), 5);
+    });
   });
 }
