@@ -1,0 +1,22 @@
+// wss with the certificate bundle: the browser-style WebSocket verifies the server with the CA the
+// bundle holds for the URL's host (and presents a client certificate when the bundle has one).
+// The bundle is the resource manifest_certs.json maps from flash; nothing here names a certificate.
+import { WebSocket } from "websocket/browser";
+import config from "mc/config";
+
+const url: string = config.url;
+trace(`connecting to ${url}\n`);
+const ws = new WebSocket(url);
+let echoes = 0;
+
+ws.onopen = () => {
+  trace(`open (protocol "${ws.protocol}")\n`);
+  ws.send("hello over TLS");
+};
+ws.onmessage = (event) => {
+  trace(`message: ${typeof event.data === "string" ? event.data : `${event.data.byteLength} bytes`}\n`);
+  if (++echoes === 3) ws.close(1000, "done");
+  else ws.send(`hello over TLS ${echoes}`);
+};
+ws.onerror = (event) => trace(`error: ${event.message}\n`);
+ws.onclose = (event) => trace(`close ${event.code} "${event.reason}" clean=${event.wasClean}\n`);

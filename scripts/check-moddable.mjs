@@ -1,0 +1,376 @@
+// Checks that a Moddable app including our manifest would build and link, without the SDK:
+//  - every module the manifests name exists, the platforms are esp32 and lin with a clear error elsewhere;
+//  - the device module graph resolves the way XS resolves it (relative specifiers against the importing
+//    module's own path, bare ones against the manifest's map or a module Moddable's typings declare);
+//  - tsconfig.moddable.json maps each manifest specifier to the same file (so its type-check is the build's);
+//  - every API in specifiers/apis.json is exposed by the manifest and by the Node entry, with the same names;
+//  - every example has a manifest that includes ours, a main.ts, and a README with the esp32 and lin commands;
+//  - modules/, specifiers/ and examples/ type-check against @moddable/typings (tsconfig.moddable.json).
+// Usage: node scripts/check-moddable.mjs [--root <dir>] [--skip-typecheck] [--json]
+// Exit code 0 when every check passes; each failure names the file and what is wrong.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const ts = require("typescript");
+
+const args = process.argv.slice(2);
+const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const root = resolve(option("--root") ?? join(dirname(fileURLToPath(import.meta.url)), ".."));
+const skipTypecheck = args.includes("--skip-typecheck");
+const asJson = args.includes("--json");
+
+/** Our namespace: modules/<folder>/<file> is the module websocket-client/<folder>/<file>. */
+const NAMESPACE = "websocket-client";
+const REQUIRED_PLATFORMS = ["esp32", "lin"];
+/** Extensions mcconfig treats as modules or native sources (tools/mcmanifest.js, ModulesRule). */
+const SOURCE_EXTENSIONS = [".ts", ".js", ".mjs", ".json", ".c", ".cc", ".cpp", ".h"];
+
+const results = [];
+function check(name, run) {
+  const problems = [];
+  try {
+    run((message) => problems.push(message));
+  } catch (error) {
+    problems.push(`crashed: ${error && error.stack ? error.stack : error}`);
+  }
+  results.push({ name, ok: problems.length === 0, problems });
+}
+
+const rel = (path) => relative(root, path) || ".";
+const isFile = (path) => existsSync(path) && statSync(path).isFile();
+const isDirectory = (path) => existsSync(path) && statSync(path).isDirectory();
+function readJson(path) {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+// ---------------------------------------------------------------- manifests
+
+/** Our manifests: manifest.json and what it includes by relative path, depth first (as mcconfig reads them). */
+function loadManifests(entry, fail) {
+  const seen = new Map();
+  const visit = (path) => {
+    if (seen.has(path)) return;
+    if (!isFile(path)) { fail(`${rel(path)}: manifest not found`); return; }
+    let manifest;
+    try { manifest = readJson(path); } catch (error) { fail(`${rel(path)}: not valid JSON (${error.message})`); return; }
+    seen.set(path, manifest);
+    const includes = [].concat(manifest.include ?? []);
+    for (const include of includes) {
+      if (typeof include === "string" && include.startsWith(".")) visit(resolve(dirname(path), include));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+/** Module maps of a manifest: the top-level one and each platform's, as [platform, map] pairs. */
+function moduleMaps(manifest) {
+  const maps = [["*", manifest.modules ?? {}]];
+  for (const [platform, section] of Object.entries(manifest.platforms ?? {})) {
+    if (section && section.modules) maps.push([platform, section.modules]);
+  }
+  return maps;
+}
+
+/**
+ * The files a module map entry names, with the specifier each gets, following mcconfig's rules:
+ * `target/*` + `dir/*` maps every file of dir (not its subfolders) to target/<name>; a plain target maps
+ * the one file whose name (without extension) matches. Sources under $(...) belong to the SDK: skipped.
+ */
+function expandEntry(manifestDir, target, source, fail, where) {
+  const out = [];
+  const sources = [].concat(source).map((s) => (typeof s === "string" ? s : s.source));
+  for (const src of sources) {
+    if (src.startsWith("$(")) continue;
+    const path = resolve(manifestDir, src);
+    const dir = dirname(path);
+    const base = path.slice(dir.length + 1);
+    if (!isDirectory(dir)) { fail(`${where}: "${target}": folder ${rel(dir)} not found`); continue; }
+    const star = base.indexOf("*");
+    const prefix = star >= 0 ? base.slice(0, star) : base;
+    const matches = [];
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(".")) continue;
+      const file = join(dir, name);
+      if (!isFile(file)) continue;
+      const extension = name.endsWith(".d.ts") ? ".d.ts" : name.slice(name.lastIndexOf("."));
+      if (extension === ".d.ts" || !SOURCE_EXTENSIONS.includes(extension)) continue;
+      const stem = name.slice(0, name.length - extension.length);
+      if (star >= 0 ? stem.startsWith(prefix) : stem === prefix) matches.push({ file, stem: star >= 0 ? stem.slice(prefix.length) : stem, extension });
+    }
+    if (matches.length === 0) { fail(`${where}: "${target}": nothing matches ${rel(path)}`); continue; }
+    for (const match of matches) {
+      let specifier;
+      if (target.endsWith("*")) specifier = target.slice(0, -1) + match.stem;
+      else specifier = target;
+      out.push({ specifier, file: match.file, extension: match.extension });
+    }
+  }
+  return out;
+}
+
+/** Specifier -> file for JavaScript/TypeScript modules, per platform ("*" = every platform). */
+function buildModuleTable(manifests, fail) {
+  const table = new Map(); // platform -> Map(specifier -> file)
+  const natives = new Map(); // platform -> files (.c/.h)
+  for (const [path, manifest] of manifests) {
+    for (const [platform, map] of moduleMaps(manifest)) {
+      for (const [target, source] of Object.entries(map)) {
+        for (const { specifier, file, extension } of expandEntry(dirname(path), target, source, fail, `${rel(path)} modules${platform === "*" ? "" : ` (${platform})`}`)) {
+          if ([".c", ".cc", ".cpp", ".h"].includes(extension)) {
+            if (!natives.has(platform)) natives.set(platform, []);
+            natives.get(platform).push(file);
+            continue;
+          }
+          if (!table.has(platform)) table.set(platform, new Map());
+          const forPlatform = table.get(platform);
+          const earlier = forPlatform.get(specifier);
+          if (earlier && earlier !== file) fail(`${rel(path)}: "${specifier}" is mapped twice (${rel(earlier)} and ${rel(file)}); mcconfig would keep one silently`);
+          forPlatform.set(specifier, file);
+        }
+      }
+    }
+  }
+  return { table, natives };
+}
+
+function modulesFor(table, platform) {
+  return new Map([...(table.get("*") ?? new Map()), ...(table.get(platform) ?? new Map())]);
+}
+
+// ---------------------------------------------------------------- XS resolution
+
+/** What XS does with an import specifier (xs/platforms/mc/xsHosts.c, fxFindModule): undefined when it cannot resolve. */
+export function xsResolve(referrer, specifier) {
+  let dots = 0;
+  let rest = specifier;
+  if (specifier.startsWith("./")) { dots = 1; rest = specifier.slice(1); }
+  else if (specifier.startsWith("../")) {
+    dots = 2; rest = specifier.slice(2);
+    while (rest.startsWith("/../")) { dots++; rest = rest.slice(3); }
+  }
+  else return specifier.replace(/\.(m?js)$/, "");
+  let base = "/" + referrer;
+  for (let i = 0; i < dots; i++) {
+    const slash = base.lastIndexOf("/");
+    if (slash < 0) return undefined;
+    base = base.slice(0, slash);
+  }
+  return (base + rest).slice(1).replace(/\.(m?js)$/, "");
+}
+
+/** Module names Moddable's typings declare (`declare module "timer"`): what the SDK provides. */
+function moddableModuleNames() {
+  const names = new Set();
+  const typings = join(root, "node_modules", "@moddable", "typings");
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (isDirectory(path)) walk(path);
+      else if (name.endsWith(".d.ts")) {
+        for (const match of readFileSync(path, "utf8").matchAll(/declare\s+module\s+["']([^"']+)["']/g)) names.add(match[1]);
+      }
+    }
+  };
+  if (isDirectory(typings)) walk(typings);
+  return names;
+}
+
+function importsOf(file) {
+  const info = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+  return info.importedFiles.map((f) => f.fileName);
+}
+
+// ---------------------------------------------------------------- TypeScript helpers
+
+function parseTsconfig(path) {
+  const parsed = ts.getParsedCommandLineOfConfigFile(path, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  return parsed;
+}
+
+function exportNames(program, file) {
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  if (!source) return undefined;
+  const symbol = checker.getSymbolAtLocation(source);
+  if (!symbol) return new Set();
+  return new Set(checker.getExportsOfModule(symbol).map((s) => s.escapedName.toString()));
+}
+
+function formatDiagnostics(diagnostics) {
+  return ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" });
+}
+
+// ---------------------------------------------------------------- checks
+
+const manifestPath = join(root, "manifest.json");
+let manifests = new Map();
+let table = new Map();
+let natives = new Map();
+
+check("manifests load and every module they name exists", (fail) => {
+  manifests = loadManifests(manifestPath, fail);
+  ({ table, natives } = buildModuleTable(manifests, fail));
+});
+
+check("platforms: esp32 and lin supported, an error everywhere else", (fail) => {
+  const platforms = {};
+  for (const manifest of manifests.values()) Object.assign(platforms, manifest.platforms ?? {});
+  for (const name of REQUIRED_PLATFORMS) if (!(name in platforms)) fail(`no "${name}" section in the manifests' platforms`);
+  const other = platforms["..."];
+  if (!other || typeof other.error !== "string" || other.error.length === 0) fail(`platforms "...": needs an "error" naming the supported platforms`);
+  const esp32C = (natives.get("esp32") ?? []).filter((f) => f.endsWith(".c"));
+  if (esp32C.length === 0) fail("esp32: no native (mbedTLS transport) C sources mapped");
+  for (const [platform, files] of natives) {
+    if (platform !== "esp32") fail(`native sources mapped for "${platform}": ${files.map(rel).join(", ")} (only esp32 builds the mbedTLS transport)`);
+  }
+});
+
+check("every device module is in the manifest, at the path that mirrors modules/", (fail) => {
+  const all = table.get("*") ?? new Map();
+  const modulesDir = join(root, "modules");
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (isDirectory(path)) walk(path);
+      else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) {
+        const expected = NAMESPACE + "/" + relative(modulesDir, path).slice(0, -3).split("\\").join("/");
+        const mapped = [...table.values()].some((m) => m.get(expected) === path);
+        if (!mapped) fail(`${rel(path)} is not mapped as "${expected}" (relative imports from and to it would not resolve)`);
+      }
+    }
+  };
+  if (isDirectory(modulesDir)) walk(modulesDir);
+  for (const [specifier, file] of all) {
+    if (specifier.startsWith(NAMESPACE + "/")) {
+      const expected = join(modulesDir, specifier.slice(NAMESPACE.length + 1));
+      if (file.replace(/\.[^./]+$/, "") !== expected) fail(`"${specifier}" maps to ${rel(file)}; it must be modules/${specifier.slice(NAMESPACE.length + 1)}`);
+    }
+  }
+});
+
+check("every import resolves the way XS resolves it, on each platform", (fail) => {
+  const provided = moddableModuleNames();
+  for (const platform of REQUIRED_PLATFORMS) {
+    const modules = modulesFor(table, platform);
+    for (const [specifier, file] of modules) {
+      if (!file.endsWith(".ts") && !file.endsWith(".js")) continue;
+      for (const imported of importsOf(file)) {
+        const resolved = xsResolve(specifier, imported);
+        if (resolved === undefined) { fail(`${platform}: ${rel(file)} (module "${specifier}") imports "${imported}": XS cannot resolve it (above the top level)`); continue; }
+        if (modules.has(resolved)) continue;
+        if (imported.startsWith(".")) { fail(`${platform}: ${rel(file)} (module "${specifier}") imports "${imported}" = "${resolved}", which no manifest maps`); continue; }
+        if (!provided.has(resolved)) fail(`${platform}: ${rel(file)} imports "${imported}": neither our manifests nor Moddable's typings know it`);
+      }
+    }
+  }
+});
+
+check("tsconfig.moddable.json maps each manifest specifier to the same file", (fail) => {
+  const tsconfigPath = join(root, "tsconfig.moddable.json");
+  const parsed = parseTsconfig(tsconfigPath);
+  if (!parsed) { fail("tsconfig.moddable.json cannot be read"); return; }
+  const host = { ...ts.sys, fileExists: ts.sys.fileExists, readFile: ts.sys.readFile };
+  const fromDir = join(root, "examples");
+  const containing = join(fromDir, "__probe__.ts");
+  for (const [platform, map] of table) {
+    for (const [specifier, file] of map) {
+      if (!file.endsWith(".ts")) continue;
+      const resolved = ts.resolveModuleName(specifier, containing, parsed.options, host).resolvedModule;
+      if (!resolved) fail(`"${specifier}" (${platform}) does not resolve under tsconfig.moddable.json paths`);
+      else if (resolve(resolved.resolvedFileName) !== file) fail(`"${specifier}" resolves to ${rel(resolved.resolvedFileName)} under tsconfig.moddable.json, but the manifest maps ${rel(file)}`);
+    }
+  }
+});
+
+check("each API in specifiers/apis.json: same names from the manifest's module and from the Node entry", (fail) => {
+  const apisPath = join(root, "specifiers", "apis.json");
+  if (!isFile(apisPath)) { fail("specifiers/apis.json not found"); return; }
+  const { apis } = readJson(apisPath);
+  if (!Array.isArray(apis) || apis.length === 0) { fail("specifiers/apis.json: `apis` must be a non-empty list"); return; }
+  const all = table.get("*") ?? new Map();
+  const deviceFiles = [];
+  for (const api of apis) {
+    if (!Array.isArray(api.specifiers) || !Array.isArray(api.exports)) { fail(`API "${api.name}": needs "specifiers" and "exports" lists`); continue; }
+    for (const specifier of api.specifiers) {
+      const file = all.get(specifier);
+      if (!file) fail(`API "${api.name}": the manifests do not map "${specifier}"`);
+      else deviceFiles.push({ api, specifier, file });
+    }
+  }
+  const device = parseTsconfig(join(root, "tsconfig.moddable.json"));
+  const deviceProgram = ts.createProgram(deviceFiles.map((d) => d.file), device.options);
+  const nodeEntry = join(root, "node", "index.ts");
+  const host = parseTsconfig(join(root, "tsconfig.json"));
+  const nodeProgram = ts.createProgram([nodeEntry], host.options);
+  const nodeExports = exportNames(nodeProgram, nodeEntry) ?? new Set();
+  for (const api of apis) {
+    for (const name of api.exports ?? []) {
+      if (!nodeExports.has(name)) fail(`API "${api.name}": the Node entry node/index.ts does not export ${name}`);
+    }
+  }
+  for (const { api, specifier, file } of deviceFiles) {
+    const names = exportNames(deviceProgram, file) ?? new Set();
+    const wanted = api.default ? [...api.exports, "default"] : api.exports;
+    for (const name of wanted) {
+      if (!names.has(name)) fail(`API "${api.name}": "${specifier}" (${rel(file)}) does not export ${name}`);
+    }
+  }
+  const declared = new Set(apis.flatMap((a) => a.specifiers ?? []));
+  for (const specifier of all.keys()) {
+    if (!specifier.startsWith(NAMESPACE + "/") && !declared.has(specifier)) fail(`the manifests map "${specifier}" but specifiers/apis.json does not declare it`);
+  }
+});
+
+check("examples: a manifest including ours, main.ts, and a README with the esp32 and lin commands", (fail) => {
+  const examples = join(root, "examples");
+  const devices = readdirSync(examples).filter((name) => isFile(join(examples, name, "main.ts")) || isFile(join(examples, name, "manifest.json")));
+  if (devices.length === 0) fail("no device examples under examples/");
+  for (const name of devices) {
+    const dir = join(examples, name);
+    const manifestFile = join(dir, "manifest.json");
+    if (!isFile(manifestFile)) { fail(`examples/${name}: no manifest.json`); continue; }
+    const manifest = readJson(manifestFile);
+    const includes = [].concat(manifest.include ?? []).filter((i) => typeof i === "string" && i.startsWith("."));
+    const ours = includes.map((i) => resolve(dir, i)).filter((p) => manifests.has(p) || p === join(root, "manifest_namespaced.json"));
+    if (ours.length === 0) fail(`examples/${name}/manifest.json does not include ../../manifest.json (or manifest_namespaced.json)`);
+    if (!isFile(join(dir, "main.ts"))) fail(`examples/${name}: no main.ts`);
+    const readme = join(dir, "README.md");
+    if (!isFile(readme)) { fail(`examples/${name}: no README.md`); continue; }
+    const text = readFileSync(readme, "utf8");
+    if (!/mcconfig[^\n]*-p esp32[^\n]*ssid=/.test(text)) fail(`examples/${name}/README.md: no "mcconfig ... -p esp32 ssid=..." command`);
+    if (!/mcconfig[^\n]*-p lin/.test(text)) fail(`examples/${name}/README.md: no "mcconfig ... -p lin" command`);
+  }
+});
+
+if (!skipTypecheck) {
+  check("type-check against @moddable/typings (tsconfig.moddable.json)", (fail) => {
+    const parsed = parseTsconfig(join(root, "tsconfig.moddable.json"));
+    const program = ts.createProgram(parsed.fileNames, parsed.options);
+    const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)];
+    if (diagnostics.length) fail(formatDiagnostics(diagnostics));
+    const checked = new Set(program.getSourceFiles().map((s) => resolve(s.fileName)));
+    for (const map of table.values()) {
+      for (const file of map.values()) if (file.endsWith(".ts") && !checked.has(file)) fail(`${rel(file)} is in the manifest but not type-checked by tsconfig.moddable.json`);
+    }
+    const examples = join(root, "examples");
+    for (const name of readdirSync(examples)) {
+      const main = join(examples, name, "main.ts");
+      if (isFile(main) && !checked.has(main)) fail(`examples/${name}/main.ts is not type-checked by tsconfig.moddable.json`);
+    }
+  });
+}
+
+const failed = results.filter((r) => !r.ok);
+if (asJson) {
+  process.stdout.write(JSON.stringify({ ok: failed.length === 0, results }, null, 2) + "\n");
+} else {
+  for (const r of results) {
+    console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}`);
+    for (const p of r.problems) console.log("     " + p.split("\n").join("\n     "));
+  }
+}
+process.exit(failed.length === 0 ? 0 : 1);
