@@ -7,7 +7,7 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { CertificateBundle } from "../modules/certs/bundle";
 import { WebSocketError } from "../modules/core/errors";
-import { PackError, packDirectory } from "./pack";
+import { PackError, WILDCARD_SPELLING, packDirectory } from "./pack";
 import { validateEntries, type CheckedEntry } from "./validate";
 
 export interface CliIo {
@@ -64,7 +64,10 @@ function parseArgs(args: readonly string[]): Args | string {
       const v = args[++i];
       const eq = v === undefined ? -1 : v.indexOf("=");
       if (eq <= 0) return "--passphrase needs <domain>=<password>";
-      out.passphrases[v.slice(0, eq).toLowerCase()] = v.slice(eq + 1);
+      // The domain as in the bundle; the file-name spelling of a wildcard is accepted too.
+      let domain = v.slice(0, eq).toLowerCase();
+      if (domain.startsWith(WILDCARD_SPELLING)) domain = "*." + domain.slice(WILDCARD_SPELLING.length);
+      out.passphrases[domain] = v.slice(eq + 1);
     } else if (a.startsWith("-")) {
       return `unknown option "${a}"`;
     } else {
@@ -127,7 +130,7 @@ function verify(args: Args, io: CliIo): number {
     const p = bundle.payload(e.name)!;
     return { source: `${file}:${e.name}`, name: e.name, format: p.format, bytes: p.bytes };
   });
-  const result = validateEntries(entries, args.passphrases);
+  const result = validateEntries(entries, { passphrases: args.passphrases, uncheckedKeys: "warning" });
   for (const w of result.warnings) io.err("warning: " + w);
   if (result.problems.length > 0) {
     io.err(`${file}: ${result.problems.length} problem(s):`);

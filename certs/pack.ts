@@ -83,7 +83,7 @@ export function packFiles(files: readonly InputFile[], options: PackOptions = {}
     entries.push({ source: f.path, name, format, bytes: f.bytes });
   }
   if (files.length === 0) problems.push("no files to pack");
-  const checked = validateEntries(entries, options.passphrases ?? {}, options.now);
+  const checked = validateEntries(entries, { passphrases: options.passphrases, now: options.now });
   problems.push(...checked.problems);
   if (problems.length > 0) throw new PackError(problems);
   return { bundle: encodeBundle(entries), entries, warnings: checked.warnings };

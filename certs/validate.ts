@@ -22,7 +22,17 @@ export interface ValidationResult {
   warnings: string[];
 }
 
-export function validateEntries(entries: readonly CheckedEntry[], passphrases: Readonly<Record<string, string>>, now = new Date()): ValidationResult {
+export interface ValidationOptions {
+  /** Passwords of encrypted keys, by domain. */
+  passphrases?: Readonly<Record<string, string>>;
+  /** An encrypted key without its password cannot be checked: a problem (pack, default) or a warning (verify). */
+  uncheckedKeys?: "problem" | "warning";
+  now?: Date;
+}
+
+export function validateEntries(entries: readonly CheckedEntry[], options: ValidationOptions = {}): ValidationResult {
+  const passphrases = options.passphrases ?? {};
+  const now = options.now ?? new Date();
   const problems: string[] = [];
   const warnings: string[] = [];
   const byDomain = new Map<string, Partial<Record<EntryKind, { entry: CheckedEntry; certs?: X509Certificate[]; key?: KeyObject }>>>();
@@ -43,8 +53,11 @@ export function validateEntries(entries: readonly CheckedEntry[], passphrases: R
     }
     if (parsed.kind === "key") {
       const key = parseKey(entry, passphrases[parsed.domain]);
-      if (typeof key === "string") {
-        problems.push(`${entry.source}: ${key}`);
+      if (key === ENCRYPTED && options.uncheckedKeys === "warning") {
+        warnings.push(`${entry.source}: the key is encrypted and was not checked against its certificate (give --passphrase ${parsed.domain}=<password>)`);
+        slot.key = { entry };
+      } else if (typeof key === "string") {
+        problems.push(`${entry.source}: ${key === ENCRYPTED ? `the key is encrypted: give --passphrase ${parsed.domain}=<password> so it can be checked against its certificate` : key}`);
         slot.key = { entry };
       } else {
         slot.key = { entry, key };
@@ -94,13 +107,13 @@ function parseCertificates(entry: CheckedEntry): X509Certificate[] | string {
   return out;
 }
 
+/** parseKey's answer for an encrypted key without a password. */
+const ENCRYPTED = "encrypted";
+
 function parseKey(entry: CheckedEntry, passphrase: string | undefined): KeyObject | string {
   const text = entry.format === "pem" ? Buffer.from(entry.bytes).toString("latin1") : "";
   const encrypted = /ENCRYPTED PRIVATE KEY|Proc-Type: *4, *ENCRYPTED/.test(text);
-  if (encrypted && passphrase === undefined) {
-    const domain = parseEntryName(entry.name)?.domain ?? "?";
-    return `the key is encrypted: give --passphrase ${domain}=<password> so it can be checked against its certificate`;
-  }
+  if (encrypted && passphrase === undefined) return ENCRYPTED;
   const key = Buffer.from(entry.bytes);
   const attempts: Parameters<typeof createPrivateKey>[0][] = entry.format === "pem"
     ? [{ key, format: "pem", passphrase }]

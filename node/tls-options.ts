@@ -12,7 +12,7 @@
  * Certificates and keys may be PEM text or PEM/DER bytes; Node wants PEM, so
  * DER is converted here.
  */
-import { createPrivateKey } from "node:crypto";
+import { X509Certificate, createPrivateKey } from "node:crypto";
 import { checkServerIdentity, createSecureContext, type ConnectionOptions, type PeerCertificate } from "node:tls";
 import { WebSocketError } from "../modules/core/errors";
 import { sniffFormat, splitDer } from "../modules/certs/payload-check";
@@ -82,14 +82,40 @@ function addClientCertificate(options: ConnectionOptions, tls: TlsConfig): void 
   if (key.passphrase !== undefined) options.passphrase = key.passphrase;
 }
 
-/** PEM text of each certificate in `data` (PEM text, PEM bytes, or one or more DER certificates). */
+/**
+ * PEM text of each certificate in `data` (PEM text, PEM bytes, or one or more
+ * DER certificates), each checked to parse: Node silently skips a CA it cannot
+ * read, which would turn a broken CA into a puzzling "unknown CA".
+ */
 function certificatesPem(data: CertData, what: string): string[] {
-  if (typeof data === "string") return [data.endsWith("\n") ? data : data + "\n"];
-  if (!(data instanceof Uint8Array)) throw new WebSocketError("INVALID_ARGUMENT", `${what} must be PEM text or bytes`);
-  if (sniffFormat(data) === "pem") return [Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1") + "\n"];
-  const parts = splitDer(data);
-  if (typeof parts === "string") throw new WebSocketError("TLS_ERROR", `${what} ${parts}`);
-  return parts.map((p) => pem("CERTIFICATE", p));
+  let blocks: string[];
+  if (typeof data === "string") {
+    blocks = pemBlocks(data);
+  } else if (data instanceof Uint8Array) {
+    if (sniffFormat(data) === "pem") {
+      blocks = pemBlocks(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"));
+    } else {
+      const parts = splitDer(data);
+      if (typeof parts === "string") throw new WebSocketError("TLS_ERROR", `TLS: ${what} ${parts}`);
+      blocks = parts.map((p) => pem("CERTIFICATE", p));
+    }
+  } else {
+    throw new WebSocketError("INVALID_ARGUMENT", `${what} must be PEM text or bytes`);
+  }
+  if (blocks.length === 0) throw new WebSocketError("TLS_ERROR", `TLS: ${what} holds no PEM certificate`);
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch (e) {
+      const which = blocks.length > 1 ? `${what} (certificate ${i + 1} of ${blocks.length})` : what;
+      throw new WebSocketError("TLS_ERROR", `TLS: ${which} does not parse as a certificate (${(e as Error).message})`, { cause: e });
+    }
+  });
+  return blocks;
+}
+
+function pemBlocks(text: string): string[] {
+  return (text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).map((b) => b + "\n");
 }
 
 /** Node wants PEM keys: DER (PKCS#8, PKCS#1 or SEC1, maybe encrypted PKCS#8) is decoded and re-encoded in memory. */

@@ -98,6 +98,22 @@ describe("pack", () => {
     expect(bytes.includes(Buffer.from(CLIENT_KEY_PASSWORD))).toBe(false);
   });
 
+  test("verify cannot check an encrypted key without its password: a warning, not a failure", () => {
+    const dir = dirWith({ "_wildcard_.w.test_cert.pem": "client.pem", "_wildcard_.w.test_key.pem": "client-encrypted.key" });
+    const out = join(work, "enc-wild.bin");
+    // The wildcard's password may be given in either spelling.
+    expect(cli("certs", "pack", dir, "-o", out, "--passphrase", `_wildcard_.w.test=${CLIENT_KEY_PASSWORD}`).code).toBe(0);
+    const unchecked = cli("certs", "verify", out);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.err).toMatch(/^warning: .*:\*\.w\.test_key: the key is encrypted and was not checked against its certificate \(give --passphrase \*\.w\.test=<password>\)$/);
+    const checked = cli("certs", "verify", out, "--passphrase", `*.w.test=${CLIENT_KEY_PASSWORD}`);
+    expect(checked.err).toBe("");
+    expect(checked.code).toBe(0);
+    const wrong = cli("certs", "verify", out, "--passphrase", "*.w.test=nope");
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/\*\.w\.test_key: the key cannot be decrypted with the given passphrase/);
+  });
+
   test("an expired certificate is packed with a warning", () => {
     const dir = dirWith({ "old.test_ca.pem": "expired.pem" });
     const r = cli("certs", "pack", dir, "-o", join(work, "old.bin"));
