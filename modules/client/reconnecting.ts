@@ -52,6 +52,8 @@ export class ReconnectingClient {
   private userClosed = false;
   private retries = 0;
   private retryTimer: TimerHandle | undefined;
+  /** Identifies the live retry timer, so a stale callback does nothing. */
+  private retryToken = 0;
   private heartbeat: Heartbeat | null = null;
 
   constructor(runtime: Runtime, url: string, options: ReconnectOptions, listener: ReconnectListener) {
@@ -224,15 +226,15 @@ export class ReconnectingClient {
     const delay = backoffDelay(retry, reconnect.baseDelay, reconnect.maxDelay, (bytes) => this.runtime.platform.randomFill(bytes));
     this.phase = "waiting";
     this.current = null;
-    const timer = this.runtime.platform.setTimer(() => this.retryNow(timer), delay);
-    this.retryTimer = timer;
+    const token = ++this.retryToken;
+    this.retryTimer = this.runtime.platform.setTimer(() => this.retryNow(token), delay);
     this.listener.onClose?.(code, reason, wasClean);
     // The user may have closed from inside onClose.
-    if (this.phase === "waiting" && this.retryTimer === timer) this.listener.onReconnecting?.(retry, delay);
+    if (this.phase === "waiting" && this.retryToken === token) this.listener.onReconnecting?.(retry, delay);
   }
 
-  private retryNow(timer: TimerHandle): void {
-    if (this.retryTimer !== timer || this.phase !== "waiting") return;
+  private retryNow(token: number): void {
+    if (this.retryToken !== token || this.phase !== "waiting") return;
     this.retryTimer = undefined;
     try {
       this.connect();
@@ -298,6 +300,7 @@ export class ReconnectingClient {
   }
 
   private stopRetryTimer(): void {
+    this.retryToken++;
     if (this.retryTimer !== undefined) {
       this.runtime.platform.clearTimer(this.retryTimer);
       this.retryTimer = undefined;
