@@ -53,6 +53,8 @@ export interface BridgeStats {
   largestRead: number;
   largestWrite: number;
   wouldBlock: number;
+  /** Writes refused with "not ready" (before connect, or after an error batch). */
+  notReady: number;
 }
 
 export class Bridge {
@@ -68,7 +70,7 @@ export class Bridge {
   output = "";
   /** Exceptions thrown inside worker callbacks; a test should expect this to stay empty. */
   readonly uncaught: string[] = [];
-  readonly stats: BridgeStats = { socketsOpened: 0, readableEvents: 0, socketsFailed: 0, largestRead: 0, largestWrite: 0, wouldBlock: 0 };
+  readonly stats: BridgeStats = { socketsOpened: 0, readableEvents: 0, socketsFailed: 0, largestRead: 0, largestWrite: 0, wouldBlock: 0, notReady: 0 };
 
   constructor(private readonly options: BridgeOptions = {}) {
     this.sendBuffer = options.sendBuffer ?? LWIP_TCP_SND_BUF;
@@ -258,8 +260,13 @@ export class Bridge {
   }
 
   private write(entry: BridgedSocket, body: Uint8Array): { header: WireHeader } {
-    if (!entry.connected && !entry.errored) throw new Error("not ready");
-    if (entry.errored || !entry.socket) return { header: {} }; // lwIP drops writes after an error
+    // lwIP: not connected yet, or an error already delivered (that clears `ready`): throw.
+    if (!entry.connected) {
+      this.stats.notReady++;
+      throw new Error("not ready");
+    }
+    // lwIP: failed underneath but not yet told to the worker: the bytes are dropped silently.
+    if (entry.errored || !entry.socket) return { header: {} };
     const writable = this.sendBuffer - entry.inFlight;
     if (body.length > writable) {
       this.stats.wouldBlock++;
@@ -314,6 +321,7 @@ export class Bridge {
         entry.triggered = 0;
         if (!this.sockets.has(entry.id) || entry.errorDelivered) return undefined;
         const header: WireHeader = { t: "tcp", id: entry.id };
+        if (entry.errored) entry.connected = false; // tcpDeliver clears `ready` with the error batch
         if (triggered & READABLE && entry.receivedBytes > 0) header.readable = entry.receivedBytes;
         if (entry.errored) {
           if (entry.receivedBytes === 0) {

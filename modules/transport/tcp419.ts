@@ -210,7 +210,8 @@ export class Tcp419Transport implements Transport {
       try {
         left = socket.write(chunk);
       } catch (error) {
-        this.fail("SEND_FAILED", `writing to ${this.where} failed: ${error instanceof Error ? error.message : String(error)}`, error);
+        // lwIP throws "not ready" once it has seen the connection fail (its onError follows).
+        this.fail("CONNECTION_LOST", `connection to ${this.where} lost: the socket refused a write (${error instanceof Error ? error.message : String(error)})`, error);
         return;
       }
       this.writable = typeof left === "number" ? left : this.writable - size;
@@ -250,7 +251,7 @@ export class Tcp419Transport implements Transport {
     }
   }
 
-  private fail(code: "CONNECTION_FAILED" | "CONNECTION_LOST" | "SEND_FAILED", message: string, cause?: unknown): void {
+  private fail(code: "CONNECTION_FAILED" | "CONNECTION_LOST", message: string, cause?: unknown): void {
     this.finish(new WebSocketError(code, message, cause === undefined ? undefined : { cause }));
   }
 
