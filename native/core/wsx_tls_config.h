@@ -6,6 +6,19 @@
 #ifndef WSX_TLS_CONFIG_H
 #define WSX_TLS_CONFIG_H
 
+/* In a Moddable build, the manifest's "defines": { "wsx_tls": { ... } } arrive as MODDEF_WSX_TLS_*. */
+#if defined(__has_include)
+#if __has_include("mc.defines.h")
+#include "mc.defines.h"
+#endif
+#endif
+#if defined(MODDEF_WSX_TLS_READ_BUFFER_SIZE) && !defined(WSX_TLS_READ_BUFFER_SIZE)
+#define WSX_TLS_READ_BUFFER_SIZE MODDEF_WSX_TLS_READ_BUFFER_SIZE
+#endif
+#if defined(MODDEF_WSX_TLS_MAX_FRAGMENT_LENGTH) && !defined(WSX_TLS_MAX_FRAGMENT_LENGTH)
+#define WSX_TLS_MAX_FRAGMENT_LENGTH MODDEF_WSX_TLS_MAX_FRAGMENT_LENGTH
+#endif
+
 /* Bytes of decrypted data one wsx_tls_read() can return; the core holds one
  * such buffer per connection (allocated at connect, freed at close). */
 #ifndef WSX_TLS_READ_BUFFER_SIZE
