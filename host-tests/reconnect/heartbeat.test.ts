@@ -96,6 +96,21 @@ describe("heartbeat against a black hole (handshake done, then silence, TCP stil
     expect(hole.frames[1][0].payload.toString()).toBe("kept");
     rc.close();
   });
+  test("after the user's close() the close timeout, not the heartbeat, ends a dead link", async () => {
+    const platform = new ManualPlatform();
+    const log = new EventLog();
+    const rc = new ReconnectingClient(manualRuntime(platform), hole.url, { keepAlive: 1000 }, log.listener);
+    await waitFor(() => rc.online, "open");
+    rc.close(1000, "bye");
+    await waitFor(() => hole.frames[0].length === 1, "our close frame");
+    platform.advance(4999);
+    expect(rc.readyState).toBe(2);
+    platform.advance(1);
+    await waitFor(() => rc.readyState === 3, "close");
+    expect(log.events).toEqual(["open", "close 1006 close handshake timed out false"]);
+    expect(hole.frames[0].map((f) => f.opcode)).toEqual([8]); // no ping after close()
+  });
+
   test("part of a large message arriving is proof of life, even before the message is whole", async () => {
     const platform = new ManualPlatform();
     const counter = { chunks: 0 };

@@ -156,6 +156,8 @@ export class ReconnectingClient {
       this.finish(1006, "", false, new WebSocketError("ABORTED", "closed while waiting to reconnect", { closeCode: 1006 }), "closed by the user");
       return;
     }
+    // From here the close timeout guards the link; a heartbeat verdict would only blur the reason.
+    this.heartbeat?.stop();
     this.current?.client?.close(code, reason, anyWireCode);
   }
 
