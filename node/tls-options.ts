@@ -53,7 +53,11 @@ export function nodeTlsOptions(target: ConnectTarget): ConnectionOptions {
   try {
     options.secureContext = createSecureContext({ ca: options.ca, cert: options.cert, key: options.key, passphrase: options.passphrase });
   } catch (e) {
-    throw tlsErrorFromNode(e) ?? new WebSocketError("TLS_ERROR", `TLS: cannot use the certificates given: ${(e as Error).message}`, { cause: e });
+    const mapped = tlsErrorFromNode(e);
+    if (mapped && tls.passphrase === undefined && /decrypt the client key/.test(mapped.message)) {
+      throw new WebSocketError("TLS_ERROR", "TLS: the client key is encrypted and no password was given (tls.passphrase)", { cause: e });
+    }
+    throw mapped ?? new WebSocketError("TLS_ERROR", `TLS: cannot use the certificates given: ${(e as Error).message}`, { cause: e });
   }
   return options;
 }

@@ -77,6 +77,7 @@ test.each<[string, () => TlsConfig, string, RegExp]>([
   ["a certificate without key", () => ({ ca: [pki.pem("ca.pem")], cert: pki.pem("client.pem") }), "INVALID_ARGUMENT", /tls\.cert is given without tls\.key/],
   ["a chain without certificate", () => ({ ca: [pki.pem("ca.pem")], chain: [pki.pem("ca.pem")] }), "INVALID_ARGUMENT", /tls\.chain is given without tls\.cert/],
   ["a wrong key password", () => ({ ca: [pki.pem("ca.pem")], cert: pki.pem("client.pem"), key: pki.pem("client-encrypted.key"), passphrase: "no" }), "TLS_ERROR", /cannot decrypt the client key: wrong password/],
+  ["an encrypted key without a password", () => ({ ca: [pki.pem("ca.pem")], cert: pki.pem("client.pem"), key: pki.pem("client-encrypted.key") }), "TLS_ERROR", /the client key is encrypted and no password was given/],
   ["a key that is not the certificate's", () => ({ ca: [pki.pem("ca.pem")], cert: pki.pem("client.pem"), key: pki.pem("server.key") }), "TLS_ERROR", /client key does not match the client certificate/],
   ["a key that is not PEM", () => ({ ca: [pki.pem("ca.pem")], cert: pki.pem("client.pem"), key: "garbage" }), "TLS_ERROR", /a certificate or key does not parse/],
   ["a DER key that does not parse", () => ({ ca: [pki.pem("ca.pem")], cert: pki.pem("client.pem"), key: new Uint8Array([0x30, 0x00]) }), "TLS_ERROR", /the client key does not parse/],

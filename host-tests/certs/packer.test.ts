@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { runCli } from "../../certs/cli";
 import { PackError, packDirectory } from "../../certs/pack";
 import { CertificateBundle } from "../../modules/certs/bundle";
+import { isEncryptedKey } from "../../modules/certs/payload-check";
 import { CLIENT_KEY_PASSWORD, makePki, type Pki } from "./pki";
 
 let pki: Pki;
@@ -112,6 +113,16 @@ describe("pack", () => {
     const wrong = cli("certs", "verify", out, "--passphrase", "*.w.test=nope");
     expect(wrong.code).toBe(1);
     expect(wrong.err).toMatch(/\*\.w\.test_key: the key cannot be decrypted with the given passphrase/);
+  });
+
+  test("the device-side check tells encrypted keys from plain ones, PEM and DER", () => {
+    const der = (file: string) => new Uint8Array(execFileSync("openssl", ["pkcs8", "-topk8", "-in", pki.path(file), "-outform", "DER",
+      ...(file.includes("encrypted") ? ["-passin", `pass:${CLIENT_KEY_PASSWORD}`, "-passout", "pass:x"] : ["-nocrypt"])]));
+    expect(isEncryptedKey(new Uint8Array(readFileSync(pki.path("client-encrypted.key"))), "pem")).toBe(true);
+    expect(isEncryptedKey(new Uint8Array(readFileSync(pki.path("client.key"))), "pem")).toBe(false);
+    expect(isEncryptedKey(der("client-encrypted.key"), "der")).toBe(true);
+    expect(isEncryptedKey(der("client.key"), "der")).toBe(false);
+    expect(isEncryptedKey(pki.der("client-key.der"), "der")).toBe(false);
   });
 
   test("an expired certificate is packed with a warning", () => {

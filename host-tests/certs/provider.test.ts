@@ -65,6 +65,12 @@ describe("BundleTlsProvider", () => {
     expect(tls.passphrase).toBe("x");
   });
 
+  test("an encrypted key without a passphrase is refused before any connection", () => {
+    const e = caught(() => new BundleTlsProvider(bytes).tlsFor("alpha.test"));
+    expect(e.code).toBe("CERT_BUNDLE");
+    expect(e.message).toBe('certificate bundle: "alpha.test_key" is encrypted and no passphrase was given for "alpha.test"');
+  });
+
   test("a key without its certificate is refused", () => {
     const e = caught(() => new BundleTlsProvider(bytes).tlsFor("lonely.test"));
     expect(e.code).toBe("CERT_BUNDLE");

@@ -40,6 +40,18 @@ export function checkPayload(bytes: Uint8Array, format: PayloadFormat, kind: Ent
   return undefined;
 }
 
+/**
+ * Whether a (shape-checked) key needs a password: PEM "ENCRYPTED PRIVATE KEY"
+ * or legacy "Proc-Type: 4,ENCRYPTED"; DER EncryptedPrivateKeyInfo, whose
+ * first inner element is a SEQUENCE (a plain key starts with an INTEGER).
+ */
+export function isEncryptedKey(bytes: Uint8Array, format: PayloadFormat): boolean {
+  if (format === "pem") return indexOfAscii(bytes, "ENCRYPTED", 0) >= 0;
+  if (bytes.length < 2) return false;
+  const lengthOctets = bytes[1] & 0x80 ? bytes[1] & 0x7f : 0;
+  return bytes[2 + lengthOctets] === 0x30;
+}
+
 /** Labels of the PEM blocks in order, or a description of the damage. */
 function pemLabels(bytes: Uint8Array): string[] | string {
   const labels: string[] = [];

@@ -7,6 +7,7 @@ import { WebSocketError } from "../core/errors";
 import type { CertData, TlsConfig, TlsProvider } from "../transport/transport";
 import { CertificateBundle, type BundlePayload, type BundleSource } from "./bundle";
 import { candidateDomains } from "./names";
+import { isEncryptedKey } from "./payload-check";
 
 export interface BundleTlsOptions {
   /** Password of encrypted `<domain>_key` entries (the bundle never stores passwords). */
@@ -50,6 +51,9 @@ export class BundleTlsProvider implements TlsProvider {
       const p = this.options.passphrase;
       const passphrase = typeof p === "function" ? p(found.domain) : p;
       if (passphrase !== undefined) config.passphrase = passphrase;
+      else if (isEncryptedKey(found.key.bytes, found.key.format)) {
+        throw new WebSocketError("CERT_BUNDLE", `certificate bundle: "${found.domain}_key" is encrypted and no passphrase was given for "${found.domain}"`);
+      }
     }
     if (!verify) config.verify = false;
     if (this.options.insist === true) config.insist = true;
