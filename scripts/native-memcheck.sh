@@ -12,6 +12,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=asan
 [ "${1:-}" = "--valgrind" ] && mode=valgrind
+[ "${1:-}" = "--measure" ] && mode=measure # heap per connection (no checking)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wsx-memcheck.XXXXXX")
 pids=""
@@ -79,6 +80,10 @@ if [ "$mode" = asan ]; then
   cc $cflags -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -o driver $srcs $libs
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ./driver "$work" "$good" "$mutual" "$wrong"
+elif [ "$mode" = measure ]; then
+  # shellcheck disable=SC2086
+  cc $cflags -DWSX_MEASURE -o driver $srcs $libs
+  GLIBC_TUNABLES=glibc.malloc.tcache_count=0 ./driver "$work" "$good" "$mutual" "$wrong"
 else
   # shellcheck disable=SC2086
   cc $cflags -o driver $srcs $libs

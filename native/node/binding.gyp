@@ -1,4 +1,8 @@
 {
+  "variables": {
+    "mbedtls_include%": "",
+    "mbedtls_lib%": ""
+  },
   "targets": [
     {
       "target_name": "wsx_tls",
@@ -10,8 +14,11 @@
       "include_dirs": ["../core"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-Wall", "-Wextra", "-Werror", "-std=c11"],
-      "cflags!": ["-fno-exceptions"],
       "libraries": ["-lmbedtls", "-lmbedx509", "-lmbedcrypto"],
+      "conditions": [
+        ["mbedtls_include!=''", { "include_dirs": ["<(mbedtls_include)"] }],
+        ["mbedtls_lib!=''", { "libraries": ["-L<(mbedtls_lib)"] }]
+      ],
       "xcode_settings": {
         "OTHER_CFLAGS": ["-Wall", "-Wextra", "-Werror"]
       }

@@ -19,6 +19,16 @@
 
 #include "wsx_tls.h"
 
+#if defined(WSX_MEASURE)
+#include <malloc.h>
+/* Heap bytes in use (glibc); only meaningful without sanitizers. */
+static long heap_in_use(void) { return (long)mallinfo2().uordblks; }
+#define MEASURE(label, base) printf("  heap %-44s %7ld bytes\n", label, heap_in_use() - (base))
+#else
+static long heap_in_use(void) { return 0; }
+#define MEASURE(label, base) ((void)(base))
+#endif
+
 #define PASSPHRASE "open sesame"
 
 static const char *dir;
@@ -163,6 +173,7 @@ static int silent_listener(int *port) {
 
 int main(int argc, char **argv) {
   int good, mutual, wrong, port, listener, state;
+  long base;
   wsx_tls *t;
   setup s;
   if (argc != 5) {
@@ -173,6 +184,9 @@ int main(int argc, char **argv) {
   good = atoi(argv[2]);
   mutual = atoi(argv[3]);
   wrong = atoi(argv[4]);
+#if defined(WSX_MEASURE)
+  mallopt(M_MXFAST, 0); /* freed small chunks must not count as in use (tcache: see the script's GLIBC_TUNABLES) */
+#endif
   printf("mbedTLS %s, connection struct %lu bytes\n", wsx_tls_mbedtls_version(), (unsigned long)wsx_tls_struct_size());
 
   /* 1. good chain: open, talk, close_notify, close */
@@ -186,10 +200,16 @@ int main(int argc, char **argv) {
   check(wsx_tls_state(t) == WSX_STATE_CLOSED, "good chain: closed", t);
   wsx_tls_free(t);
 
-  /* 2. good chain, freed while open (no explicit close) */
+  /* 2. good chain, freed while open (no explicit close); measured here, after case 1 warmed up libc's one-time allocations */
+  base = heap_in_use();
   t = start(good, &s);
+  MEASURE("after connect() (struct, one CA parsed)", base);
   check(settle(t, 5000) == WSX_STATE_OPEN, "free while open", t);
+  MEASURE("open (one CA)", base);
+  wsx_tls_close(t);
+  MEASURE("after close (struct + parsed CA until free)", base);
   wsx_tls_free(t);
+  MEASURE("after free", base);
 
   /* 3. unknown CA */
   s.ca = "other-ca.pem";
@@ -212,8 +232,10 @@ int main(int argc, char **argv) {
   s.cert = "client.pem";
   s.key = "client-pem-aes.key";
   s.passphrase = PASSPHRASE;
+  base = heap_in_use();
   t = start(mutual, &s);
   check(settle(t, 5000) == WSX_STATE_OPEN && talk(t, "drawer\n", "reward\n"), "mutual TLS with encrypted key", t);
+  MEASURE("open with client certificate + key", base);
   wsx_tls_close(t);
   wsx_tls_free(t);
   s.passphrase = "wrong";
