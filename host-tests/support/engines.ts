@@ -8,7 +8,8 @@
  * on XS the same Client runs inside an xsnap worker on the device runtime
  * (ECMA-419 TCP transport, Moddable timers), bridged to real sockets.
  */
-import { Client, type ClientOptions } from "../../modules/client/client";
+import { Client, type ClientListener, type ClientOptions } from "../../modules/client/client";
+import { ReconnectingClient, type ReconnectListener, type ReconnectOptions } from "../../modules/client/reconnecting";
 import { nodeRuntime } from "../../node/runtime";
 import { EventLog } from "../xs/event-log";
 import type { XsMeter } from "../xs/engine";
@@ -23,10 +24,15 @@ export type HarnessEvent =
   | { type: "pong"; payload: Uint8Array }
   | { type: "error"; code: string; message: string; closeCode: number | null }
   | { type: "close"; code: number; reason: string; wasClean: boolean }
-  | { type: "drain" };
+  | { type: "drain" }
+  | { type: "reconnecting"; attempt: number; delay: number }
+  | { type: "undelivered"; count: number; bytes: number; reason: string };
 
 /** Options that cross into the XS worker must be plain data (JSON). */
-export type HarnessOptions = Omit<ClientOptions, "certificates" | "tls">;
+export type HarnessOptions = Omit<ReconnectOptions, "certificates" | "tls">;
+
+/** Client: one connection (Client); reconnecting: ReconnectingClient. */
+export type HarnessKind = "client" | "reconnecting";
 
 export interface HarnessClient {
   readonly log: EventLog<HarnessEvent>;
@@ -46,7 +52,7 @@ export interface Engine {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Throws what the constructor threw (bad URL, options...) as an Error with the WebSocketError code. */
-  open(url: string, options?: HarnessOptions): Promise<HarnessClient>;
+  open(url: string, options?: HarnessOptions, kind?: HarnessKind): Promise<HarnessClient>;
   /** Exceptions that escaped callbacks inside the engine (should stay empty). */
   uncaught(): string[];
   /** XS only: live heap after a collection. */
@@ -78,34 +84,36 @@ class NodeEngine implements Engine {
     return this.errors;
   }
 
-  async open(url: string, options: HarnessOptions = {}): Promise<HarnessClient> {
+  async open(url: string, options: HarnessOptions = {}, kind: HarnessKind = "client"): Promise<HarnessClient> {
     const log = new EventLog<HarnessEvent>();
-    let client: Client;
+    let client: Client | ReconnectingClient;
+    const listener: ClientListener & ReconnectListener = {
+      onOpen: (info) => log.push({ type: "open", protocol: info.protocol, extensions: info.extensions, headers: Object.fromEntries(info.headers) }),
+      onMessage: (data, binary) => log.push({ type: "message", data: copy(data), binary }),
+      onFragment: (data, binary, final) => log.push({ type: "fragment", data: copy(data), binary, final }),
+      onPing: (payload) => log.push({ type: "ping", payload: Uint8Array.from(payload) }),
+      onPong: (payload) => log.push({ type: "pong", payload: Uint8Array.from(payload) }),
+      onError: (error) => log.push({ type: "error", code: error.code, message: error.message, closeCode: error.closeCode ?? null }),
+      onClose: (code, reason, wasClean) => log.push({ type: "close", code, reason, wasClean }),
+      onDrain: () => log.push({ type: "drain" }),
+      onReconnecting: (attempt, delay) => log.push({ type: "reconnecting", attempt, delay }),
+      onUndelivered: (count, bytes, reason) => log.push({ type: "undelivered", count, bytes, reason }),
+    };
     try {
-      client = new Client(nodeRuntime, url, options, {
-        onOpen: (info) => log.push({ type: "open", protocol: info.protocol, extensions: info.extensions, headers: Object.fromEntries(info.headers) }),
-        onMessage: (data, binary) => log.push({ type: "message", data: copy(data), binary }),
-        onFragment: (data, binary, final) => log.push({ type: "fragment", data: copy(data), binary, final }),
-        onPing: (payload) => log.push({ type: "ping", payload: Uint8Array.from(payload) }),
-        onPong: (payload) => log.push({ type: "pong", payload: Uint8Array.from(payload) }),
-        onError: (error) => log.push({ type: "error", code: error.code, message: error.message, closeCode: error.closeCode ?? null }),
-        onClose: (code, reason, wasClean) => log.push({ type: "close", code, reason, wasClean }),
-        onDrain: () => log.push({ type: "drain" }),
-      });
+      client = kind === "reconnecting" ? new ReconnectingClient(nodeRuntime, url, options, listener) : new Client(nodeRuntime, url, options, listener);
     } catch (error) {
       const e = error as { message: string; code?: string };
       throw new HarnessError(e.message, e.code ?? null);
     }
     return makeClient(log, {
-      send: async (data) => client.send(data),
-      sendFrame: async (fin, opcode, data) => client.sendFrame(fin, opcode, data),
+      send: async (data) => client.send(data) ?? true,
+      sendFrame: async (fin, opcode, data) => client.sendFrame(fin, opcode, data) ?? true,
       ping: async (data) => client.ping(data),
       close: async (code, reason) => client.close(code, reason),
       state: async () => ({ readyState: client.readyState, bufferedAmount: client.bufferedAmount, protocol: client.protocol }),
     });
   }
 }
-
 
 class XsEngineHarness implements Engine {
   readonly name = "xs" as const;
@@ -137,7 +145,7 @@ class XsEngineHarness implements Engine {
     return this.simulator().heap();
   }
 
-  async open(url: string, options: HarnessOptions = {}): Promise<HarnessClient> {
+  async open(url: string, options: HarnessOptions = {}, kind: HarnessKind = "client"): Promise<HarnessClient> {
     const sim = this.simulator();
     const log = new EventLog<HarnessEvent>();
     let id: number;
@@ -145,7 +153,7 @@ class XsEngineHarness implements Engine {
       // The log must exist before the worker can post its first event.
       const nextId = this.logs.size;
       this.logs.set(nextId, log);
-      id = (await sim.call("open", [url, options])).result as number;
+      id = (await sim.call("open", [url, options, kind === "reconnecting"])).result as number;
       if (id !== nextId) throw new Error(`xs harness: client id ${id}, expected ${nextId}`);
     } catch (error) {
       this.logs.delete(this.logs.size - 1);
@@ -155,8 +163,8 @@ class XsEngineHarness implements Engine {
     const call = async (name: string, args: unknown[], bytes?: Uint8Array): Promise<unknown> => (await sim.call(name, [id, ...args], bytes)).result;
     const asBytes = (data: string | Uint8Array): Uint8Array => (typeof data === "string" ? new TextEncoder().encode(data) : data);
     return makeClient(log, {
-      send: async (data) => (await call("send", [typeof data === "string"], asBytes(data))) as boolean,
-      sendFrame: async (fin, opcode, data) => (await call("sendFrame", [fin, opcode, typeof data === "string"], asBytes(data))) as boolean,
+      send: async (data) => ((await call("send", [typeof data === "string"], asBytes(data))) as boolean | null) ?? true,
+      sendFrame: async (fin, opcode, data) => ((await call("sendFrame", [fin, opcode, typeof data === "string"], asBytes(data))) as boolean | null) ?? true,
       ping: async (data) => (await call("ping", [], data)) as boolean,
       close: async (code, reason) => {
         await call("close", [code ?? null, reason ?? null]);
@@ -187,6 +195,10 @@ function decodeEvent(header: Record<string, unknown>, body: Uint8Array): Harness
       return { type: "error", code: String(header.code), message: String(header.message), closeCode: (header.closeCode as number | null) ?? null };
     case "close":
       return { type: "close", code: Number(header.code), reason: String(header.reason), wasClean: header.wasClean === true };
+    case "reconnecting":
+      return { type: "reconnecting", attempt: Number(header.attempt), delay: Number(header.delay) };
+    case "undelivered":
+      return { type: "undelivered", count: Number(header.count), bytes: Number(header.bytes), reason: String(header.reason) };
     default:
       return { type: "drain" };
   }
