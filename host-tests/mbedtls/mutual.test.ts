@@ -42,7 +42,8 @@ describe("mbedTLS transport: mutual TLS", () => {
     const s = open(server.port, trusting(pki.text("ca.pem")));
     const error = await s.closed;
     expect(error?.code).toBe("TLS_ERROR");
-    expect(error?.message).toMatch(/^TLS handshake with 127\.0\.0\.1:\d+ failed: .*the server may require a client certificate$/);
+    // TLS 1.2 fails inside the handshake; TLS 1.3 (mbedTLS 3.x) right after it, on the first read.
+    expect(error?.message).toMatch(/^TLS(:| handshake with) 127\.0\.0\.1:\d+ .*the server may require a client certificate$/);
   });
 
   test("a certificate issued by the intermediate needs its chain", async () => {

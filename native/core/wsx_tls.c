@@ -381,6 +381,7 @@ static int setup_tls(wsx_tls *t) {
   }
 #if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH)
   if (t->max_fragment != 0) {
+    WSX_CAP_TLS12(&t->conf);
     ret = mbedtls_ssl_conf_max_frag_len(&t->conf, mfl_code(t->max_fragment));
     if (ret != 0) return fail_mbedtls(t, WSX_FAIL_CONFIG, ret, "max fragment length");
   }
@@ -547,6 +548,17 @@ static int lost(wsx_tls *t, int code) {
   return fail(t, WSX_FAIL_LOST, code, "connection to %s:%u lost: %s", t->host, (unsigned)t->port, text);
 }
 
+/* TLS 1.3: the client finishes its handshake before the server has checked our
+ * certificate, so a refusal arrives after "open": as an alert, or (when we did
+ * send a certificate) as a hang-up before the first byte. A plain hang-up with
+ * no certificate configured stays an orderly end. */
+static int refused_after_handshake(wsx_tls *t, int ret) {
+  if (t->got_data) return 0;
+  if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) return 1;
+  return t->have_cert && WSX_IS_TLS13(&t->ssl) && (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF ||
+                   ret == MBEDTLS_ERR_NET_CONN_RESET);
+}
+
 int wsx_tls_read(wsx_tls *t, const unsigned char **data) {
   int ret;
   *data = NULL;
@@ -556,6 +568,12 @@ int wsx_tls_read(wsx_tls *t, const unsigned char **data) {
     if (ret == 0) return peer_ended(t);
   } else {
     ret = mbedtls_ssl_read(&t->ssl, t->read_buf, t->read_size);
+    if (ret <= 0 && refused_after_handshake(t, ret))
+      return fail(t, WSX_FAIL_TLS, ret, "TLS: %s:%u %s right after the handshake, before sending anything; %s",
+                  t->host, (unsigned)t->port,
+                  ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ? "refused the connection with a fatal alert" : "closed the connection",
+                  t->have_cert ? "the server may have refused our client certificate or its chain"
+                               : "the server may require a client certificate");
     /* 0 or CONN_EOF: TCP closed without close_notify; the WebSocket close handshake says whether that was clean. */
     if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == MBEDTLS_ERR_SSL_CONN_EOF) return peer_ended(t);
   }
@@ -564,13 +582,6 @@ int wsx_tls_read(wsx_tls *t, const unsigned char **data) {
     *data = t->read_buf;
     return ret;
   }
-  /* TLS 1.3: the client finishes its handshake before the server has checked our
-   * certificate, so a refusal arrives as an alert on the first read. */
-  if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && !t->got_data)
-    return fail(t, WSX_FAIL_TLS, ret, "TLS: %s:%u refused the connection with a fatal alert right after the handshake; %s",
-                t->host, (unsigned)t->port,
-                t->have_cert ? "the server may have refused our client certificate or its chain"
-                             : "the server may require a client certificate");
   if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE || WSX_IS_NEW_SESSION_TICKET(ret) ||
       WSX_IS_CRYPTO_IN_PROGRESS(ret))
     return 0;

@@ -59,6 +59,22 @@
 #define WSX_CRT_NEXT(crt) ((crt)->next)
 #define WSX_CRT_PK(crt) (&(crt)->pk)
 
+/* Which protocol version the session runs (TLS 1.3 moves client-certificate refusals after the handshake). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define WSX_IS_TLS13(ssl) (mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_3)
+#else
+#define WSX_IS_TLS13(ssl) 0
+#endif
+
+/* Cap the protocol at TLS 1.2 (mbedTLS's TLS 1.3 client does not do max_fragment_length). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define WSX_CAP_TLS12(conf) mbedtls_ssl_conf_max_tls_version((conf), MBEDTLS_SSL_VERSION_TLS1_2)
+#elif defined(WSX_MBEDTLS3) && defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define WSX_CAP_TLS12(conf) mbedtls_ssl_conf_max_version((conf), MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3)
+#else
+#define WSX_CAP_TLS12(conf) ((void)(conf))
+#endif
+
 /* Return codes that only mean "call again" on some versions. */
 #if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
 #define WSX_IS_NEW_SESSION_TICKET(r) ((r) == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
