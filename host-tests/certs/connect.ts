@@ -7,7 +7,7 @@ import { nodeRuntime } from "../../node/runtime";
 import { nodePlatform } from "../../node/platform";
 import { NodeTransport } from "../../node/transport";
 import type { Runtime } from "../../modules/client/runtime";
-import type { ConnectTarget, TransportEvents } from "../../modules/transport/transport";
+import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "../../modules/transport/transport";
 import { WebSocketError } from "../../modules/core/errors";
 
 export interface Outcome {
@@ -17,19 +17,31 @@ export interface Outcome {
 }
 
 /**
- * A runtime whose transports dial 127.0.0.1 whatever the URL's host, while TLS
- * still sends and checks the URL's host name (SNI and certificate name).
+ * A runtime whose transports (made by `factory`) dial 127.0.0.1 whatever the
+ * URL's host, while TLS still sends and checks the URL's host name (SNI and
+ * certificate name). Everything else goes straight to the real transport.
  */
-export const loopbackRuntime: Runtime = {
-  platform: nodePlatform,
-  createTransport: () => new LoopbackTransport(),
-};
+export function loopback(factory: TransportFactory): Runtime {
+  return {
+    platform: nodePlatform,
+    createTransport: (target) => new LoopbackTransport(factory(target)),
+  };
+}
 
-class LoopbackTransport extends NodeTransport {
-  override connect(target: ConnectTarget, events: TransportEvents): void {
+export const loopbackRuntime: Runtime = loopback(() => new NodeTransport());
+
+class LoopbackTransport implements Transport {
+  constructor(private readonly inner: Transport) {}
+  connect(target: ConnectTarget, events: TransportEvents): void {
     const tls = target.secure ? { ...target.tls, servername: target.tls?.servername ?? target.host } : target.tls;
-    super.connect({ ...target, host: "127.0.0.1", tls }, events);
+    this.inner.connect({ ...target, host: "127.0.0.1", tls }, events);
   }
+  write(bytes: Uint8Array): boolean { return this.inner.write(bytes); }
+  get bufferedAmount(): number { return this.inner.bufferedAmount; }
+  end(): void { this.inner.end(); }
+  destroy(): void { this.inner.destroy(); }
+  pause(): void { this.inner.pause?.(); }
+  resume(): void { this.inner.resume?.(); }
 }
 
 /** Open, echo one message, close. A WebSocketError thrown by the constructor counts as the outcome too. */
