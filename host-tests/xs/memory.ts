@@ -6,7 +6,12 @@
  * xsnap's meters; slot figures are converted to bytes at 16 bytes per slot,
  * the ESP32 (32-bit) slot size, and 32 on this 64-bit host.
  */
+import net from "node:net";
+import path from "node:path";
 import type { WebSocketServer } from "ws";
+import { EventLog } from "./event-log";
+import { XS_DIR } from "./paths";
+import { XsSimulator } from "./simulator";
 import { xsEngine, type HarnessClient } from "../support/engines";
 import { startWsServer, type Started } from "../support/servers";
 
@@ -15,6 +20,8 @@ export const SLOT_BYTES_HOST = 32;
 
 export interface MessageCost {
   size: number;
+  /** The same bytes echoed through the bare ECMA-419 transport and the same harness plumbing, no WebSocket. */
+  transportOnlySlots: number;
   /** Slots allocated by one send + echo + delivery, before any collection. */
   allocatedSlots: number;
   /** Slots still live after a collection, per message, averaged over `repeat` messages. */
@@ -40,7 +47,44 @@ async function echo(client: HarnessClient, data: Uint8Array, count: number): Pro
   await client.log.waitFor(() => client.all("message").length >= before + 1, `echo ${count}`);
 }
 
+const PROBE_ENTRY = path.join(XS_DIR, "fixtures/tcp419-probe.ts");
+
+/** Slots one echo round trip allocates through Tcp419Transport alone (simulator plumbing included). */
+async function transportOnlyCosts(sizes: number[]): Promise<Map<number, number>> {
+  const log = new EventLog<{ type: string; total: number }>();
+  const sim = await XsSimulator.start(PROBE_ENTRY, {
+    onHarnessEvent: (header) => log.push({ type: String(header.type), total: Number(header.total ?? 0) }),
+  });
+  const server = net.createServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const costs = new Map<number, number>();
+  try {
+    const id = (await sim.call("connect", ["127.0.0.1", (server.address() as net.AddressInfo).port, null])).result;
+    await log.waitFor((e) => e.type === "open", "open");
+    let received = 0;
+    // Like the client's echo: one call in, one event out, however many reads in between.
+    const echo = async (size: number): Promise<void> => {
+      const target = received + size;
+      await sim.call("write", [id, target], new Uint8Array(size).fill(0x61));
+      await log.waitFor((e) => e.type === "received" && e.total >= target, "raw echo");
+      received = target;
+    };
+    for (const size of sizes) {
+      await echo(size);
+      const collected = (await sim.heap()).currentHeapCount;
+      await echo(size);
+      await sim.engine.idle();
+      costs.set(size, sim.engine.lastMeter!.currentHeapCount - collected);
+    }
+  } finally {
+    await sim.stop();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return costs;
+}
+
 export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 50): Promise<XsMemoryReport> {
+  const transportOnly = await transportOnlyCosts(sizes);
   const engine = xsEngine();
   let server: Started<WebSocketServer> | undefined;
   await engine.start();
@@ -65,7 +109,7 @@ export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 5
       const allocated = sim.engine.lastMeter!.currentHeapCount - collected;
       for (let i = 0; i < repeat; i++) await echo(client, data, i + 2);
       const retained = (await sim.heap()).currentHeapCount - collected;
-      messages.push({ size, allocatedSlots: allocated, retainedSlotsPerMessage: retained / (repeat + 1) });
+      messages.push({ size, transportOnlySlots: transportOnly.get(size)!, allocatedSlots: allocated, retainedSlotsPerMessage: retained / (repeat + 1) });
       client.log.events.length = 0; // the parent's log, not the worker's heap
     }
 
@@ -97,7 +141,11 @@ export function formatXsMemory(report: XsMemoryReport): string {
     `  simulator plumbing: ${report.callOverheadSlots} slots per harness call; socket events and reads also pass through the bridge shims, so per-message figures are upper bounds`,
   ];
   for (const m of report.messages) {
-    lines.push(`  echo of ${m.size} B: ${m.allocatedSlots} slots allocated per round trip (~${kb(m.allocatedSlots, SLOT_BYTES_ESP32)} on ESP32), ${m.retainedSlotsPerMessage.toFixed(2)} retained per message`);
+    lines.push(
+      `  echo of ${m.size} B: ${m.allocatedSlots} slots allocated per round trip (~${kb(m.allocatedSlots, SLOT_BYTES_ESP32)} on ESP32); ` +
+        `the same bytes through the bare transport and the same plumbing: ${m.transportOnlySlots}; ` +
+        `${m.retainedSlotsPerMessage.toFixed(2)} retained per message`,
+    );
   }
   return lines.join("\n");
 }
