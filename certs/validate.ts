@@ -61,6 +61,10 @@ export function validateEntries(entries: readonly CheckedEntry[], options: Valid
         slot.key = { entry };
       } else {
         slot.key = { entry, key };
+        if (isAesPkcs8(entry)) {
+          warnings.push(`${entry.source}: the key is PKCS#8-encrypted with AES, which mbedTLS before 3.6 (e.g. 2.28) cannot decrypt on a device; ` +
+            "re-encrypt it with `openssl pkcs8 -topk8 -v2 des3`, or as traditional PEM with `openssl pkey -traditional -aes-256-cbc`");
+        }
       }
       continue;
     }
@@ -128,6 +132,23 @@ function parseKey(entry: CheckedEntry, passphrase: string | undefined): KeyObjec
   }
   if (encrypted || /bad decrypt/i.test(last)) return `the key cannot be decrypted with the given passphrase (${last})`;
   return `the private key does not parse (${last})`;
+}
+
+/** AES-CBC's OID arc 2.16.840.1.101.3.4.1 (aes128/192/256-CBC are .2/.22/.42), DER-encoded. */
+const AES_OID_PREFIX = Buffer.from([0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01]);
+
+/** An EncryptedPrivateKeyInfo (PBES2) whose cipher is AES. */
+function isAesPkcs8(entry: CheckedEntry): boolean {
+  let der: Buffer;
+  if (entry.format === "pem") {
+    const text = Buffer.from(entry.bytes).toString("latin1");
+    const body = /-----BEGIN ENCRYPTED PRIVATE KEY-----([\s\S]*?)-----END ENCRYPTED PRIVATE KEY-----/.exec(text);
+    if (!body) return false;
+    der = Buffer.from(body[1].replace(/\s+/g, ""), "base64");
+  } else {
+    der = Buffer.from(entry.bytes);
+  }
+  return der.includes(AES_OID_PREFIX);
 }
 
 /** Each BEGIN..END block of PEM text, as its own buffer. */

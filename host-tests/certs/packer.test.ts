@@ -95,7 +95,7 @@ describe("pack", () => {
     expect(r.code).toBe(0);
     // Stored as given: still encrypted, and the password is nowhere in the bundle.
     const bytes = readFileSync(out);
-    expect(bytes.includes(Buffer.from("ENCRYPTED PRIVATE KEY"))).toBe(true);
+    expect(bytes.includes(Buffer.from("Proc-Type: 4,ENCRYPTED"))).toBe(true);
     expect(bytes.includes(Buffer.from(CLIENT_KEY_PASSWORD))).toBe(false);
   });
 
@@ -113,6 +113,16 @@ describe("pack", () => {
     const wrong = cli("certs", "verify", out, "--passphrase", "*.w.test=nope");
     expect(wrong.code).toBe(1);
     expect(wrong.err).toMatch(/\*\.w\.test_key: the key cannot be decrypted with the given passphrase/);
+  });
+
+  test("a PKCS#8 key encrypted with AES is packed with a warning that older mbedTLS cannot read it; 3DES is not", () => {
+    const pass = ["--passphrase", `h.test=${CLIENT_KEY_PASSWORD}`];
+    const aes = cli("certs", "pack", dirWith({ "h.test_cert": "client.pem", "h.test_key": "client-p8-aes.key" }), "-o", join(work, "aes.bin"), ...pass);
+    expect(aes.code).toBe(0);
+    expect(aes.err).toMatch(/^warning: .*h\.test_key: the key is PKCS#8-encrypted with AES, which mbedTLS before 3\.6 \(e\.g\. 2\.28\) cannot decrypt/);
+    const des3 = cli("certs", "pack", dirWith({ "h.test_cert": "client.pem", "h.test_key": "client-p8-des3.key" }), "-o", join(work, "des3.bin"), ...pass);
+    expect(des3.code).toBe(0);
+    expect(des3.err).toBe("");
   });
 
   test("the device-side check tells encrypted keys from plain ones, PEM and DER", () => {

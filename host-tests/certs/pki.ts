@@ -57,7 +57,12 @@ export function makePki(): Pki {
   leaf(dir, "wild", "other-ca", "*.wild.test", "DNS:*.wild.test", 30, "serverAuth");
   leaf(dir, "client", "ca", "test client", undefined, 30, "clientAuth");
   leaf(dir, "client2", "other-ca", "other client", undefined, 30, "clientAuth");
-  openssl(dir, ["pkey", "-in", "client.key", "-out", "client-encrypted.key", "-aes-256-cbc", "-passout", `pass:${CLIENT_KEY_PASSWORD}`]);
+  // Traditional PEM with AES: both Node and mbedTLS 2.28 read it.
+  openssl(dir, ["pkey", "-in", "client.key", "-out", "client-encrypted.key", "-traditional", "-aes-256-cbc", "-passout", `pass:${CLIENT_KEY_PASSWORD}`]);
+  // PKCS#8 with AES (OpenSSL's default): mbedTLS before 3.6 cannot decrypt it.
+  openssl(dir, ["pkey", "-in", "client.key", "-out", "client-p8-aes.key", "-aes-256-cbc", "-passout", `pass:${CLIENT_KEY_PASSWORD}`]);
+  // PKCS#8 with 3DES: readable everywhere.
+  openssl(dir, ["pkcs8", "-topk8", "-v2", "des3", "-in", "client.key", "-out", "client-p8-des3.key", "-passout", `pass:${CLIENT_KEY_PASSWORD}`]);
   for (const name of ["ca", "server", "client"]) {
     openssl(dir, ["x509", "-in", `${name}.pem`, "-outform", "DER", "-out", `${name}.der`]);
   }
