@@ -37,7 +37,7 @@ export function nodeTlsOptions(target: ConnectTarget): ConnectionOptions {
   const ca = (tls.ca ?? []).flatMap((c) => certificatesPem(c, "tls.ca"));
   if (verify && ca.length === 0) {
     throw new WebSocketError("TLS_ERROR",
-      `no CA certificate to verify "${servername}" against: give tls.ca (or a <domain>_ca bundle entry), ` +
+      `TLS: no CA certificate to verify "${servername}" against: give tls.ca (or a <domain>_ca bundle entry), ` +
       "or set verify: false to connect without verification (unsafe)");
   }
   if (ca.length > 0) options.ca = ca;
