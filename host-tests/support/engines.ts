@@ -41,6 +41,8 @@ export interface HarnessClient {
   /** All events of this type so far. */
   all<T extends HarnessEvent["type"]>(type: T): Extract<HarnessEvent, { type: T }>[];
   send(data: string | Uint8Array): Promise<boolean>;
+  /** send(), then bufferedAmount read in the same turn (nothing can drain in between). */
+  sendAndMeasure(data: string | Uint8Array): Promise<{ accepted: boolean; bufferedAmount: number }>;
   sendFrame(fin: boolean, opcode: number, data: string | Uint8Array): Promise<boolean>;
   ping(data?: Uint8Array): Promise<boolean>;
   close(code?: number, reason?: string): Promise<void>;
@@ -107,6 +109,7 @@ class NodeEngine implements Engine {
     }
     return makeClient(log, {
       send: async (data) => client.send(data) ?? true,
+      sendAndMeasure: async (data) => ({ accepted: client.send(data) ?? true, bufferedAmount: client.bufferedAmount }),
       sendFrame: async (fin, opcode, data) => client.sendFrame(fin, opcode, data) ?? true,
       ping: async (data) => client.ping(data),
       close: async (code, reason) => client.close(code, reason),
@@ -164,6 +167,7 @@ class XsEngineHarness implements Engine {
     const asBytes = (data: string | Uint8Array): Uint8Array => (typeof data === "string" ? new TextEncoder().encode(data) : data);
     return makeClient(log, {
       send: async (data) => ((await call("send", [typeof data === "string"], asBytes(data))) as boolean | null) ?? true,
+      sendAndMeasure: async (data) => (await call("sendAndMeasure", [typeof data === "string"], asBytes(data))) as { accepted: boolean; bufferedAmount: number },
       sendFrame: async (fin, opcode, data) => ((await call("sendFrame", [fin, opcode, typeof data === "string"], asBytes(data))) as boolean | null) ?? true,
       ping: async (data) => (await call("ping", [], data)) as boolean,
       close: async (code, reason) => {

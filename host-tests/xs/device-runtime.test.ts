@@ -1,6 +1,7 @@
 /** The device runtime's choices, seen from the client on XS. */
 import { HarnessError, xsEngine } from "../support/engines";
 import { startWsServer } from "../support/servers";
+import { LWIP_TCP_SND_BUF } from "./bridge";
 
 const engine = xsEngine();
 beforeAll(() => engine.start());
@@ -32,4 +33,24 @@ test("a name the resolver cannot find fails with CONNECTION_FAILED naming the ho
   const [error] = client.all("error");
   expect(error.code).toBe("CONNECTION_FAILED");
   expect(error.message).toContain("no-such-host.invalid");
+});
+
+test("bufferedAmount is what the ECMA-419 socket has not taken yet; onDrain when it empties", async () => {
+  const server = await startWsServer();
+  try {
+    const client = await engine.open(server.url);
+    await client.next("open");
+    const payload = new Uint8Array(1024 * 1024).fill(0x5a);
+    const { bufferedAmount } = await client.sendAndMeasure(payload);
+    // One masked frame: 2 + 8 (64-bit length) + 4 (mask) header bytes; the socket took one writable count at once.
+    expect(bufferedAmount).toBe(payload.length + 14 - LWIP_TCP_SND_BUF);
+    await client.next("drain");
+    expect((await client.state()).bufferedAmount).toBe(0);
+    expect((await client.next("message")).data).toEqual(payload);
+    const stats = engine.simulator().bridge.stats;
+    expect(stats.wouldBlock).toBe(0);
+    expect(stats.largestWrite).toBeLessThanOrEqual(LWIP_TCP_SND_BUF);
+  } finally {
+    await server.close();
+  }
 });

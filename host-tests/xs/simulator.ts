@@ -33,10 +33,18 @@ export class XsSimulator {
     const bridge = new Bridge(options);
     const engine = new XsEngine(bridge.handle);
     bridge.attach(engine);
+    let stopping = false;
+    void engine.exited.then((code) => {
+      // A worker that dies mid-test (abort, out of memory) must fail the test, not leave it waiting.
+      if (!stopping) bridge.uncaught.push(`xsnap-worker exited unexpectedly (code ${String(code)}): ${engine.stderr.trim()}`);
+    });
     try {
       const { meter } = await engine.evaluate(code);
-      return new XsSimulator(engine, bridge, bytes, meter);
+      const simulator = new XsSimulator(engine, bridge, bytes, meter);
+      simulator.markStopping = () => (stopping = true);
+      return simulator;
     } catch (error) {
+      stopping = true;
       bridge.dispose();
       await engine.stop();
       throw error;
@@ -58,7 +66,10 @@ export class XsSimulator {
     return meter;
   }
 
+  private markStopping: () => void = () => undefined;
+
   async stop(): Promise<void> {
+    this.markStopping();
     this.bridge.dispose();
     await this.engine.stop();
   }
