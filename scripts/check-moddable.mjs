@@ -25,6 +25,20 @@ const asJson = args.includes("--json");
 /** Our namespace: modules/<folder>/<file> is the module websocket-client/<folder>/<file>. */
 const NAMESPACE = "websocket-client";
 const REQUIRED_PLATFORMS = ["esp32", "lin"];
+/**
+ * The SDK modules our device code may import, and what puts each in a build: a manifest our
+ * manifests must include, or the platform itself (every esp32 and simulator build has these).
+ * A module Moddable's typings declare is not enough: an app must also include its manifest,
+ * or XS fails at the import when the app starts.
+ */
+const SDK_MODULES = {
+  "timer": "platform",
+  "time": "platform",
+  "mc/config": "platform",
+  "embedded:io/socket/tcp": "$(MODDABLE)/modules/io/manifest.json",
+  "net": "$(MODDABLE)/modules/network/net/manifest.json",
+  "Resource": "$(MODDABLE)/modules/files/resource/manifest.json",
+};
 /** Extensions mcconfig treats as modules or native sources (tools/mcmanifest.js, ModulesRule). */
 const SOURCE_EXTENSIONS = [".ts", ".js", ".mjs", ".json", ".c", ".cc", ".cpp", ".h"];
 
@@ -254,6 +268,8 @@ check("every device module is in the manifest, at the path that mirrors modules/
 
 check("every import resolves the way XS resolves it, on each platform", (fail) => {
   const provided = moddableModuleNames();
+  const included = new Set();
+  for (const manifest of manifests.values()) for (const include of [].concat(manifest.include ?? [])) included.add(include);
   for (const platform of REQUIRED_PLATFORMS) {
     const modules = modulesFor(table, platform);
     for (const [specifier, file] of modules) {
@@ -263,8 +279,20 @@ check("every import resolves the way XS resolves it, on each platform", (fail) =
         if (resolved === undefined) { fail(`${platform}: ${rel(file)} (module "${specifier}") imports "${imported}": XS cannot resolve it (above the top level)`); continue; }
         if (modules.has(resolved)) continue;
         if (imported.startsWith(".")) { fail(`${platform}: ${rel(file)} (module "${specifier}") imports "${imported}" = "${resolved}", which no manifest maps`); continue; }
-        if (!provided.has(resolved)) fail(`${platform}: ${rel(file)} imports "${imported}": neither our manifests nor Moddable's typings know it`);
+        if (!provided.has(resolved)) { fail(`${platform}: ${rel(file)} imports "${imported}": neither our manifests nor Moddable's typings know it`); continue; }
+        const provider = SDK_MODULES[resolved];
+        if (!provider) fail(`${platform}: ${rel(file)} imports "${imported}": say in SDK_MODULES (scripts/check-moddable.mjs) which manifest provides it, and include that manifest`);
+        else if (provider !== "platform" && !included.has(provider)) fail(`${platform}: ${rel(file)} imports "${imported}", but our manifests do not include ${provider}`);
       }
+    }
+  }
+});
+
+check("every preloaded module is mapped", (fail) => {
+  const all = table.get("*") ?? new Map();
+  for (const [path, manifest] of manifests) {
+    for (const name of [].concat(manifest.preload ?? [])) {
+      if (!all.has(name)) fail(`${rel(path)}: preload "${name}" is not a module our manifests map (mcconfig ignores it silently)`);
     }
   }
 });

@@ -96,6 +96,22 @@ describe("check-moddable fails on a broken copy", () => {
     ]));
   });
 
+  test("an SDK module imported without including the manifest that provides it", () => {
+    edit(join(dir, "manifest_namespaced.json"), (t) => t.replace(/\s*"\$\(MODDABLE\)\/modules\/network\/net\/manifest\.json",/, ""));
+    const report = runChecks(dir, ["--skip-typecheck"]);
+    expect(report.exitCode).toBe(1);
+    expect(problems(report)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/modules\/device\/net-resolver\.ts imports "net", but our manifests do not include \$\(MODDABLE\)\/modules\/network\/net\/manifest\.json/),
+    ]));
+  });
+
+  test("a preload name that is not mapped", () => {
+    edit(join(dir, "manifest.json"), (t) => t.replace('"preload": [\n\t\t"websocket"', '"preload": [\n\t\t"websocket",\n\t\t"websocket/stream"'));
+    const report = runChecks(dir, ["--skip-typecheck"]);
+    expect(report.exitCode).toBe(1);
+    expect(problems(report)).toEqual(expect.arrayContaining([expect.stringContaining('manifest.json: preload "websocket/stream" is not a module our manifests map')]));
+  });
+
   test("no error for unsupported platforms", () => {
     edit(join(dir, "manifest_namespaced.json"), (t) => t.replace(/"\.\.\.": \{[^}]*\}/, '"...": {}'));
     const report = runChecks(dir, ["--skip-typecheck"]);
