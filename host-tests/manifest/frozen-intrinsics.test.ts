@@ -1,0 +1,92 @@
+/**
+ * On a Moddable device the built-ins live in flash and are frozen (XS preload),
+ * so assigning a property that a frozen prototype already has (`this.name = ...`
+ * on an Error, `obj.toString = ...`) throws a TypeError there: JavaScript's
+ * "override mistake". Seen in the Moddable simulator: `new WebSocketError(...)`
+ * threw "set name: not writable". These tests run the device modules in a realm
+ * whose intrinsics are frozen the same way, so bad input must still come back
+ * as a typed WebSocketError, not a TypeError from the error's own constructor.
+ */
+import { build } from "esbuild";
+import { join, resolve } from "node:path";
+import vm from "node:vm";
+
+const ROOT = resolve(__dirname, "..", "..");
+
+/** Deep-freezes every intrinsic reachable from the realm's global object, as XS does for preloaded built-ins. */
+const FREEZE_INTRINSICS = `(() => {
+  const seen = new Set();
+  const freeze = (value) => {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null || seen.has(value)) return;
+    seen.add(value);
+    Object.freeze(value);
+    freeze(Object.getPrototypeOf(value));
+    for (const key of Reflect.ownKeys(value)) {
+      const d = Object.getOwnPropertyDescriptor(value, key);
+      if (!d) continue;
+      if ("value" in d) freeze(d.value); else { freeze(d.get); freeze(d.set); }
+    }
+  };
+  for (const key of Reflect.ownKeys(globalThis)) {
+    if (key === "globalThis") continue;
+    freeze(Object.getOwnPropertyDescriptor(globalThis, key).value);
+  }
+  freeze(Object.getPrototypeOf(function* () {}));
+  freeze(Object.getPrototypeOf(async function () {}));
+  freeze(Object.getPrototypeOf(Uint8Array));
+})();`;
+
+interface DeviceModules {
+  WebSocketError: new (code: string, message: string) => Error & { code: string };
+  parseUrl(url: string): unknown;
+  frozen: boolean;
+}
+
+async function loadFrozen(): Promise<DeviceModules> {
+  const result = await build({
+    stdin: {
+      contents: [
+        'export { WebSocketError } from "./modules/core/errors";',
+        'export { parseUrl } from "./modules/core/url";',
+      ].join("\n"),
+      resolveDir: ROOT,
+      loader: "ts",
+    },
+    bundle: true,
+    format: "iife",
+    globalName: "device",
+    platform: "neutral",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  const context = vm.createContext({});
+  vm.runInContext(FREEZE_INTRINSICS, context);
+  vm.runInContext(result.outputFiles[0].text, context, { filename: join(ROOT, "device-bundle.js") });
+  const device = vm.runInContext("device", context) as Omit<DeviceModules, "frozen">;
+  return { ...device, frozen: vm.runInContext("Object.isFrozen(Error.prototype)", context) as boolean };
+}
+
+describe("device modules in a realm with frozen intrinsics (as on Moddable)", () => {
+  let device: DeviceModules;
+  beforeAll(async () => { device = await loadFrozen(); });
+
+  test("the realm really is frozen (Error.prototype included)", () => {
+    expect(device.frozen).toBe(true);
+  });
+
+  test("a WebSocketError can be constructed and keeps its name and code", () => {
+    const error = new device.WebSocketError("INVALID_URL", "bad url");
+    expect(error.name).toBe("WebSocketError");
+    expect(error.code).toBe("INVALID_URL");
+    expect(error.message).toBe("bad url");
+  });
+
+  test("a bad URL is reported as a typed WebSocketError naming the URL", () => {
+    let thrown: unknown;
+    try { device.parseUrl("http://127.0.0.1/"); } catch (error) { thrown = error; }
+    expect(thrown).toBeInstanceOf(device.WebSocketError);
+    expect((thrown as { code: string }).code).toBe("INVALID_URL");
+    expect((thrown as Error).message).toContain("http://127.0.0.1/");
+  });
+});
