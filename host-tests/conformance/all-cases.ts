@@ -3,6 +3,7 @@ import type { ConformanceCase } from "./case";
 import { closingCases } from "./cases/closing";
 import { fragmentationCases } from "./cases/fragmentation";
 import { framingCases } from "./cases/framing";
+import { handshakeCases } from "./cases/handshake";
 import { autoFragmentCases, limitCases } from "./cases/limits";
 import { pingCases } from "./cases/pings";
 import { opcodeCasesAll, reservedBitCases } from "./cases/reserved";
@@ -10,6 +11,6 @@ import { utf8Cases } from "./cases/utf8";
 import { websocketApiCases } from "./cases/websocket-api";
 
 export const ALL_CASES: readonly ConformanceCase[] = [
-  ...framingCases, ...pingCases, ...reservedBitCases, ...opcodeCasesAll, ...fragmentationCases,
+  ...handshakeCases, ...framingCases, ...pingCases, ...reservedBitCases, ...opcodeCasesAll, ...fragmentationCases,
   ...utf8Cases, ...closingCases, ...limitCases, ...autoFragmentCases, ...websocketApiCases,
 ];

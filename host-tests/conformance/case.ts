@@ -17,8 +17,11 @@ export interface Expectation {
    * (for example answering only the last of several pings): NON-STRICT.
    */
   lenientFrames?: ExpectedFrame[][];
-  /** The status code in the client's close frame; "empty" for a close frame without a body. */
-  wireClose: number | "empty";
+  /**
+   * The status code in the client's close frame; "empty" for a close frame
+   * without a body; "none" when the opening handshake must fail (no frames at all).
+   */
+  wireClose: number | "empty" | "none";
   /** What onClose reports. */
   user: { code: number; wasClean: boolean; reason?: string | RegExp };
   /** The one onError the user must see (its closeCode must equal the code on the wire); absent: no error. */

@@ -18,6 +18,12 @@ export interface HandshakeRequest {
 export interface ServerHandshake {
   /** Subprotocol to select, or none. */
   protocol?: string;
+  /** Replace the response head (given the correct accept value), for handshake failure cases. */
+  head?: (accept: string) => string;
+  /** Write the response in pieces of this many bytes. */
+  chop?: number;
+  /** Close TCP instead of answering. */
+  hangUp?: boolean;
   /** Frames written in the same TCP write as the 101 response. */
   withResponse?: Bytes;
 }
@@ -186,16 +192,28 @@ export class ConformanceServer {
         p.changed();
       });
       const accept = createHash("sha1").update(key + GUID).digest("base64");
+      if (this.handshake.hangUp) { socket.end(); return; }
       let response = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n`;
       if (this.handshake.protocol) response += `Sec-WebSocket-Protocol: ${this.handshake.protocol}\r\n`;
       response += "\r\n";
+      if (this.handshake.head) response = this.handshake.head(accept);
       const out = this.handshake.withResponse
         ? concat([new Uint8Array(Buffer.from(response, "latin1")), this.handshake.withResponse])
-        : Buffer.from(response, "latin1");
-      socket.write(out);
-      if (this.handshake.withResponse) peer.written += this.handshake.withResponse.length;
+        : new Uint8Array(Buffer.from(response, "latin1"));
       if (rest.length) parser.push(new Uint8Array(rest));
-      this.script(peer).catch((e: unknown) => {
+      const p2 = peer;
+      const chop = this.handshake.chop;
+      const respond = chop
+        ? (async () => {
+          for (let at = 0; at < out.length; at += chop) {
+            if (!p2.open) return;
+            await new Promise<void>((r) => socket.write(out.subarray(at, at + chop), () => r()));
+            await sleep(1);
+          }
+        })()
+        : new Promise<void>((r) => { socket.write(out); r(); });
+      if (this.handshake.withResponse) peer.written += this.handshake.withResponse.length;
+      respond.then(() => this.script(p2)).catch((e: unknown) => {
         problems.push(`script failed: ${e instanceof Error ? e.message : String(e)}`);
         socket.destroy();
       });

@@ -45,7 +45,8 @@ export function judge(c: ConformanceCase, view: UserView, record: ConnectionReco
   const peer = record.peer;
   failed.push(...record.problems);
   failed.push(...view.sendFailures.map((s) => `echo send() threw: ${s}`));
-  if (!view.opened) failed.push("onOpen never fired");
+  const handshakeFails = x.wireClose === "none";
+  if (view.opened === handshakeFails) failed.push(handshakeFails ? "onOpen fired although the handshake response is not acceptable" : "onOpen never fired");
 
   // What went over the wire.
   const closeAt = peer.frames.findIndex((f) => f.opcode === OP.CLOSE);
@@ -57,7 +58,9 @@ export function judge(c: ConformanceCase, view: UserView, record: ConnectionReco
     const alternative = (x.lenientFrames ?? []).some((alt) => framesDiffer(before, alt) === "");
     (alternative ? lenient : failed).push(diff);
   }
-  if (closeAt < 0) {
+  if (handshakeFails) {
+    if (peer.frames.length) failed.push(`client sent ${peer.frames.length} frame(s) after a failed handshake`);
+  } else if (closeAt < 0) {
     failed.push("client sent no close frame");
   } else {
     const body = peer.frames[closeAt].payload;
