@@ -10,7 +10,7 @@ import type { TlsConfig, TlsProvider } from "../transport/transport";
 
 export function flashBundleProvider(resourceName: string): TlsProvider {
   let provider: BundleTlsProvider | undefined;
-  return {
+  return Object.freeze({
     tlsFor(host: string): TlsConfig | undefined {
       if (!provider) {
         if (!Resource.exists(resourceName)) {
@@ -21,5 +21,5 @@ export function flashBundleProvider(resourceName: string): TlsProvider {
       }
       return provider.tlsFor(host);
     },
-  };
+  });
 }

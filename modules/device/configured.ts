@@ -12,13 +12,14 @@ import { readSettings, type DeviceSettings } from "./settings";
 
 export const settings: DeviceSettings = readSettings(config);
 
-export const runtime: Runtime = createDeviceRuntime({ highWaterMark: settings.highWaterMark });
+// Frozen: these are preloaded into flash, where a frozen object needs no RAM alias.
+export const runtime: Runtime = Object.freeze(createDeviceRuntime({ highWaterMark: settings.highWaterMark }));
 
 /** Client options from the manifest; an entry puts the app's own options over them (api/options.ts). */
-export const defaults: ClientOptions = {
+export const defaults: ClientOptions = Object.freeze({
   maxMessageSize: settings.maxMessageSize,
   maxFragments: settings.maxFragments,
   closeTimeout: settings.closeTimeout,
   connectTimeout: settings.connectTimeout,
   certificates: flashBundleProvider(settings.certificates),
-};
+});

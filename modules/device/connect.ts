@@ -6,7 +6,7 @@
 import { makeConnectModule } from "../api/connect";
 import { defaults, runtime } from "./configured";
 
-export const websocket = makeConnectModule(runtime, defaults);
+export const websocket = Object.freeze(makeConnectModule(runtime, defaults));
 export const connect = websocket.connect;
 export {
   WS_CONNECTING, WS_CONNECTED, WS_DISCONNECTING, WS_DISCONNECT, WS_CONN_ERR, WS_SEND_DATA_ERR, WS_RECV_DATA_ERR,

@@ -16,7 +16,8 @@ export interface DeviceSettings {
   certificates: string;
 }
 
-const NUMBERS = ["maxMessageSize", "maxFragments", "closeTimeout", "connectTimeout", "highWaterMark"] as const;
+// Frozen here and below: preloaded into flash, a frozen object needs no RAM alias (XS linker warnings).
+const NUMBERS = Object.freeze(["maxMessageSize", "maxFragments", "closeTimeout", "connectTimeout", "highWaterMark"] as const);
 
 function bad(message: string): never {
   throw new WebSocketError("INVALID_ARGUMENT", "manifest config.websocket: " + message);
@@ -40,5 +41,5 @@ export function readSettings(config: unknown): DeviceSettings {
   const certificates = values.certificates;
   if (typeof certificates !== "string" || certificates === "") bad(`certificates must be a resource name, got ${JSON.stringify(certificates)}`);
   settings.certificates = certificates;
-  return settings;
+  return Object.freeze(settings);
 }
