@@ -2,22 +2,26 @@
 // Conformance report: bundles host-tests/conformance/report.ts with esbuild
 // (the suite is TypeScript) and runs it. Arguments are case-id prefixes to run
 // only some cases, e.g. `node scripts/conformance.mjs 6.4 7.9`.
+// Exit status 1 when a case FAILED.
 import { build } from "esbuild";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, dirname } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = mkdtempSync(join(tmpdir(), "ws-conformance-"));
-const file = join(out, "report.mjs");
+// Inside the project so that npm packages left out of the bundle (ws) resolve.
+const out = join(root, "node_modules/.cache/ws-conformance");
+const file = join(out, `report-${process.pid}.cjs`);
+mkdirSync(out, { recursive: true });
 try {
   await build({
     entryPoints: [join(root, "host-tests/conformance/report.ts")],
-    bundle: true, platform: "node", format: "esm", target: "node20", outfile: file, logLevel: "warning",
+    bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external",
+    outfile: file, logLevel: "warning",
   });
-  const { main } = await import(pathToFileURL(file).href);
+  const { main } = createRequire(import.meta.url)(file);
   process.exitCode = await main(process.argv.slice(2));
 } finally {
-  rmSync(out, { recursive: true, force: true });
+  rmSync(file, { force: true });
 }

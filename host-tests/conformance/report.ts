@@ -13,6 +13,7 @@ const VERDICTS = ["OK", "NON-STRICT", "FAILED"] as const;
 const GENERAL_CHOICES = [
   "After failing the connection (1002, 1007, 1009) the client sends its close frame, half-closes TCP and reports wasClean=false (RFC 6455 7.1.7; Autobahn does not require a clean close there).",
   "A received close is answered with the same status code and no reason (RFC 6455 5.5.1: the endpoint \"typically\" echoes the code); an empty close is answered with an empty close and reported as 1005.",
+  "Frames from the server with a longer length encoding than needed are accepted (RFC 6455 5.2 binds the sender only); the client always sends the shortest.",
   "Invalid UTF-8 fails at the first byte that cannot start or continue a character (Autobahn's strict fail-fast); a client that failed only at the end of the frame would be NON-STRICT.",
 ];
 

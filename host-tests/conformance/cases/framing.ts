@@ -85,9 +85,32 @@ function deliveryCases(): ConformanceCase[] {
   ];
 }
 
+/** A frame whose length uses a longer encoding than needed. */
+function nonMinimal(payload: Uint8Array, bits: 16 | 64): Uint8Array {
+  const head = bits === 16 ? [0x82, 126, payload.length >> 8, payload.length & 0xff] : [0x82, 127, 0, 0, 0, 0, 0, 0, payload.length >> 8, payload.length & 0xff];
+  return concat([Uint8Array.from(head), payload]);
+}
+
+const NON_MINIMAL = "RFC 6455 5.2 says the minimal length encoding MUST be used by the sender but does not tell the receiver to refuse a longer one; this client accepts it (as ws and Python websockets do). The client itself always sends the minimal encoding (checked in every case).";
+
+function nonMinimalCases(): ConformanceCase[] {
+  const category = "1 Framing";
+  return [
+    {
+      id: "1.5.1", category, title: "5-byte payload with a 16-bit length", open: NON_MINIMAL,
+      script: (p) => p.send(nonMinimal(filler(5, false), 16)), expect: closesNormally([echoBinary(filler(5, false))]),
+    },
+    {
+      id: "1.5.2", category, title: "200-byte payload with a 64-bit length", open: NON_MINIMAL,
+      script: (p) => p.send(nonMinimal(filler(200, false), 64)), expect: closesNormally([echoBinary(filler(200, false))]),
+    },
+  ];
+}
+
 export const framingCases: ConformanceCase[] = [
   ...lengthCases("1.1", false),
   ...lengthCases("1.2", true),
   ...choppedCases(),
   ...deliveryCases(),
+  ...nonMinimalCases(),
 ];
