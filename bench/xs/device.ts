@@ -1,0 +1,210 @@
+/**
+ * Device side of the XS benchmark, bundled into the simulator's xsnap worker
+ * (host-tests/xs). Exposes calls the Node side times and meters:
+ * - sans-I/O decode/encode on the core's FramedConnection (no sockets, no bridge
+ *   traffic during the measured work), to count allocations per frame and decode speed;
+ * - a real Client on the device runtime (ECMA-419 TCP through the simulator's
+ *   bridge) to measure the heap one open idle connection holds.
+ */
+import { Client } from "../../modules/client/client";
+import { FramedConnection, type ConnectionEvents } from "../../modules/core/connection";
+import { createDeviceRuntime } from "../../modules/device/runtime";
+import TCP from "embedded:io/socket/tcp";
+import { expose, post } from "../../host-tests/xs/shims/expose";
+import { bridgeRandomFill } from "../../host-tests/xs/shims/random";
+
+declare const performance: { now(): number };
+
+// ---- sans-I/O: frames fed to the core from memory ----
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+let received = 0;
+let kept: unknown[] = [];
+let keep = false;
+
+function events(): ConnectionEvents {
+  return {
+    write: (bytes) => { if (keep) kept[received++] = bytes; else received++; },
+    open() {},
+    message: (data) => { if (keep) kept[received++] = data; else received++; },
+    fragment() {},
+    ping() {},
+    pong() {},
+    error(error) { throw error; },
+    stateChange() {},
+    shutdown() {},
+    closed() {},
+  };
+}
+
+// Shared by every connection made here, as a platform's functions are: not counted per connection.
+const sharedEvents = events();
+const random = (bytes: Uint8Array): void => { for (let i = 0; i < bytes.length; i++) bytes[i] = (Math.random() * 256) | 0; };
+const decodeUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
+const encodeUtf8 = (text: string): Uint8Array => encoder.encode(text);
+
+function connection(): FramedConnection {
+  const conn = new FramedConnection("client", {
+    maxMessageSize: 1 << 24, maxFragments: 1024, streaming: false, random, decodeUtf8, encodeUtf8,
+  }, sharedEvents);
+  conn.state = 1; // OPEN: the handshake is not what is measured here
+  return conn;
+}
+
+function payloadOf(size: number, text: boolean): Uint8Array {
+  const bytes = new Uint8Array(size);
+  // Text: a repeating mix of 1-, 2- and 3-byte characters, padded with ASCII to the exact size.
+  if (text) {
+    const unit = encoder.encode("aé中z");
+    let at = 0;
+    while (at + unit.length <= size) { bytes.set(unit, at); at += unit.length; }
+    while (at < size) bytes[at++] = 0x61;
+  } else {
+    for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) & 0xff;
+  }
+  return bytes;
+}
+
+function frameOf(payload: Uint8Array, opcode: number): Uint8Array {
+  const n = payload.length;
+  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  const frame = new Uint8Array(head + n);
+  frame[0] = 0x80 | opcode;
+  if (n < 126) frame[1] = n;
+  else if (n < 65536) { frame[1] = 126; frame[2] = n >> 8; frame[3] = n & 0xff; }
+  else { frame[1] = 127; frame[6] = n >>> 24; frame[7] = (n >> 16) & 0xff; frame[8] = (n >> 8) & 0xff; frame[9] = n & 0xff; }
+  frame.set(payload, head);
+  return frame;
+}
+
+let conn: FramedConnection | undefined;
+let chunks: Uint8Array[] = [];
+let framesPerChunkSet = 0;
+let sendPayload: Uint8Array | string = "";
+
+/** Build `count` frames and cut them into chunks of `chunkSize` bytes (0: one chunk), as a socket read would deliver them. */
+expose("prepare", (args) => {
+  const [size, count, text, chunkSize] = args as [number, number, boolean, number];
+  const frame = frameOf(payloadOf(size, text), text ? 1 : 2);
+  const all = new Uint8Array(frame.length * count);
+  for (let i = 0; i < count; i++) all.set(frame, i * frame.length);
+  chunks = [];
+  const step = chunkSize > 0 ? chunkSize : all.length;
+  for (let at = 0; at < all.length; at += step) chunks.push(all.subarray(at, Math.min(all.length, at + step)));
+  framesPerChunkSet = count;
+  sendPayload = text ? decoder.decode(payloadOf(size, true)) : payloadOf(size, false);
+  conn = connection();
+  received = 0;
+  kept = [];
+  keep = false;
+  return { frameBytes: frame.length, chunks: chunks.length };
+});
+
+/** Room to keep `n` results (allocated before the measured call). */
+expose("reserve", (args) => {
+  const n = Number(args[0]);
+  kept = new Array(n);
+  for (let i = 0; i < n; i++) kept[i] = 0;
+  return n;
+});
+
+expose("release", () => {
+  kept = [];
+  keep = false;
+  return 0;
+});
+
+/** Feed the prepared chunks once; with `retain`, every message is kept (in the reserved room). */
+expose("feed", (args) => {
+  const retain = args[0] === true;
+  keep = retain;
+  received = 0;
+  for (let i = 0; i < chunks.length; i++) conn!.receiveFrames(chunks[i]);
+  keep = false;
+  if (received !== framesPerChunkSet) throw new Error(`decoded ${received} messages, expected ${framesPerChunkSet}`);
+  return received;
+});
+
+/** Send `n` messages of the prepared payload into the void (or kept, with `retain`). */
+expose("send", (args) => {
+  const [n, retain] = args as [number, boolean];
+  keep = retain === true;
+  received = 0;
+  for (let i = 0; i < n; i++) conn!.send(sendPayload);
+  keep = false;
+  return received;
+});
+
+/** Decode speed inside XS: feed the prepared chunks `rounds` times; frames per second. */
+expose("decodeSpeed", (args) => {
+  const rounds = Number(args[0]);
+  received = 0;
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) for (let i = 0; i < chunks.length; i++) conn!.receiveFrames(chunks[i]);
+  const ms = performance.now() - start;
+  return { frames: received, ms };
+});
+
+/** Encode speed inside XS (masking included): `n` sends; frames per second. */
+expose("encodeSpeed", (args) => {
+  const n = Number(args[0]);
+  received = 0;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) conn!.send(sendPayload);
+  return { frames: received, ms: performance.now() - start };
+});
+
+/** Connections of the core alone (framing + receiver, no Client, no transport), kept alive for a heap snapshot. */
+const cores: FramedConnection[] = [];
+expose("core", () => {
+  cores.push(connection());
+  return cores.length;
+});
+
+// ---- a real connection through the simulator's sockets ----
+
+const runtime = createDeviceRuntime({ platform: { randomFill: bridgeRandomFill } });
+const clients: (Client | undefined)[] = [];
+
+expose("open", (args) => {
+  const url = String(args[0]);
+  const id = clients.length;
+  clients.push(new Client(runtime, url, {}, {
+    onOpen: () => post({ type: "open", id }),
+    onMessage: (data) => post({ type: "message", id, length: typeof data === "string" ? data.length : data.byteLength }),
+    onClose: (code) => post({ type: "close", id, code }),
+  }));
+  return id;
+});
+
+expose("close", (args) => {
+  clients[Number(args[0])]?.close();
+  return 0;
+});
+
+expose("forget", (args) => {
+  clients[Number(args[0])] = undefined;
+  return 0;
+});
+
+/** The simulator's ECMA-419 socket alone (what the transport sits on), to subtract its share. */
+const sockets: (TCP | undefined)[] = [];
+expose("rawOpen", (args) => {
+  const id = sockets.length;
+  let told = false;
+  sockets.push(new TCP({
+    address: "127.0.0.1",
+    port: Number(args[0]),
+    onReadable() {},
+    onWritable() { if (!told) { told = true; post({ type: "rawOpen", id }); } },
+    onError() {},
+  } as never));
+  return id;
+});
+
+expose("rawClose", (args) => {
+  sockets[Number(args[0])]?.close();
+  sockets[Number(args[0])] = undefined;
+  return 0;
+});
