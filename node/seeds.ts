@@ -1,9 +1,13 @@
 /** The seeds' own APIs bound to Node's net/tls (the device entries bind the same factories to the Moddable runtime). */
 import { makeConnectModule } from "../modules/api/connect";
+import { makeLuatosModule } from "../modules/api/luatos";
 import { nodeRuntime } from "./runtime";
 
 /** Seed 000's module object: `websocket.connect(url, protocols?, extra_header?)`. */
 export const websocket = makeConnectModule(nodeRuntime);
+
+/** Seed 001's LuatOS-style module: `luatos.new(url, cert?)`, `luatos.exit(ws)`. */
+export const luatos = makeLuatosModule(nodeRuntime);
 
 /** Detached `connect`, so `require(pkg).connect(...)` works like the seed's `ws.connect(...)`. */
 export const connect = websocket.connect;
