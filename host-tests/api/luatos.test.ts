@@ -387,3 +387,98 @@ describe("makeLuatosModule(runtime, defaults)", () => {
     roomy.close();
   });
 });
+
+describe("start(keepAlive, proc, reconnTime) and websocket.exit(ws)", () => {
+  test("proc gets every message; the loop reconnects after the link drops and after a server close; exit ends it", async () => {
+    const ws = websocket.new(peer.url);
+    const ev = watch(ws);
+    const got: LuatosMessage[] = [];
+    ws.on("open", () => { ev.open++; ws.sendFrame(true, 1, `hello ${ev.open}`); });
+    const ended = ws.start(undefined, (msg) => got.push(msg), 20);
+    let finished = false;
+    void ended.then(() => { finished = true; });
+    await until(() => got.length === 1);
+    expect(got[0]).toBe("hello 1");
+    expect(ws.state()).toBe("OPEN");
+    expect(ws.online()).toBe(true);
+    peer.sockets[0].terminate();                      // the link drops
+    await until(() => got.length === 2);
+    expect(got[1]).toBe("hello 2");
+    expect(ev.close[0]).toEqual([1006, "", false]);
+    peer.sockets[1].close(1000, "server restart");    // an orderly close from the server: LuatOS reconnects too
+    await until(() => got.length === 3);
+    expect(got[2]).toBe("hello 3");
+    expect(ev.close[1]).toEqual([1000, "server restart", true]);
+    expect(finished).toBe(false);
+    websocket.exit(ws);
+    await ended;
+    expect(ws.state()).toBe("CLOSED");
+    expect(ev.close[2]).toEqual([1000, "", true]);
+    expect(peer.sockets).toHaveLength(3);
+    expect(await ws.recv()).toEqual([false, "connection closed (1000)"]);
+    websocket.exit(ws); // a second exit is harmless
+  });
+
+  test("keepAlive is in seconds: idle links are pinged and the pongs reported", async () => {
+    const ws = websocket.new(peer.url);
+    const ev = watch(ws);
+    const ended = ws.start(0.05);
+    await until(() => ev.pong.length >= 2);
+    expect(ev.pong[0].byteLength).toBe(0);
+    expect(ev.open).toBe(1);
+    websocket.exit(ws);
+    await ended;
+  });
+
+  test("between attempts sendFrame returns false, bad frames still throw, and recv() keeps waiting", async () => {
+    const ws = websocket.new(peer.url);
+    const ev = watch(ws);
+    const ended = ws.start(null, null, 60000);       // a long wait before reconnecting
+    await until(() => ev.open === 1);
+    const waiting = ws.recv();
+    peer.sockets[0].terminate();
+    await until(() => ev.close.length === 1);
+    expect(ws.state()).toBe("CONNECTING");
+    expect(ws.online()).toBe(false);
+    expect(ws.sendFrame(true, 1, "lost")).toBe(false);
+    expect(thrown(() => ws.sendFrame(true, 3, "x")).message).toMatch(/reserved/);
+    expect(thrown(() => ws.sendFrame(false, 9, "x")).message).toMatch(/cannot be fragmented/);
+    let answered = false;
+    void waiting.then(() => { answered = true; });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    websocket.exit(ws);                               // ends the wait at once
+    await ended;
+    expect(await waiting).toEqual([false, "closed while waiting to reconnect"]);
+    expect(ws.state()).toBe("CLOSED");
+  });
+
+  test("recv() works under start() when there is no proc or message callback", async () => {
+    const ws = websocket.new(peer.url);
+    const ev = watch(ws);
+    const ended = ws.start();
+    await until(() => ev.open === 1);
+    ws.sendFrame(true, 1, "queued");
+    expect(await ws.recv()).toEqual([true, "queued"]);
+    ws.close(4000, "done");                            // close() also ends the loop
+    await ended;
+    expect(ev.close[0]).toEqual([4000, "done", true]);
+  });
+
+  test("wrong states and bad arguments are refused", async () => {
+    const ws = websocket.new(peer.url);
+    expect(thrown(() => ws.start("30" as unknown as number)).message).toMatch(/keepAlive must be a number of seconds/);
+    expect(thrown(() => ws.start(-1)).code).toBe("INVALID_ARGUMENT");
+    expect(thrown(() => ws.start(30, "proc" as unknown as () => void)).message).toMatch(/proc must be a function/);
+    expect(thrown(() => ws.start(30, null, -5)).message).toMatch(/reconnTime must be a number of ms >= 0/);
+    await ws.connect(5000);
+    expect(thrown(() => ws.start()).message).toMatch(/start\(\) while connect\(\)'s connection is OPEN/);
+    ws.close();
+    await until(() => ws.state() === "CLOSED");
+    const ended = ws.start();
+    expect(thrown(() => ws.start()).message).toMatch(/already running/);
+    expect(thrown(() => ws.connect(1000)).message).toMatch(/connect\(\) while start\(\) runs/);
+    websocket.exit(ws);
+    await ended;
+  });
+});
