@@ -58,4 +58,6 @@ export interface CaseResult {
   reasons: string[];
   open?: string;
   ms: number;
+  /** Reads the client's transport delivered (shows how finely the server's writes were split). */
+  reads: number;
 }

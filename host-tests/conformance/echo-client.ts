@@ -4,7 +4,9 @@
  * would see (open, errors, close) is recorded for the verdict.
  */
 import WsLibrary from "ws";
-import { Client, WebSocket, WebSocketError, nodeRuntime, type ClientOptions } from "../../node/index";
+import { WebSocketBase } from "../../modules/api/browser";
+import { Client, WebSocketError, type ClientOptions } from "../../node/index";
+import { countingRuntime } from "./counting-runtime";
 
 export interface UserView {
   opened: boolean;
@@ -18,13 +20,15 @@ export interface UserView {
   order: string[];
   /** Exceptions thrown by send() inside the echo (should never happen). */
   sendFailures: string[];
+  /** Reads the transport handed to the client, and their bytes (handshake included). */
+  reads: { reads: number; bytes: number };
 }
 
 /** "ws-reference": the `ws` npm client, an independent implementation used to check that the verdicts can tell behaviours apart. */
 export type ClientApi = "client" | "websocket" | "ws-reference";
 
 function emptyView(): UserView {
-  return { opened: false, protocol: "", messages: 0, pings: 0, pongs: 0, errors: [], closes: [], order: [], sendFailures: [] };
+  return { opened: false, protocol: "", messages: 0, pings: 0, pongs: 0, errors: [], closes: [], order: [], sendFailures: [], reads: { reads: 0, bytes: 0 } };
 }
 
 /** Connect an echo client; resolves with what the user saw once onClose fired (or `capMs` passed). */
@@ -39,7 +43,7 @@ function viaClient(url: string, options: ClientOptions, capMs: number): Promise<
     const timer = setTimeout(() => resolve(view), capMs);
     // eslint-disable-next-line prefer-const
     let client: Client;
-    client = new Client(nodeRuntime, url, options, {
+    client = new Client(countingRuntime(view.reads), url, options, {
       onOpen(info) { view.opened = true; view.protocol = info.protocol; view.order.push("open"); },
       onMessage(data, isBinary) {
         view.messages++;
@@ -68,7 +72,7 @@ function viaWebSocket(url: string, options: ClientOptions, capMs: number): Promi
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(view), capMs);
     const { protocols, fragments: _ignored, ...rest } = options;
-    const ws = new WebSocket(url, protocols, rest);
+    const ws = new WebSocketBase(countingRuntime(view.reads), url, protocols, rest);
     ws.onopen = () => { view.opened = true; view.protocol = ws.protocol; view.order.push("open"); };
     ws.onmessage = (event) => {
       view.messages++;

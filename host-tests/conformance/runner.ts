@@ -51,7 +51,7 @@ export async function runCase(c: ConformanceCase): Promise<CaseResult> {
     const record = server.records[0];
     if (record) await within(record.closed, cap);
     const { verdict, reasons } = judge(c, view, record);
-    result = { id: c.id, category: c.category, title: c.title, verdict, reasons, open: c.open, ms: performance.now() - started };
+    result = { id: c.id, category: c.category, title: c.title, verdict, reasons, open: c.open, ms: performance.now() - started, reads: view.reads.reads };
     if (server.records.length > 1) {
       result.verdict = "FAILED";
       result.reasons.push(`client opened ${server.records.length} connections`);

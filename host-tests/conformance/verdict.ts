@@ -71,7 +71,12 @@ export function judge(c: ConformanceCase, view: UserView, record: ConnectionReco
     try { new TextDecoder("utf-8", { fatal: true }).decode(reason); } catch { failed.push("client's close reason is not valid UTF-8"); }
   }
 
-  // What the user saw.
+  // What the user saw: exactly the messages and pings the expectation implies (nothing after a bad frame or a close).
+  const wantMessages = x.frames.filter((f) => f.opcode === OP.TEXT || f.opcode === OP.BINARY).length;
+  const wantPings = x.frames.filter((f) => f.opcode === OP.PONG).length;
+  if (view.messages !== wantMessages) failed.push(`onMessage fired ${view.messages} times, expected ${wantMessages}`);
+  // The browser-style API has no ping event; Client reports every ping it answered.
+  if ((c.api ?? "client") === "client" && view.pings !== wantPings) failed.push(`onPing fired ${view.pings} times, expected ${wantPings}`);
   if (view.closes.length !== 1) {
     failed.push(`onClose fired ${view.closes.length} times`);
   } else {

@@ -40,7 +40,7 @@ function choppedCases(): ConformanceCase[] {
         const f = text(filler(n, true));
         const headerLength = n < 65536 ? 4 : 10;
         await peer.send(f.subarray(0, headerLength), { chop: 1 });
-        await peer.send(f.subarray(headerLength), { chop: 61, pause: 0 });
+        await peer.send(f.subarray(headerLength), { chop: 61 });
       },
       expect: closesNormally([echoText(filler(n, true))]),
     });

@@ -37,7 +37,7 @@ function chopped(): ConformanceCase[] {
   const chops = [64, 128, 256, 512, 1024, 2048];
   return kinds.flatMap((k, g) => chops.map((c, i): ConformanceCase => ({
     id: `9.${g + 5}.${i + 1}`, category, title: `${k.name} message of 1 MiB in one frame, written in chops of ${c} bytes`, capMs: LARGE_CAP,
-    script: (p) => p.send(k.isText ? text(filler(MiB, true)) : binary(filler(MiB, false)), { chop: c, pause: 0 }),
+    script: (p) => p.send(k.isText ? text(filler(MiB, true)) : binary(filler(MiB, false)), { chop: c, pause: "yield" }),
     expect: closesNormally([echoOf(k.isText, filler(MiB, k.isText))]),
   })));
 }
