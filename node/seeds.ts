@@ -1,5 +1,6 @@
 /** The seeds' own APIs bound to Node's net/tls (the device entries bind the same factories to the Moddable runtime). */
 import { makeConnectModule } from "../modules/api/connect";
+import { makeFibjsModule } from "../modules/api/fibjs";
 import { makeLuatosModule } from "../modules/api/luatos";
 import { nodeRuntime } from "./runtime";
 
@@ -8,6 +9,9 @@ export const websocket = makeConnectModule(nodeRuntime);
 
 /** Seed 001's LuatOS-style module: `luatos.new(url, cert?)`, `luatos.exit(ws)`. */
 export const luatos = makeLuatosModule(nodeRuntime);
+
+/** Seed 004, fibjs' `ws` module (client side): `new fibjs.Socket(url)`, `fibjs.Message`, the opcode and state constants. */
+export const fibjs = makeFibjsModule(nodeRuntime);
 
 /** Detached `connect`, so `require(pkg).connect(...)` works like the seed's `ws.connect(...)`. */
 export const connect = websocket.connect;

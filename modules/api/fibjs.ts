@@ -1,0 +1,219 @@
+/**
+ * fibjs' `ws` module (seed 004), client side, over the one Client:
+ *
+ *   const ws = makeFibjsModule(runtime);      // `require('ws')` in fibjs
+ *   const conn = new ws.Socket("ws://host/ws");
+ *   conn.onmessage = (e) => console.log(e.data);
+ *   conn.on("open", () => conn.send("hi"));
+ *
+ * `ws.upgrade` (the server side) belongs to another issue and is absent.
+ */
+import { Client, type ClientOptions } from "../client/client";
+import { toArrayBuffer, type SendData } from "../client/payload";
+import type { Runtime } from "../client/runtime";
+import { WebSocketError } from "../core/errors";
+import { decodeUtf8, isValidUtf8 } from "../core/utf8";
+import { CloseEvent, ErrorEvent, EventEmitterTarget, MessageEvent, WsEvent, type Listener } from "./events";
+import { BINARY, CLOSE, CONTINUE, Message, PING, PONG, TEXT } from "./fibjs-message";
+import { withEntryDefaults } from "./options";
+
+export { Message, CONTINUE, TEXT, BINARY, CLOSE, PING, PONG } from "./fibjs-message";
+export const CONNECTING = 0;
+export const OPEN = 1;
+export const CLOSING = 2;
+export const CLOSED = 3;
+
+/** fibjs' `new ws.Socket(url, opts)` options, plus this library's limits and TLS. */
+export interface SocketOptions extends Omit<ClientOptions, "protocols" | "headers" | "fragments" | "maxMessageSize"> {
+  /** Offered subprotocol(s). */
+  protocol?: string | string[];
+  /** Sent as the Origin header. */
+  origin?: string;
+  /** Only false: this client does not negotiate permessage-deflate. */
+  perMessageDeflate?: boolean;
+  /** Largest message accepted, in bytes (fibjs default 64 MiB; here the client's default). */
+  maxPayload?: number;
+  headers?: Record<string, string>;
+}
+
+export type SocketEventName = "open" | "message" | "close" | "error";
+
+/** The message event: `e.data` as in fibjs, and `e.message`, the ws.Message itself. */
+export class SocketMessageEvent extends MessageEvent {
+  readonly message: Message;
+  constructor(data: string | ArrayBuffer, message: Message) {
+    super(data);
+    this.message = message;
+  }
+}
+
+function bad(message: string): never {
+  throw new WebSocketError("INVALID_ARGUMENT", message);
+}
+
+const STATE_NAMES = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
+
+/** fibjs' WebSocket client object (`ws.Socket`), an EventEmitter with on* properties. */
+export class Socket extends EventEmitterTarget {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+
+  onopen: ((event: WsEvent) => void) | null = null;
+  onmessage: ((event: SocketMessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+
+  readonly origin: string;
+  private readonly client: Client;
+
+  /** `(url)`, `(url, protocol, origin?)` or `(url, opts)`, as fibjs has them; `defaults` come from the entry. */
+  constructor(runtime: Runtime, url: string, protocolOrOptions?: string | string[] | SocketOptions, origin?: string, defaults?: ClientOptions) {
+    super();
+    if (typeof url !== "string") bad(`url must be a string, not ${url === null ? "null" : typeof url}`);
+    const opts = socketOptions(protocolOrOptions, origin);
+    const { protocol, origin: originHeader, perMessageDeflate, maxPayload, headers, ...rest } = opts;
+    if (perMessageDeflate !== undefined && perMessageDeflate !== false) bad("perMessageDeflate is not supported: this client does not negotiate compression");
+    if (maxPayload !== undefined && !(Number.isInteger(maxPayload) && maxPayload > 0)) bad(`maxPayload must be a whole number of bytes > 0, got ${String(maxPayload)}`);
+    if (headers !== undefined && (headers === null || typeof headers !== "object" || Array.isArray(headers))) bad("headers must be an object");
+    if (originHeader !== undefined && typeof originHeader !== "string") bad("origin must be a string");
+    const allHeaders: Record<string, string> = { ...headers };
+    if (originHeader) allHeaders["Origin"] = originHeader;
+    this.origin = originHeader ?? "";
+    const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload });
+    this.client = new Client(runtime, url, options, {
+      onOpen: () => this.dispatch(new WsEvent("open"), this.onopen),
+      onMessage: (data, binary) => {
+        const payload = typeof data === "string" ? data : toArrayBuffer(data);
+        this.dispatch(new SocketMessageEvent(payload, Message.received(data, binary)), this.onmessage);
+      },
+      onError: (error) => this.dispatch(new ErrorEvent(error), this.onerror),
+      onClose: (code, reason, wasClean) => this.dispatch(new CloseEvent(code, reason, wasClean), this.onclose),
+    });
+  }
+
+  get url(): string { return this.client.url; }
+  get protocol(): string { return this.client.protocol; }
+  get readyState(): number { return this.client.readyState; }
+  get bufferedAmount(): number { return this.client.bufferedAmount; }
+
+  /** Text (string), binary (ArrayBuffer or view), or a ws.Message. Throws unless OPEN. */
+  send(data: SendData | Message): void {
+    if (data instanceof Message) { this.sendMessage(data); return; }
+    this.checkOpen("send");
+    this.client.send(data);
+  }
+
+  /** fibjs' close: code 1000 or 3000-4999 (default 1000), reason up to 123 bytes. */
+  close(code = 1000, reason = ""): void {
+    if (typeof code !== "number") bad(`close code must be a number, not ${typeof code}`);
+    if (typeof reason !== "string") bad(`close reason must be a string, not ${typeof reason}`);
+    this.client.close(code, reason);
+  }
+
+  /** EventEmitter style, as fibjs' WebSocket has it: on("open", fn) is the same as onopen = fn. */
+  on(event: SocketEventName, listener: (event: never) => void): this {
+    this.addEventListener(checkEvent(event), checkListener(event, listener));
+    return this;
+  }
+
+  once(event: SocketEventName, listener: (event: never) => void): this {
+    this.addEventListener(checkEvent(event), checkListener(event, listener), { once: true });
+    return this;
+  }
+
+  off(event: SocketEventName, listener: (event: never) => void): this {
+    this.removeEventListener(checkEvent(event), listener as Listener<never>);
+    return this;
+  }
+
+  /** Message.sendTo(socket) lands here: the message's type decides the frame. */
+  sendMessage(message: Message): void {
+    if (!(message instanceof Message)) bad("sendMessage() needs a ws.Message");
+    if (!message.masked) bad("a client must mask every frame it sends (RFC 6455 5.3): this message has masked = false");
+    if (message.compress) bad("compress = true needs permessage-deflate, which this client does not negotiate");
+    this.checkOpen("sendTo");
+    const bytes = message.bytes();
+    switch (message.type) {
+      case TEXT:
+        if (!isValidUtf8(bytes)) bad("the payload of a TEXT message must be valid UTF-8");
+        this.client.sendFrame(true, TEXT, bytes);
+        return;
+      case BINARY:
+        this.client.sendFrame(true, BINARY, bytes);
+        return;
+      case PING:
+      case PONG:
+        this.client.sendFrame(true, message.type, bytes);
+        return;
+      case CLOSE:
+        this.closeWith(bytes);
+        return;
+      case CONTINUE:
+      default:
+        bad("a CONTINUE message cannot be sent on its own: send TEXT or BINARY");
+    }
+  }
+
+  private closeWith(body: Uint8Array): void {
+    if (body.length === 0) { this.client.close(); return; }
+    if (body.length === 1) bad("a CLOSE message's payload is empty or a 2-byte code followed by a reason");
+    const reason = body.subarray(2);
+    if (!isValidUtf8(reason)) bad("the reason in a CLOSE message must be valid UTF-8");
+    this.close((body[0] << 8) | body[1], decodeUtf8(reason));
+  }
+
+  private checkOpen(what: string): void {
+    const state = this.client.readyState;
+    if (state !== OPEN) throw new WebSocketError("INVALID_STATE", `${what}() needs an OPEN socket; it is ${STATE_NAMES[state]}`);
+  }
+}
+
+function socketOptions(protocolOrOptions: string | string[] | SocketOptions | undefined, origin: string | undefined): SocketOptions {
+  if (protocolOrOptions === undefined || protocolOrOptions === null) return origin === undefined ? {} : { origin };
+  if (typeof protocolOrOptions === "string" || Array.isArray(protocolOrOptions)) {
+    return origin === undefined ? { protocol: protocolOrOptions } : { protocol: protocolOrOptions, origin };
+  }
+  if (typeof protocolOrOptions !== "object") bad("the second argument must be a protocol string or an options object");
+  if (origin !== undefined) bad("origin goes inside the options object when one is given");
+  if ("httpClient" in protocolOrOptions) bad("the httpClient option is fibjs-only and not supported");
+  return protocolOrOptions;
+}
+
+const EVENT_NAMES: readonly string[] = ["open", "message", "close", "error"];
+
+function checkEvent(event: string): string {
+  if (typeof event !== "string" || EVENT_NAMES.indexOf(event) < 0) bad(`unknown event "${String(event)}" (use ${EVENT_NAMES.join(", ")})`);
+  return event;
+}
+
+function checkListener(event: string, listener: unknown): Listener<never> {
+  if (typeof listener !== "function") bad(`the "${event}" listener must be a function`);
+  return listener as Listener<never>;
+}
+
+/** `new ws.Socket(url, protocolOrOptions?, origin?)` bound to a runtime. */
+export type BoundSocket = new (url: string, protocolOrOptions?: string | string[] | SocketOptions, origin?: string) => Socket;
+
+export interface FibjsModule {
+  Socket: BoundSocket;
+  Message: typeof Message;
+  readonly CONTINUE: 0; readonly TEXT: 1; readonly BINARY: 2; readonly CLOSE: 8; readonly PING: 9; readonly PONG: 10;
+  readonly CONNECTING: 0; readonly OPEN: 1; readonly CLOSING: 2; readonly CLOSED: 3;
+}
+
+/** fibjs' `ws` module object bound to a runtime; `defaults` are the entry's client options. */
+export function makeFibjsModule(runtime: Runtime, defaults?: ClientOptions): FibjsModule {
+  class BoundSocketClass extends Socket {
+    constructor(url: string, protocolOrOptions?: string | string[] | SocketOptions, origin?: string) {
+      super(runtime, url, protocolOrOptions, origin, defaults);
+    }
+  }
+  return {
+    Socket: BoundSocketClass,
+    Message,
+    CONTINUE: 0, TEXT: 1, BINARY: 2, CLOSE: 8, PING: 9, PONG: 10,
+    CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3,
+  };
+}
