@@ -23,6 +23,11 @@ function bad(message: string): never {
   throw new WebSocketError("INVALID_ARGUMENT", message);
 }
 
+/** What sendTo() sends on: a ws.Socket. */
+export interface MessageSink {
+  sendMessage(message: Message): void;
+}
+
 export class Message {
   static readonly TEXT = TEXT;
   static readonly BINARY = BINARY;
@@ -122,11 +127,11 @@ export class Message {
   }
 
   /** Send this message on a socket (the socket checks type, flags and state). */
-  sendTo(socket: { sendMessage(message: Message): boolean }): boolean {
+  sendTo(socket: MessageSink): void {
     if (socket === null || typeof socket !== "object" || typeof socket.sendMessage !== "function") {
       bad("sendTo() needs a ws.Socket");
     }
-    return socket.sendMessage(this);
+    socket.sendMessage(this);
   }
 
   /** @internal the payload as one byte array (joins parts once). */
