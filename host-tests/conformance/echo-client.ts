@@ -25,7 +25,8 @@ export interface UserView {
 }
 
 /** "ws-reference": the `ws` npm client, an independent implementation used to check that the verdicts can tell behaviours apart. */
-export type ClientApi = "client" | "websocket" | "ws-reference";
+/** "client-fragments": Client with `fragments: true`, echoing each part as it arrives with sendFrame. */
+export type ClientApi = "client" | "client-fragments" | "websocket" | "ws-reference";
 
 function emptyView(): UserView {
   return { opened: false, protocol: "", messages: 0, pings: 0, pongs: 0, errors: [], closes: [], order: [], sendFailures: [], reads: { reads: 0, bytes: 0 } };
@@ -34,6 +35,7 @@ function emptyView(): UserView {
 /** Connect an echo client; resolves with what the user saw once onClose fired (or `capMs` passed). */
 export function runEchoClient(url: string, options: ClientOptions, api: ClientApi, capMs: number): Promise<UserView> {
   if (api === "ws-reference") return viaWsLibrary(url, capMs);
+  if (api === "client-fragments") return viaClient(url, { ...options, fragments: true }, capMs);
   return api === "client" ? viaClient(url, options, capMs) : viaWebSocket(url, options, capMs);
 }
 
@@ -43,12 +45,19 @@ function viaClient(url: string, options: ClientOptions, capMs: number): Promise<
     const timer = setTimeout(() => resolve(view), capMs);
     // eslint-disable-next-line prefer-const
     let client: Client;
+    let inMessage = false;
     client = new Client(countingRuntime(view.reads), url, options, {
       onOpen(info) { view.opened = true; view.protocol = info.protocol; view.order.push("open"); },
       onMessage(data, isBinary) {
         view.messages++;
         view.order.push("message");
         try { client.send(data, isBinary); } catch (e) { view.sendFailures.push(String(e)); }
+      },
+      onFragment(data, isBinary, final) {
+        // Streaming: echo each part at once, as a frame of the same message.
+        if (final) { view.messages++; view.order.push("message"); }
+        try { client.sendFrame(final, inMessage ? 0 : isBinary ? 2 : 1, data); } catch (e) { view.sendFailures.push(String(e)); }
+        inMessage = !final;
       },
       onPing() { view.pings++; view.order.push("ping"); },
       onPong() { view.pongs++; view.order.push("pong"); },

@@ -38,7 +38,8 @@ async function finish(peer: Peer, c: ConformanceCase, cap: number): Promise<void
   if (!(await peer.waitFor(() => peer.socketClosed, cap))) peer.socket.destroy();
 }
 
-export async function runCase(c: ConformanceCase): Promise<CaseResult> {
+/** `inspect` sees the server's record of the connection (for tests of the suite itself). */
+export async function runCase(c: ConformanceCase, inspect?: (peer: Peer) => void): Promise<CaseResult> {
   const started = performance.now();
   const cap = c.capMs ?? STEP_CAP;
   const server = await ConformanceServer.start(c.handshake ?? {}, async (peer) => {
@@ -50,6 +51,7 @@ export async function runCase(c: ConformanceCase): Promise<CaseResult> {
     const view = await runEchoClient(`ws://127.0.0.1:${server.port}/${c.id}`, c.options ?? {}, c.api ?? "client", cap * 3);
     const record = server.records[0];
     if (record) await within(record.closed, cap);
+    if (record?.peer) inspect?.(record.peer);
     const { verdict, reasons } = judge(c, view, record);
     result = { id: c.id, category: c.category, title: c.title, verdict, reasons, open: c.open, ms: performance.now() - started, reads: view.reads.reads };
     if (server.records.length > 1) {

@@ -1,5 +1,6 @@
 /** The verdicts must be able to fail: wrong expectations and a less strict real client are caught. */
 import type { ConformanceCase } from "./case";
+import { streamingCases } from "./cases/streaming";
 import { utf8Cases } from "./cases/utf8";
 import { closesNormally, echoText } from "./expect";
 import { runCase } from "./runner";
@@ -31,4 +32,16 @@ test("the ws npm client, which checks UTF-8 only once a frame is complete, is no
   const r = await runCase({ ...c, api: "ws-reference" });
   expect(r.verdict).not.toBe("OK");
   expect(r.reasons).toContain("the client failed only after the rest of the frame arrived, not at the first invalid byte");
+});
+
+test("with fragments: true the client really streams: a 2-fragment message is echoed as 2 frames as they arrive", async () => {
+  const c = streamingCases.find((x) => x.id === "5.5/frag")!; // text in 2 fragments, one byte per write
+  let frames: { opcode: number; fin: boolean; text: string }[] = [];
+  const r = await runCase(c, (peer) => { frames = peer.frames.map((f) => ({ opcode: f.opcode, fin: f.fin, text: Buffer.from(f.payload).toString() })); });
+  expect(r.verdict).toBe("OK");
+  // One byte per write: each byte of each fragment comes back as its own part.
+  expect(frames[0]).toEqual({ opcode: 1, fin: false, text: "f" });
+  expect(frames.filter((f) => f.opcode !== 8).map((f) => f.text).join("")).toBe("fragment1fragment2");
+  expect(frames.filter((f) => f.opcode !== 8).length).toBe(18);
+  expect(frames[frames.length - 2]).toEqual({ opcode: 0, fin: true, text: "2" });
 });
