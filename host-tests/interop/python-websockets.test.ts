@@ -164,3 +164,24 @@ describe("handshake", () => {
     await s.closed;
   });
 });
+
+describe("through the browser-style WebSocket", () => {
+  test("echo, binaryType arraybuffer, subprotocol, close code and reason", async () => {
+    const { WebSocket } = await import("../../node/index");
+    const ws = new WebSocket(url("/echo/browser"), ["v1.unknown", "superchat"]);
+    const got: (string | ArrayBuffer)[] = [];
+    const closed = new Promise<{ code: number; reason: string; wasClean: boolean }>((resolve) => {
+      ws.onclose = (e) => resolve({ code: e.code, reason: e.reason, wasClean: e.wasClean });
+    });
+    ws.onopen = () => { ws.send("text ✓"); ws.send(Uint8Array.from([0, 1, 2, 255])); };
+    ws.onmessage = (e) => {
+      got.push(e.data);
+      if (got.length === 2) ws.close(4000, "finished");
+    };
+    expect(await closed).toEqual({ code: 4000, reason: "finished", wasClean: true });
+    expect(ws.protocol).toBe("superchat");
+    expect(got[0]).toBe("text ✓");
+    expect(Array.from(new Uint8Array(got[1] as ArrayBuffer))).toEqual([0, 1, 2, 255]);
+    expect(await peer.waitClosed("/echo/browser")).toEqual({ path: "/echo/browser", code: 4000, reason: "finished" });
+  });
+});
