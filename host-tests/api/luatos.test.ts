@@ -79,6 +79,13 @@ describe("websocket.new(url, cert)", () => {
       expect(await named.connect(5000)).toBe(true);
       named.close();
       await until(() => named.state() === "CLOSED");
+
+      // …or through the entry's defaults (a device passes its flash bundle).
+      const entry = makeLuatosModule(nodeRuntime, { certSource: (name) => (name === "localhost_ca" ? pki.pem("ca.pem") : undefined) });
+      const viaEntry = entry.new(url, { caCert: "localhost_ca" });
+      expect(await viaEntry.connect(5000)).toBe(true);
+      viaEntry.close();
+      await until(() => viaEntry.state() === "CLOSED");
     } finally {
       await server.close();
       pki.remove();

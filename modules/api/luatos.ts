@@ -303,8 +303,11 @@ export interface LuatosModule {
   exit(ws: LuatosWebSocket): void;
 }
 
-/** The seed's module object, bound to a runtime; `defaults` are the entry's client options. */
-export function makeLuatosModule(runtime: Runtime, defaults?: ClientOptions): LuatosModule {
+/** An entry's defaults: client options, plus where names in cert tables are found (e.g. the flash bundle). */
+export type LuatosDefaults = ClientOptions & Pick<LuatosOptions, "certSource" | "queueLimit">;
+
+/** The seed's module object, bound to a runtime; `defaults` are the entry's options, under the app's. */
+export function makeLuatosModule(runtime: Runtime, defaults?: LuatosDefaults): LuatosModule {
   return {
     "new"(url: string, cert?: LuatosCert | null, options?: LuatosOptions): LuatosWebSocket {
       return new LuatosWebSocket(runtime, url, cert, withEntryDefaults(stripTls(defaults), options));
@@ -317,7 +320,7 @@ export function makeLuatosModule(runtime: Runtime, defaults?: ClientOptions): Lu
 }
 
 /** An entry's `tls` default would override the cert table; its `certificates` provider stays. */
-function stripTls(defaults: ClientOptions | undefined): LuatosOptions | undefined {
+function stripTls(defaults: LuatosDefaults | undefined): LuatosOptions | undefined {
   if (!defaults) return undefined;
   const { tls: _tls, fragments: _fragments, ...rest } = defaults;
   return rest;
