@@ -42,6 +42,9 @@ const SDK_MODULES = {
 /** Extensions mcconfig treats as modules or native sources (tools/mcmanifest.js, ModulesRule). */
 const SOURCE_EXTENSIONS = [".ts", ".js", ".mjs", ".json", ".c", ".cc", ".cpp", ".h"];
 
+/** Where loadManifests records the platform a manifest applies to. */
+const PLATFORM = Symbol("platform");
+
 const results = [];
 function check(name, run) {
   const problems = [];
@@ -62,29 +65,39 @@ function readJson(path) {
 
 // ---------------------------------------------------------------- manifests
 
-/** Our manifests: manifest.json and what it includes by relative path, depth first (as mcconfig reads them). */
+/**
+ * Our manifests: manifest.json and what it includes by relative path, depth first (as mcconfig reads
+ * them), each with the platform it applies to: "*" for every platform, or the platform whose
+ * section included it (`"platforms": { "esp32": { "include": ... } }`).
+ */
 function loadManifests(entry, fail) {
   const seen = new Map();
-  const visit = (path) => {
+  const visit = (path, platform) => {
     if (seen.has(path)) return;
     if (!isFile(path)) { fail(`${rel(path)}: manifest not found`); return; }
     let manifest;
     try { manifest = readJson(path); } catch (error) { fail(`${rel(path)}: not valid JSON (${error.message})`); return; }
-    seen.set(path, manifest);
-    const includes = [].concat(manifest.include ?? []);
-    for (const include of includes) {
-      if (typeof include === "string" && include.startsWith(".")) visit(resolve(dirname(path), include));
+    seen.set(path, Object.assign(manifest, { [PLATFORM]: platform }));
+    const follow = (includes, into) => {
+      for (const include of [].concat(includes ?? [])) {
+        if (typeof include === "string" && include.startsWith(".")) visit(resolve(dirname(path), include), into);
+      }
+    };
+    follow(manifest.include, platform);
+    for (const [name, section] of Object.entries(manifest.platforms ?? {})) {
+      if (section && (platform === "*" || platform === name)) follow(section.include, name);
     }
   };
-  visit(entry);
+  visit(entry, "*");
   return seen;
 }
 
-/** Module maps of a manifest: the top-level one and each platform's, as [platform, map] pairs. */
+/** Module maps of a manifest, as [platform, map] pairs: its own, and each platform section that applies. */
 function moduleMaps(manifest) {
-  const maps = [["*", manifest.modules ?? {}]];
+  const applies = manifest[PLATFORM];
+  const maps = [[applies, manifest.modules ?? {}]];
   for (const [platform, section] of Object.entries(manifest.platforms ?? {})) {
-    if (section && section.modules) maps.push([platform, section.modules]);
+    if (section && section.modules && (applies === "*" || applies === platform)) maps.push([platform, section.modules]);
   }
   return maps;
 }
@@ -232,7 +245,7 @@ check("manifests load and every module they name exists", (fail) => {
 
 check("platforms: esp32 and lin supported, an error everywhere else", (fail) => {
   const platforms = {};
-  for (const manifest of manifests.values()) Object.assign(platforms, manifest.platforms ?? {});
+  for (const manifest of manifests.values()) if (manifest[PLATFORM] === "*") Object.assign(platforms, manifest.platforms ?? {});
   for (const name of REQUIRED_PLATFORMS) if (!(name in platforms)) fail(`no "${name}" section in the manifests' platforms`);
   const other = platforms["..."];
   if (!other || typeof other.error !== "string" || other.error.length === 0) fail(`platforms "...": needs an "error" naming the supported platforms`);
@@ -289,8 +302,8 @@ check("every import resolves the way XS resolves it, on each platform", (fail) =
 });
 
 check("every preloaded module is mapped", (fail) => {
-  const all = table.get("*") ?? new Map();
   for (const [path, manifest] of manifests) {
+    const all = modulesFor(table, manifest[PLATFORM]);
     for (const name of [].concat(manifest.preload ?? [])) {
       if (!all.has(name)) fail(`${rel(path)}: preload "${name}" is not a module our manifests map (mcconfig ignores it silently)`);
     }

@@ -38,7 +38,7 @@ function copyOfRepository(): string {
     "modules", "specifiers", "node", "examples"]) {
     cpSync(join(ROOT, name), join(dir, name), { recursive: true });
   }
-  cpSync(join(ROOT, "native", "core"), join(dir, "native", "core"), { recursive: true });
+  for (const part of ["core", "xs"]) cpSync(join(ROOT, "native", part), join(dir, "native", part), { recursive: true });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   return dir;
 }
