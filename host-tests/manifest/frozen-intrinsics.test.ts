@@ -8,6 +8,11 @@
  * as a typed WebSocketError, not a TypeError from the error's own constructor.
  */
 import { build } from "esbuild";
+import type { WebsocketModule } from "../../modules/api/connect";
+import type { Runtime } from "../../modules/client/runtime";
+import { nodeRuntime } from "../../node/runtime";
+import { startRawServer, startWsServer, type Started } from "../support/servers";
+import type { WebSocketServer } from "ws";
 import { join, resolve } from "node:path";
 import vm from "node:vm";
 
@@ -39,6 +44,7 @@ const FREEZE_INTRINSICS = `(() => {
 interface DeviceModules {
   WebSocketError: new (code: string, message: string) => Error & { code: string };
   parseUrl(url: string): unknown;
+  makeConnectModule(runtime: Runtime): WebsocketModule;
   frozen: boolean;
 }
 
@@ -48,6 +54,7 @@ async function loadFrozen(): Promise<DeviceModules> {
       contents: [
         'export { WebSocketError } from "./modules/core/errors";',
         'export { parseUrl } from "./modules/core/url";',
+        'export { makeConnectModule } from "./modules/api/connect";',
       ].join("\n"),
       resolveDir: ROOT,
       loader: "ts",
@@ -88,5 +95,54 @@ describe("device modules in a realm with frozen intrinsics (as on Moddable)", ()
     expect(thrown).toBeInstanceOf(device.WebSocketError);
     expect((thrown as { code: string }).code).toBe("INVALID_URL");
     expect((thrown as Error).message).toContain("http://127.0.0.1/");
+  });
+});
+
+/**
+ * Seed 000's flow with the client's own code (core, Client, connect facade) in the frozen realm; the
+ * runtime (Node sockets and timers) comes from outside, as Moddable's host modules do on a device.
+ */
+describe("seed 000 over a real server, client code in a realm with frozen intrinsics", () => {
+  let device: DeviceModules;
+  let server: Started<WebSocketServer>;
+  beforeAll(async () => {
+    device = await loadFrozen();
+    server = await startWsServer();
+  });
+  afterAll(() => server.close());
+
+  test("open, three echoes, close", async () => {
+    const ws = device.makeConnectModule(nodeRuntime);
+    const client = ws.connect(server.url);
+    const echoes: unknown[] = [];
+    const closed = new Promise<number>((resolve) => {
+      client.on("open", () => client.send("hello ws. 0"));
+      client.on("message", (msg) => {
+        echoes.push(msg.payload);
+        if (echoes.length < 3) client.send(`hello ws. ${echoes.length}`);
+        else client.close(1000, "done");
+      });
+      client.on("close", (option) => resolve(option.code));
+    });
+    expect(await closed).toBe(1000);
+    expect(echoes).toEqual(["hello ws. 0", "hello ws. 1", "hello ws. 2"]);
+    expect(client.readyState).toBe(3);
+  });
+
+  test("a refused handshake reports an 'error' with the seed's WS_CONN_ERR, then 'close'", async () => {
+    // The core (in the frozen realm) judges the answer and makes the WebSocketError.
+    const refusing = await startRawServer((socket) => socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
+    try {
+      const ws = device.makeConnectModule(nodeRuntime);
+      const client = ws.connect(refusing.url);
+      const events: string[] = [];
+      await new Promise<void>((resolve) => {
+        client.on("error", (option) => events.push(`error ${option.name} ${option.code}`));
+        client.on("close", () => { events.push("close"); resolve(); });
+      });
+      expect(events).toEqual(["error WS_CONN_ERR HANDSHAKE_FAILED", "close"]);
+    } finally {
+      await refusing.close();
+    }
   });
 });
