@@ -1,7 +1,9 @@
 // Checks that a Moddable app including our manifest would build and link, without the SDK:
 //  - every module the manifests name exists, the platforms are esp32 and lin with a clear error elsewhere;
+//  - every file under modules/ is mapped at the path that mirrors its folder (websocket-client/<folder>/<file>);
 //  - the device module graph resolves the way XS resolves it (relative specifiers against the importing
-//    module's own path, bare ones against the manifest's map or a module Moddable's typings declare);
+//    module's own path, bare ones against the manifests' maps or an SDK module whose manifest we include);
+//  - every preloaded name is a mapped module;
 //  - tsconfig.moddable.json maps each manifest specifier to the same file (so its type-check is the build's);
 //  - every API in specifiers/apis.json is exposed by the manifest and by the Node entry, with the same names;
 //  - every example has a manifest that includes ours, a main.ts, and a README with the esp32 and lin commands;
@@ -171,7 +173,7 @@ function modulesFor(table, platform) {
 // ---------------------------------------------------------------- XS resolution
 
 /** What XS does with an import specifier (xs/platforms/mc/xsHosts.c, fxFindModule): undefined when it cannot resolve. */
-export function xsResolve(referrer, specifier) {
+function xsResolve(referrer, specifier) {
   let dots = 0;
   let rest = specifier;
   if (specifier.startsWith("./")) { dots = 1; rest = specifier.slice(1); }
