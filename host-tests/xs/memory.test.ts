@@ -12,6 +12,8 @@ test("XS heap: idle connection, per-message cost, no leaks", async () => {
   expect(report.idleConnectionSlots).toBeGreaterThan(0);
   for (const message of report.messages) {
     expect(message.allocatedSlots).toBeGreaterThan(0);
+    expect(message.sentSlots).toBeGreaterThan(0);
+    expect(message.receivedSlots).toBeGreaterThan(0);
     expect(message.retainedSlotsPerMessage).toBeLessThan(1); // nothing kept per message
   }
   expect(report.afterCloseSlots).toBeLessThan(report.idleConnectionSlots / 2);

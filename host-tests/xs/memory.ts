@@ -1,19 +1,20 @@
 /**
  * XS heap figures for one client on the simulator, from xsnap's meters:
  * live slots after a full collection (what stays allocated) and slots
- * allocated by one echo round trip before collection (what a message costs
- * the collector). Chunk memory (ArrayBuffer and string contents) is not in
+ * allocated by sending one message, receiving one, and one echo round trip,
+ * before collection (what a message costs the collector). Chunk memory (ArrayBuffer and string contents) is not in
  * xsnap's meters; slot figures are converted to bytes at 16 bytes per slot,
  * the ESP32 (32-bit) slot size, and 32 on this 64-bit host.
  */
 import net from "node:net";
 import path from "node:path";
-import type { WebSocketServer } from "ws";
+import type { WebSocketServer, WebSocket as WsPeer } from "ws";
 import { EventLog } from "./event-log";
 import { XS_DIR } from "./paths";
 import { XsSimulator } from "./simulator";
 import { xsEngine, type HarnessClient } from "../support/engines";
 import { startWsServer, type Started } from "../support/servers";
+
 
 export const SLOT_BYTES_ESP32 = 16;
 export const SLOT_BYTES_HOST = 32;
@@ -24,6 +25,10 @@ export interface MessageCost {
   transportOnlySlots: number;
   /** Slots allocated by one send + echo + delivery, before any collection. */
   allocatedSlots: number;
+  /** Slots allocated by sending one message (until the server has it), before any collection. */
+  sentSlots: number;
+  /** Slots allocated by receiving one message (until its event is delivered), before any collection. */
+  receivedSlots: number;
   /** Slots still live after a collection, per message, averaged over `repeat` messages. */
   retainedSlotsPerMessage: number;
 }
@@ -87,6 +92,7 @@ export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 5
   const transportOnly = await transportOnlyCosts(sizes);
   const engine = xsEngine();
   let server: Started<WebSocketServer> | undefined;
+  let oneWay: Started<WebSocketServer> | undefined;
   await engine.start();
   try {
     const sim = engine.simulator();
@@ -99,8 +105,40 @@ export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 5
     await sim.call("noop");
     const callOverhead = sim.engine.lastMeter!.currentHeapCount - beforeNoop;
 
+    // One-way traffic on a second connection: a server that counts what it gets and pushes on demand.
+    let peer: WsPeer | undefined;
+    let got = 0;
+    oneWay = await startWsServer({}, (p) => {
+      peer = p;
+      p.on("message", () => got++);
+    });
+    const oneWayClient = await engine.open(oneWay.url);
+    await oneWayClient.next("open");
+    const sendOne = async (data: Uint8Array): Promise<void> => {
+      const before = got;
+      await oneWayClient.send(data);
+      while (got === before) await new Promise((resolve) => setTimeout(resolve, 1));
+      await sim.engine.idle();
+    };
+    const receiveOne = async (data: Uint8Array): Promise<void> => {
+      const before = oneWayClient.all("message").length;
+      peer!.send(data);
+      await oneWayClient.log.waitFor(() => oneWayClient.all("message").length > before, "pushed message");
+      await sim.engine.idle();
+    };
+    const costOf = async (action: () => Promise<void>): Promise<number> => {
+      await action(); // warm up
+      const collected = (await sim.heap()).currentHeapCount;
+      await action();
+      return sim.engine.lastMeter!.currentHeapCount - collected;
+    };
+
     const messages: MessageCost[] = [];
     for (const size of sizes) {
+      const oneWayData = new Uint8Array(size).fill(0x62);
+      const sentSlots = await costOf(() => sendOne(oneWayData));
+      const receivedSlots = await costOf(() => receiveOne(oneWayData));
+      oneWayClient.log.events.length = 0;
       const data = new Uint8Array(size).fill(0x61);
       await echo(client, data, 0); // warm up: first-use allocations are not per-message costs
       const collected = (await sim.heap()).currentHeapCount;
@@ -109,13 +147,22 @@ export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 5
       const allocated = sim.engine.lastMeter!.currentHeapCount - collected;
       for (let i = 0; i < repeat; i++) await echo(client, data, i + 2);
       const retained = (await sim.heap()).currentHeapCount - collected;
-      messages.push({ size, transportOnlySlots: transportOnly.get(size)!, allocatedSlots: allocated, retainedSlotsPerMessage: retained / (repeat + 1) });
+      messages.push({
+        size,
+        transportOnlySlots: transportOnly.get(size)!,
+        allocatedSlots: allocated,
+        sentSlots,
+        receivedSlots,
+        retainedSlotsPerMessage: retained / (repeat + 1),
+      });
       client.log.events.length = 0; // the parent's log, not the worker's heap
     }
 
-    await client.close();
-    await client.next("close");
-    await sim.call("forget", [0]);
+    for (const [id, c] of [client, oneWayClient].entries()) {
+      await c.close();
+      await c.next("close");
+      await sim.call("forget", [id]);
+    }
     const after = (await sim.heap()).currentHeapCount;
     return {
       bundleBytes: sim.bundleBytes,
@@ -127,6 +174,7 @@ export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 5
     };
   } finally {
     await server?.close();
+    await oneWay?.close();
     await engine.stop();
   }
 }
@@ -142,7 +190,8 @@ export function formatXsMemory(report: XsMemoryReport): string {
   ];
   for (const m of report.messages) {
     lines.push(
-      `  echo of ${m.size} B: ${m.allocatedSlots} slots allocated per round trip (~${kb(m.allocatedSlots, SLOT_BYTES_ESP32)} on ESP32); ` +
+      `  ${m.size} B message: send ${m.sentSlots} slots, receive ${m.receivedSlots} slots; ` +
+        `echo ${m.allocatedSlots} slots per round trip (~${kb(m.allocatedSlots, SLOT_BYTES_ESP32)} on ESP32); ` +
         `the same bytes through the bare transport and the same plumbing: ${m.transportOnlySlots}; ` +
         `${m.retainedSlotsPerMessage.toFixed(2)} retained per message`,
     );
