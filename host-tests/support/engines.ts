@@ -26,13 +26,17 @@ export type HarnessEvent =
   | { type: "close"; code: number; reason: string; wasClean: boolean }
   | { type: "drain" }
   | { type: "reconnecting"; attempt: number; delay: number }
-  | { type: "undelivered"; count: number; bytes: number; reason: string };
+  | { type: "undelivered"; count: number; bytes: number; reason: string }
+  | { type: "secure-factory"; host: string; port: number; secure: boolean; samePlatform: boolean };
 
 /** Options that cross into the XS worker must be plain data (JSON). */
 export type HarnessOptions = Omit<ReconnectOptions, "certificates" | "tls">;
 
-/** Client: one connection (Client); reconnecting: ReconnectingClient. */
-export type HarnessKind = "client" | "reconnecting";
+/**
+ * client: one connection (Client); reconnecting: ReconnectingClient;
+ * secure-routed (XS only): a Client on a device runtime whose wss factory is plain TCP, to test routing.
+ */
+export type HarnessKind = "client" | "reconnecting" | "secure-routed";
 
 export interface HarnessClient {
   readonly log: EventLog<HarnessEvent>;
@@ -87,6 +91,7 @@ class NodeEngine implements Engine {
   }
 
   async open(url: string, options: HarnessOptions = {}, kind: HarnessKind = "client"): Promise<HarnessClient> {
+    if (kind === "secure-routed") throw new Error("secure-routed is an XS device-runtime check");
     const log = new EventLog<HarnessEvent>();
     let client: Client | ReconnectingClient;
     const listener: ClientListener & ReconnectListener = {
@@ -156,7 +161,7 @@ class XsEngineHarness implements Engine {
       // The log must exist before the worker can post its first event.
       const nextId = this.logs.size;
       this.logs.set(nextId, log);
-      id = (await sim.call("open", [url, options, kind === "reconnecting"])).result as number;
+      id = (await sim.call("open", [url, options, kind === "reconnecting", kind === "secure-routed"])).result as number;
       if (id !== nextId) throw new Error(`xs harness: client id ${id}, expected ${nextId}`);
     } catch (error) {
       this.logs.delete(this.logs.size - 1);
@@ -201,6 +206,8 @@ function decodeEvent(header: Record<string, unknown>, body: Uint8Array): Harness
       return { type: "close", code: Number(header.code), reason: String(header.reason), wasClean: header.wasClean === true };
     case "reconnecting":
       return { type: "reconnecting", attempt: Number(header.attempt), delay: Number(header.delay) };
+    case "secure-factory":
+      return { type: "secure-factory", host: String(header.host), port: Number(header.port), secure: header.secure === true, samePlatform: header.samePlatform === true };
     case "undelivered":
       return { type: "undelivered", count: Number(header.count), bytes: Number(header.bytes), reason: String(header.reason) };
     default:

@@ -7,11 +7,11 @@ const engine = xsEngine();
 beforeAll(() => engine.start());
 afterAll(() => engine.stop());
 
-test("wss: is refused with a typed TLS_ERROR until the mbedTLS transport lands (no stub)", async () => {
+test("wss: without a secure transport factory, the device runtime refuses with a typed TLS_ERROR (no stub)", async () => {
   const failure = engine.open("wss://127.0.0.1:1/");
   await expect(failure).rejects.toBeInstanceOf(HarnessError);
   await expect(failure).rejects.toMatchObject({ code: "TLS_ERROR" });
-  await expect(failure).rejects.toThrow(/mbedTLS/);
+  await expect(failure).rejects.toThrow(/no TLS transport/);
 });
 
 test("ws://localhost: the host name goes through the device resolver (Net.resolve) and connects", async () => {
@@ -50,6 +50,20 @@ test("bufferedAmount is what the ECMA-419 socket has not taken yet; onDrain when
     const stats = engine.simulator().bridge.stats;
     expect(stats.wouldBlock).toBe(0);
     expect(stats.largestWrite).toBeLessThanOrEqual(LWIP_TCP_SND_BUF);
+  } finally {
+    await server.close();
+  }
+});
+
+test("wss: with a secure factory, the device runtime hands it wss targets, built with the runtime's platform", async () => {
+  const server = await startWsServer();
+  try {
+    // The factory here is plain TCP standing in for mbedTLS: this checks routing, not TLS.
+    const client = await engine.open(`wss://127.0.0.1:${server.port}/`, {}, "secure-routed");
+    expect(await client.next("secure-factory")).toEqual({ type: "secure-factory", host: "127.0.0.1", port: server.port, secure: true, samePlatform: true });
+    await client.next("open");
+    await client.send("routed");
+    expect((await client.next("message")).data).toBe("routed");
   } finally {
     await server.close();
   }

@@ -1,13 +1,15 @@
 /**
  * The device Runtime: Moddable timers and randomness, ECMA-419 TCP for ws:.
- * wss: needs the mbedTLS transport (modules/transport/mbedtls.ts, in progress);
- * until it lands, a wss target gets a typed error instead of a transport.
+ * wss: goes to the `secure` transport factory when a build supplies one (the
+ * mbedTLS transport, modules/transport/mbedtls.ts over its XS binding);
+ * without one, a wss target gets a typed error instead of a transport.
  */
 import type { Runtime } from "../client/runtime";
 import { WebSocketError } from "../core/errors";
 import { createModdablePlatform, type ModdablePlatformOptions } from "../platform/moddable";
 import { Tcp419Transport, type HostResolver } from "../transport/tcp419";
-import type { ConnectTarget, Transport } from "../transport/transport";
+import type { Platform } from "../platform/platform";
+import type { ConnectTarget, Transport, TransportFactory } from "../transport/transport";
 import { netResolver } from "./net-resolver";
 
 export interface DeviceRuntimeOptions {
@@ -16,16 +18,21 @@ export interface DeviceRuntimeOptions {
   resolve?: HostResolver;
   /** Bytes queued per connection before write() reports back-pressure. */
   highWaterMark?: number;
+  /** Transports for wss targets, made with this runtime's platform (e.g. the mbedTLS transport). */
+  secure?: (platform: Platform) => TransportFactory;
 }
 
 export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime {
+  const platform = createModdablePlatform(options.platform);
+  const secure = options.secure ? options.secure(platform) : undefined;
   return {
-    platform: createModdablePlatform(options.platform),
+    platform,
     createTransport(target: ConnectTarget): Transport {
       if (target.secure) {
+        if (secure) return secure(target);
         throw new WebSocketError(
           "TLS_ERROR",
-          `wss://${target.host}:${target.port}: TLS is not available in this device build yet (the mbedTLS transport has not landed)`,
+          `wss://${target.host}:${target.port}: this device runtime has no TLS transport (pass createDeviceRuntime({ secure }) with the mbedTLS transport)`,
         );
       }
       return new Tcp419Transport({ resolve: options.resolve ?? netResolver, highWaterMark: options.highWaterMark });
