@@ -6,7 +6,7 @@
  */
 import { makeTestPki, type TestPki } from "./pki";
 import { open, trusting } from "./drive";
-import { startCuttingProxy, startSilentServer, startTlsEcho, type PeerServer } from "./servers";
+import { startCuttingProxy, startOpensslServer, startSilentServer, startTlsEcho, type PeerServer } from "./servers";
 import * as net from "node:net";
 import type { AddressInfo } from "node:net";
 
@@ -26,9 +26,12 @@ afterEach(async () => { await Promise.all(extra.splice(0).map((s) => s.close()))
 
 const tlsOk = () => trusting(pki.text("ca.pem"));
 
-/** Resolves once `check` holds, polling on the event loop (the test's own deadline is jest's). */
-async function eventually(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 5));
+/** Resolves once `check` holds, polling on the event loop; gives up (throws) after 10 s so a failure cannot hang the run. */
+async function eventually(check: () => boolean, what = "condition"): Promise<void> {
+  for (let i = 0; !check(); i++) {
+    if (i > 2000) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 describe("mbedTLS transport: stalls and resets", () => {
@@ -91,7 +94,7 @@ describe("mbedTLS transport: stalls and resets", () => {
 });
 
 describe("mbedTLS transport: orderly ends and bulk data", () => {
-  test("end() sends close_notify; the server ends too and we close without error", async () => {
+  test("end(): queued bytes go out, the server ends too, and we close without error", async () => {
     const s = open(echo.port, tlsOk());
     await s.opened;
     s.transport.write(new TextEncoder().encode("bye\n"));
@@ -99,6 +102,21 @@ describe("mbedTLS transport: orderly ends and bulk data", () => {
     expect(s.transport.write(new Uint8Array([1]))).toBe(false);
     expect(await s.closed).toBeUndefined();
     expect(s.received()).toBe("bye\n");
+  });
+
+  test("end() ends the TLS session with close_notify (openssl s_server sees an orderly shutdown)", async () => {
+    const ossl = await startOpensslServer(["-cert", pki.path("server.pem"), "-key", pki.path("server.key"),
+      "-cert_chain", pki.path("int.pem"), "-naccept", "1"], { rev: false });
+    extra.push(ossl);
+    const s = open(ossl.port, tlsOk(), { endTimeout: 500 });
+    await s.opened;
+    s.transport.write(new TextEncoder().encode("last words\n"));
+    await eventually(() => ossl.log().includes("last words"), `"last words" in ${JSON.stringify(ossl.log().slice(-600))}`);
+    s.transport.end();
+    await ossl.exited; // -naccept 1: it exits after this session, flushing its log
+    expect(ossl.log()).toMatch(/last words\s+DONE\s+shutting down SSL\s+CONNECTION CLOSED/);
+    expect(ossl.log()).not.toMatch(/ERROR|unexpected eof/i);
+    expect(await s.closed).toBeUndefined();
   });
 
   test("the server closing first is an orderly close", async () => {
@@ -144,6 +162,22 @@ describe("mbedTLS transport: orderly ends and bulk data", () => {
     s.transport.write(new TextEncoder().encode("big:100000\n"));
     await s.untilBytes(100000);
     expect(s.receivedBytes()).toBe(100000);
+    s.transport.destroy();
+    await s.closed;
+  });
+
+  test("pause() holds data back until resume(); writes before open are queued", async () => {
+    const s = open(echo.port, tlsOk());
+    s.transport.write(new TextEncoder().encode("early\n"));
+    await s.opened;
+    expect(await s.until((t) => t.includes("\n"))).toBe("early\n");
+    s.transport.pause?.();
+    s.transport.write(new TextEncoder().encode("big:100000\n"));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.receivedBytes()).toBe(6);
+    s.transport.resume?.();
+    await s.untilBytes(6 + 100000);
+    expect(s.receivedBytes()).toBe(6 + 100000);
     s.transport.destroy();
     await s.closed;
   });

@@ -106,9 +106,13 @@ export async function startWssEcho(options: HttpsOptions): Promise<PeerServer> {
   return peer;
 }
 
-/** `openssl s_server -rev` (answers each line reversed) with the given certificate options. */
-export async function startOpensslServer(args: string[]): Promise<PeerServer & { log(): string }> {
-  const child: ChildProcess = spawn("openssl", ["s_server", "-accept", "127.0.0.1:0", "-rev", ...args], {
+/**
+ * `openssl s_server` with the given certificate options: by default `-rev`
+ * (answers each line reversed); with `rev: false` it only logs what arrives
+ * and how the session ended ("DONE" after a close_notify).
+ */
+export async function startOpensslServer(args: string[], { rev = true } = {}): Promise<PeerServer & { log(): string; exited: Promise<void> }> {
+  const child: ChildProcess = spawn("openssl", ["s_server", "-accept", "127.0.0.1:0", ...(rev ? ["-rev"] : []), ...args], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let log = "";
@@ -126,6 +130,7 @@ export async function startOpensslServer(args: string[]): Promise<PeerServer & {
   return {
     port, seen: [], accepted: 0, closed: 0,
     log: () => log,
+    exited,
     close: async () => {
       child.kill("SIGTERM");
       await exited;
