@@ -6,6 +6,9 @@ set -eu
 
 PACKAGES="
 libmbedtls-dev
+gcc
+make
+python3
 openssl
 python3-websockets
 "
