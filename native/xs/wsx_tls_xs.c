@@ -10,7 +10,8 @@
  * check throws; the connection itself is attached to `this` right after it
  * is created, so the destructor frees it on any path.
  *
- * Not compiled in this repository (no Moddable SDK in CI); see docs/mbedtls.md.
+ * Not built in this repository's CI (no Moddable SDK there); it was compiled
+ * once against the SDK's xsmc.h, never linked or run. See docs/mbedtls.md.
  */
 #include "xsmc.h"
 #include "mc.xs.h" /* xsID_* for the option names, which the transport's code uses */
