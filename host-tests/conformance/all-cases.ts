@@ -10,8 +10,9 @@ import { opcodeCasesAll, reservedBitCases } from "./cases/reserved";
 import { streamingCases } from "./cases/streaming";
 import { utf8Cases } from "./cases/utf8";
 import { websocketApiCases } from "./cases/websocket-api";
+import { xsCases } from "./cases/xs";
 
 export const ALL_CASES: readonly ConformanceCase[] = [
   ...handshakeCases, ...framingCases, ...pingCases, ...reservedBitCases, ...opcodeCasesAll, ...fragmentationCases,
-  ...utf8Cases, ...closingCases, ...limitCases, ...autoFragmentCases, ...websocketApiCases, ...streamingCases,
+  ...utf8Cases, ...closingCases, ...limitCases, ...autoFragmentCases, ...websocketApiCases, ...streamingCases, ...xsCases,
 ];

@@ -7,6 +7,7 @@ import WsLibrary from "ws";
 import { WebSocketBase } from "../../modules/api/browser";
 import { Client, WebSocketError, type ClientOptions } from "../../node/index";
 import { countingRuntime } from "./counting-runtime";
+import { viaXs } from "./xs-echo";
 
 export interface UserView {
   opened: boolean;
@@ -26,15 +27,17 @@ export interface UserView {
 
 /** "ws-reference": the `ws` npm client, an independent implementation used to check that the verdicts can tell behaviours apart. */
 /** "client-fragments": Client with `fragments: true`, echoing each part as it arrives with sendFrame. */
-export type ClientApi = "client" | "client-fragments" | "websocket" | "ws-reference";
+/** "xs": Client on the XS engine (device runtime), echoing on the device — see xs-echo.ts. */
+export type ClientApi = "client" | "client-fragments" | "websocket" | "ws-reference" | "xs";
 
-function emptyView(): UserView {
+export function emptyView(): UserView {
   return { opened: false, protocol: "", messages: 0, pings: 0, pongs: 0, errors: [], closes: [], order: [], sendFailures: [], reads: { reads: 0, bytes: 0 } };
 }
 
 /** Connect an echo client; resolves with what the user saw once onClose fired (or `capMs` passed). */
 export function runEchoClient(url: string, options: ClientOptions, api: ClientApi, capMs: number): Promise<UserView> {
   if (api === "ws-reference") return viaWsLibrary(url, capMs);
+  if (api === "xs") return viaXs(url, options, emptyView(), capMs);
   if (api === "client-fragments") return viaClient(url, { ...options, fragments: true }, capMs);
   return api === "client" ? viaClient(url, options, capMs) : viaWebSocket(url, options, capMs);
 }

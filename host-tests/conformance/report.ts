@@ -6,6 +6,7 @@
 import type { CaseResult } from "./case";
 import { ALL_CASES } from "./all-cases";
 import { runAll } from "./runner";
+import { startXs, stopXs } from "./xs-echo";
 
 const VERDICTS = ["OK", "NON-STRICT", "FAILED"] as const;
 
@@ -23,7 +24,7 @@ function pad(s: string, n: number): string {
 
 function line(r: CaseResult): string {
   const mark = r.open ? " [open]" : "";
-  return `${pad(r.verdict, 10)} ${pad(r.id, 12)} ${r.title}${mark} (${Math.round(r.ms)} ms, ${r.reads} reads)`;
+  return `${pad(r.verdict, 10)} ${pad(r.id, 12)} ${r.title}${mark} (${Math.round(r.ms)} ms${r.reads ? `, ${r.reads} reads` : ""})`;
 }
 
 function summary(results: CaseResult[]): string[] {
@@ -44,10 +45,20 @@ export async function main(args: string[]): Promise<number> {
   const cases = prefixes.length ? ALL_CASES.filter((c) => prefixes.some((p) => c.id.startsWith(p))) : ALL_CASES;
   const started = performance.now();
   console.log(`WebSocket client conformance: ${cases.length} cases against a scripted server on 127.0.0.1\n`);
-  const results = await runAll(cases, (r) => {
-    console.log(line(r));
-    for (const reason of r.reasons) console.log(`           - ${reason}`);
-  });
+  const onXs = cases.some((c) => c.api === "xs");
+  if (onXs) await startXs();
+  let results: CaseResult[];
+  try {
+    results = await runAll(cases, (r) => {
+      console.log(line(r));
+      for (const reason of r.reasons) console.log(`           - ${reason}`);
+    });
+  } finally {
+    if (onXs) {
+      const uncaught = await stopXs();
+      for (const u of uncaught) console.log(`XS worker: uncaught ${u}`);
+    }
+  }
   console.log("");
   for (const row of summary(results)) console.log(row);
   const open = results.filter((r) => r.open);
