@@ -162,6 +162,9 @@ export class Message {
   }
 }
 
+/** An ArrayBuffer of its own (the bytes may be a view into a larger or reused buffer). */
 function copy(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out.buffer;
 }
