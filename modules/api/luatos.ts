@@ -117,14 +117,15 @@ export class LuatosWebSocket {
     const options = withEntryDefaults<ClientOptions>(this.options, { tls: this.tls, connectTimeout: timeoutMs });
     // Constructed here, not inside the Promise: bad protocols or headers throw to the caller.
     const client: Client = new Client(this.runtime, this.url, options, {
-      onOpen: () => { this.lastError = null; this.queue.reapply(); this.emit("open"); settle(true); },
+      // settle() first: a throwing callback must not leave the Promise pending (it resolves after the callback anyway).
+      onOpen: () => { this.lastError = null; this.queue.reapply(); settle(true); this.emit("open"); },
       onMessage: (data) => this.deliver(data),
       onPong: (payload) => this.emit("pong", toArrayBuffer(payload.slice())),
       onError: (error) => this.failed(error),
       onClose: (code, reason, wasClean) => {
         if (this.client === client) this.queue.end(this.endText(code, reason));
-        this.emit("close", code, reason, wasClean);
         settle(false);
+        this.emit("close", code, reason, wasClean);
       },
     });
     this.client = client;
