@@ -15,6 +15,12 @@ export { CloseEvent, ErrorEvent, MessageEvent, WsEvent } from "../modules/api/ev
 export type { WebSocketOptions } from "../modules/api/browser";
 export type { TlsConfig, TlsProvider, Transport, TransportEvents, ConnectTarget } from "../modules/transport/transport";
 export type { Platform } from "../modules/platform/platform";
+export { ReconnectingClient, RECONNECT_DEFAULTS, type ReconnectOptions, type ReconnectListener } from "../modules/client/reconnecting";
+export { CertificateBundle, BundleTlsProvider, tlsFromSeed001, type BundleTlsOptions, type Seed001CertTable } from "../modules/certs/index";
+export { ServerSocket } from "../modules/api/server-socket";
+export { upgrade, createServer, type UpgradeOptions, type Accept } from "./server";
+export type { ServerPolicy } from "../modules/core/server-connection";
+export type { UpgradeRequest } from "../modules/core/server-handshake";
 export { nodeRuntime } from "./runtime";
 export { nodePlatform } from "./platform";
 export { NodeTransport } from "./transport";

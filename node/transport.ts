@@ -1,25 +1,58 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { WebSocketError } from "../modules/core/errors";
-import type { ConnectTarget, Transport, TransportEvents } from "../modules/transport/transport";
+import type { AcceptedChannel, ConnectTarget, Transport, TransportEvents } from "../modules/transport/transport";
 import { nodeTlsOptions } from "./tls-options";
 import { tlsErrorFromNode } from "./tls-errors";
 
-/** Host-only transport over Node's net and tls sockets. */
-export class NodeTransport implements Transport {
+/**
+ * Host-only transport over Node's net and tls sockets: one the client opens
+ * (connect), or one a server accepted (attach).
+ */
+export class NodeTransport implements Transport, AcceptedChannel {
   private socket: net.Socket | null = null;
   private events: TransportEvents | null = null;
   private opened = false;
   private error: WebSocketError | undefined;
   private target: ConnectTarget | null = null;
 
+  constructor(accepted?: net.Socket) {
+    if (accepted) {
+      this.socket = accepted;
+      this.opened = true;
+    }
+  }
+
   connect(target: ConnectTarget, events: TransportEvents): void {
     this.events = events;
     this.target = target;
-    const socket = target.secure
-      ? tls.connect(nodeTlsOptions(target), () => this.opening())
-      : net.connect({ host: target.host, port: target.port }, () => this.opening());
+    let socket: net.Socket;
+    try {
+      socket = target.secure
+        ? tls.connect(nodeTlsOptions(target), () => this.opening())
+        : net.connect({ host: target.host, port: target.port }, () => this.opening());
+    } catch (e) {
+      // Unusable TLS settings (no CA, wrong key password ...) end the connection like any
+      // failed connect: reported through onClose on the next turn, never thrown out of connect().
+      const error = tlsErrorFromNode(e as Error)
+        ?? new WebSocketError("CONNECTION_FAILED", `cannot connect to ${target.host}:${target.port}: ${(e as Error).message}`, { cause: e });
+      setImmediate(() => {
+        const pending = this.events;
+        this.events = null;
+        pending?.onClose(error);
+      });
+      return;
+    }
     this.socket = socket;
+    this.wire(socket);
+  }
+
+  attach(events: TransportEvents): void {
+    this.events = events;
+    if (this.socket) this.wire(this.socket);
+  }
+
+  private wire(socket: net.Socket): void {
     socket.setNoDelay(true);
     socket.on("data", (data: Buffer) => {
       this.events?.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
@@ -65,9 +98,11 @@ export class NodeTransport implements Transport {
   }
 
   private describe(err: Error): WebSocketError {
-    const where = this.target ? `${this.target.host}:${this.target.port}` : "peer";
+    const where = this.target ? `${this.target.host}:${this.target.port}` : `${this.socket?.remoteAddress ?? "peer"}:${this.socket?.remotePort ?? ""}`;
     const code = (err as NodeJS.ErrnoException).code ?? "";
-    if (this.target?.secure && !this.opened) {
+    // Not only before secureConnect: in TLS 1.3 the server's verdict on our client
+    // certificate (certificate_required) arrives after it.
+    if (this.target?.secure) {
       const tlsError = tlsErrorFromNode(err);
       if (tlsError) return tlsError;
     }
