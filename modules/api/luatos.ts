@@ -235,14 +235,13 @@ export class LuatosWebSocket {
       onError: (error) => this.failed(error),
       onClose: (code, reason, wasClean) => {
         // Between attempts the loop reports each close; only the last one ends it.
-        const done = loop.readyState === 3;
-        if (done) this.queue.end(this.endText(code, reason));
-        this.emit("close", code, reason, wasClean);
-        if (done) {
+        if (loop.readyState === 3) {
+          this.queue.end(this.endText(code, reason));
           if (this.loop === loop) this.loop = null;
           this.proc = null;
           resolve();
         }
+        this.emit("close", code, reason, wasClean);
       },
     });
     this.loop = loop;
