@@ -49,6 +49,11 @@ static const char *own_words(int code) {
     return "a TLS record failed its integrity check (corrupted or tampered data)";
   case MBEDTLS_ERR_SSL_INVALID_RECORD:
     return "the peer sent an invalid TLS record (is it really a TLS server?)";
+#if defined(MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME)
+  case MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME:
+    return "verifying the server needs a host name to check (an empty servername turns that off; "
+           "use insist or verify: false instead)";
+#endif
   case MBEDTLS_ERR_SSL_ALLOC_FAILED:
     return "out of memory for the TLS buffers";
   case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
