@@ -21,6 +21,8 @@ export { ServerSocket } from "../modules/api/server-socket";
 export { upgrade, createServer, type UpgradeOptions, type Accept } from "./server";
 export type { ServerPolicy } from "../modules/core/server-connection";
 export type { UpgradeRequest } from "../modules/core/server-handshake";
+export { websocket, connect, luatos, fibjs } from "./seeds";
+export { WS_CONNECTING, WS_CONNECTED, WS_DISCONNECTING, WS_DISCONNECT, WS_CONN_ERR, WS_SEND_DATA_ERR, WS_RECV_DATA_ERR, WS_STATE_NAMES } from "../modules/api/connect";
 export { nodeRuntime } from "./runtime";
 export { nodePlatform } from "./platform";
 export { NodeTransport } from "./transport";

@@ -34,10 +34,12 @@ export class WebSocketError extends Error {
 
   constructor(code: ErrorCode, message: string, details?: { closeCode?: number; status?: number; cause?: unknown }) {
     super(message);
-    this.name = "WebSocketError";
+    // Defined, not assigned: on Moddable the Error prototype is frozen, and assigning
+    // a property it already has would throw.
+    Object.defineProperty(this, "name", { value: "WebSocketError", writable: true, configurable: true });
     this.code = code;
     this.closeCode = details?.closeCode;
     this.status = details?.status;
-    if (details && details.cause !== undefined) (this as { cause?: unknown }).cause = details.cause;
+    if (details && details.cause !== undefined) Object.defineProperty(this, "cause", { value: details.cause, writable: true, configurable: true });
   }
 }
