@@ -249,12 +249,14 @@ check("platforms: esp32 and lin supported, an error everywhere else", (fail) => 
   const platforms = {};
   for (const manifest of manifests.values()) if (manifest[PLATFORM] === "*") Object.assign(platforms, manifest.platforms ?? {});
   for (const name of REQUIRED_PLATFORMS) if (!(name in platforms)) fail(`no "${name}" section in the manifests' platforms`);
-  const other = platforms["..."];
-  if (!other || typeof other.error !== "string" || other.error.length === 0) fail(`platforms "...": needs an "error" naming the supported platforms`);
-  const esp32C = (natives.get("esp32") ?? []).filter((f) => f.endsWith(".c"));
-  if (esp32C.length === 0) fail("esp32: no native (mbedTLS transport) C sources mapped");
-  for (const [platform, files] of natives) {
-    if (platform !== "esp32") fail(`native sources mapped for "${platform}": ${files.map(rel).join(", ")} (only esp32 builds the mbedTLS transport)`);
+  for (const [path, manifest] of manifests) {
+    if (manifest[PLATFORM] !== "*" || !manifest.platforms) continue;
+    const other = manifest.platforms["..."];
+    if (!other || typeof other.error !== "string" || other.error.length === 0) fail(`${rel(path)}: platforms "...": needs an "error" naming the supported platforms`);
+  }
+  for (const platform of REQUIRED_PLATFORMS) {
+    const c = [...(natives.get("*") ?? []), ...(natives.get(platform) ?? [])].filter((f) => f.endsWith(".c"));
+    if (c.length === 0) fail(`${platform}: no native (mbedTLS transport) C sources mapped`);
   }
 });
 
@@ -332,7 +334,7 @@ check("tsconfig.moddable.json maps each manifest specifier to the same file", (f
 check("each API in specifiers/apis.json: same names from the manifest's module and from the Node entry", (fail) => {
   const apisPath = join(root, "specifiers", "apis.json");
   if (!isFile(apisPath)) { fail("specifiers/apis.json not found"); return; }
-  const { apis } = readJson(apisPath);
+  const { apis, internal = [] } = readJson(apisPath);
   if (!Array.isArray(apis) || apis.length === 0) { fail("specifiers/apis.json: `apis` must be a non-empty list"); return; }
   const all = table.get("*") ?? new Map();
   const deviceFiles = [];
@@ -362,9 +364,10 @@ check("each API in specifiers/apis.json: same names from the manifest's module a
       if (!names.has(name)) fail(`API "${api.name}": "${specifier}" (${rel(file)}) does not export ${name}`);
     }
   }
-  const declared = new Set(apis.flatMap((a) => a.specifiers ?? []));
-  for (const specifier of all.keys()) {
-    if (!specifier.startsWith(NAMESPACE + "/") && !declared.has(specifier)) fail(`the manifests map "${specifier}" but specifiers/apis.json does not declare it`);
+  const declared = new Set([...apis.flatMap((a) => a.specifiers ?? []), ...internal]);
+  const everywhere = new Set([...table.values()].flatMap((m) => [...m.keys()]));
+  for (const specifier of everywhere) {
+    if (!specifier.startsWith(NAMESPACE + "/") && !declared.has(specifier)) fail(`the manifests map "${specifier}" but specifiers/apis.json declares it neither as an API nor as internal`);
   }
 });
 

@@ -116,7 +116,7 @@ describe("check-moddable fails on a broken copy", () => {
     edit(join(dir, "manifest_namespaced.json"), (t) => t.replace(/"\.\.\.": \{[^}]*\}/, '"...": {}'));
     const report = runChecks(dir, ["--skip-typecheck"]);
     expect(report.exitCode).toBe(1);
-    expect(problems(report)).toEqual(expect.arrayContaining([expect.stringContaining('platforms "...": needs an "error"')]));
+    expect(problems(report)).toEqual(expect.arrayContaining([expect.stringContaining('manifest_namespaced.json: platforms "...": needs an "error"')]));
   });
 
   test("an API name the device module does not export", () => {

@@ -1,11 +1,14 @@
 /**
- * What every device entry shares: the manifest's settings, one runtime with
- * its write high-water mark, and the default client options (limits and the
- * flash certificate bundle). Options an app passes win over these.
+ * What every device entry shares: the manifest's settings, one runtime (ECMA-419
+ * TCP for ws:, the mbedTLS transport over its XS binding for wss:), and the
+ * default client options (limits and the flash certificate bundle). Options an
+ * app passes win over these.
  */
 import config from "mc/config";
+import wsxTls from "wsx-tls";
 import type { ClientOptions } from "../client/client";
 import type { Runtime } from "../client/runtime";
+import { mbedtlsTransportFactory } from "../transport/mbedtls";
 import { flashBundleProvider } from "./certificates";
 import { createDeviceRuntime } from "./runtime";
 import { readSettings, type DeviceSettings } from "./settings";
@@ -13,7 +16,10 @@ import { readSettings, type DeviceSettings } from "./settings";
 export const settings: DeviceSettings = readSettings(config);
 
 // Frozen: these are preloaded into flash, where a frozen object needs no RAM alias.
-export const runtime: Runtime = Object.freeze(createDeviceRuntime({ highWaterMark: settings.highWaterMark }));
+export const runtime: Runtime = Object.freeze(createDeviceRuntime({
+  highWaterMark: settings.highWaterMark,
+  secure: (platform) => mbedtlsTransportFactory({ native: wsxTls, platform, highWaterMark: settings.highWaterMark }),
+}));
 
 /** Client options from the manifest; an entry puts the app's own options over them (api/options.ts). */
 export const defaults: ClientOptions = Object.freeze({

@@ -1,5 +1,7 @@
+/// <reference path="../../native/xs/wsx-tls.d.ts" />
 /**
- * mc/config and Resource as far as modules/device uses them, for this
+ * mc/config and Resource as far as modules/device uses them (and, by the
+ * reference above, the mbedTLS binding's own declaration of "wsx-tls"), for this
  * project's host type checks (tsconfig.json, tsconfig.device.json), which
  * have no Moddable typings. tsconfig.moddable.json leaves this file out and
  * checks the same code against @moddable/typings.
