@@ -93,6 +93,8 @@ describe("closing", () => {
     await s.opened;
     const ev = await s.closed;
     expect([ev.code, ev.wasClean]).toEqual([1006, false]);
+    expect(s.order).toEqual(["open", "error", "close"]);
+    expect(s.errors[0].error.code).toBe("CONNECTION_LOST");
     await server.close();
   });
 

@@ -1,4 +1,5 @@
 import { Client, type ClientOptions } from "../client/client";
+import type { ClientListener, Endpoint } from "../client/endpoint";
 import { toArrayBuffer, type SendData } from "../client/payload";
 import type { Runtime } from "../client/runtime";
 import { WebSocketError } from "../core/errors";
@@ -10,10 +11,10 @@ export type BinaryType = "arraybuffer";
 export type WebSocketOptions = Omit<ClientOptions, "protocols" | "fragments">;
 
 /**
- * The browser WebSocket API (seed 003, WHATWG), over the one Client. Entries
- * bind it to a runtime: `WebSocket` from the Node entry or the device module.
+ * The browser WebSocket API (seed 003, WHATWG) over any endpoint: the client
+ * role (WebSocketBase) and connections a server accepted share it.
  */
-export class WebSocketBase extends EventEmitterTarget {
+export abstract class SocketBase extends EventEmitterTarget {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
@@ -28,14 +29,14 @@ export class WebSocketBase extends EventEmitterTarget {
   onerror: ((event: ErrorEvent) => void) | null = null;
   onclose: ((event: CloseEvent) => void) | null = null;
 
-  private readonly client: Client;
+  protected readonly endpoint: Endpoint;
   private binary: BinaryType = "arraybuffer";
   /** Bytes passed to send() after the connection started closing: counted, never sent (as browsers do). */
   private discarded = 0;
 
-  constructor(runtime: Runtime, url: string, protocols?: string | string[], options?: WebSocketOptions) {
+  protected constructor(makeEndpoint: (listener: ClientListener) => Endpoint) {
     super();
-    this.client = new Client(runtime, url, { ...options, protocols }, {
+    this.endpoint = makeEndpoint({
       onOpen: () => this.dispatch(new WsEvent("open"), this.onopen),
       onMessage: (data) => this.dispatch(new MessageEvent(typeof data === "string" ? data : toArrayBuffer(data)), this.onmessage),
       onError: (error) => this.dispatch(new ErrorEvent(error), this.onerror),
@@ -43,11 +44,11 @@ export class WebSocketBase extends EventEmitterTarget {
     });
   }
 
-  get url(): string { return this.client.url; }
-  get readyState(): number { return this.client.readyState; }
-  get protocol(): string { return this.client.protocol; }
-  get extensions(): string { return this.client.extensions; }
-  get bufferedAmount(): number { return this.client.bufferedAmount + this.discarded; }
+  abstract get url(): string;
+  get readyState(): number { return this.endpoint.readyState; }
+  get protocol(): string { return this.endpoint.protocol; }
+  get extensions(): string { return this.endpoint.extensions; }
+  get bufferedAmount(): number { return this.endpoint.bufferedAmount + this.discarded; }
 
   get binaryType(): BinaryType { return this.binary; }
   set binaryType(type: BinaryType) {
@@ -59,12 +60,23 @@ export class WebSocketBase extends EventEmitterTarget {
 
   /** Throws INVALID_STATE while CONNECTING; after close() the data is counted in bufferedAmount and dropped. */
   send(data: SendData): void {
-    if (!this.client.send(data)) {
+    if (!this.endpoint.send(data)) {
       this.discarded += typeof data === "string" ? data.length : data.byteLength;
     }
   }
 
   close(code?: number, reason?: string): void {
-    this.client.close(code, reason);
+    this.endpoint.close(code, reason);
+  }
+}
+
+/** The client: `new WebSocket(url, protocols?, options?)`. Entries bind it to a runtime. */
+export class WebSocketBase extends SocketBase {
+  constructor(runtime: Runtime, url: string, protocols?: string | string[], options?: WebSocketOptions) {
+    super((listener) => new Client(runtime, url, { ...options, protocols }, listener));
+  }
+
+  get url(): string {
+    return (this.endpoint as Client).url;
   }
 }

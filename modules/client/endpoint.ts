@@ -1,7 +1,7 @@
 import { CLOSING, CONNECTING, type ConnectionEvents, type FramedConnection, type ReadyState } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import type { Platform, TimerHandle } from "../platform/platform";
-import type { Transport, TransportEvents } from "../transport/transport";
+import type { Channel, TransportEvents } from "../transport/transport";
 import { toPayload, type SendData } from "./payload";
 
 export interface OpenInfo {
@@ -38,7 +38,7 @@ export abstract class Endpoint implements TransportEvents {
   protocol = "";
   extensions = "";
   protected abstract readonly connection: DrivenConnection;
-  protected abstract readonly transport: Transport;
+  protected abstract readonly transport: Channel;
   protected readonly platform: Platform;
   protected readonly listener: ClientListener;
   private readonly closeTimeout: number;

@@ -1,8 +1,12 @@
+import type { CompressionProvider } from "../platform/compression";
 import { CLOSE, closeBody, parseCloseBody } from "./close";
+import { CompressedMessages, type InflatedSink } from "./compressed-messages";
+import { DeflateTransform } from "./deflate-transform";
 import { WebSocketError, type ErrorCode } from "./errors";
 import { OPCODE, encodeFrame, isControl } from "./frame";
 import { Receiver, type ReceiverSink } from "./receiver";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
+import { DEFAULT_THRESHOLD, type DeflateAgreement } from "./extensions/permessage-deflate";
 
 export const CONNECTING = 0;
 export const OPEN = 1;
@@ -21,6 +25,15 @@ export interface FramingOptions {
   random: (bytes: Uint8Array) => void;
   encodeUtf8?: (text: string) => Uint8Array;
   decodeUtf8?: (bytes: Uint8Array) => string;
+  /** Raw DEFLATE from the platform, used once permessage-deflate is agreed. */
+  compression?: CompressionProvider;
+}
+
+/** How to run permessage-deflate once agreed (threshold and zlib tuning for what we send). */
+export interface DeflateTuning {
+  threshold?: number;
+  level?: number;
+  memLevel?: number;
 }
 
 /** Everything the state machine asks of the layer that owns the transport. */
@@ -47,7 +60,7 @@ export type Payload = string | Uint8Array;
  * fragmentation, control frames and the closing handshake. Pure: it is fed
  * bytes and calls, and answers through ConnectionEvents.
  */
-export class FramedConnection implements ReceiverSink {
+export class FramedConnection implements ReceiverSink, InflatedSink {
   state: ReadyState = CONNECTING;
   protected readonly events: ConnectionEvents;
   protected readonly options: FramingOptions;
@@ -65,6 +78,9 @@ export class FramedConnection implements ReceiverSink {
   private reason = "";
   /** Opcode of the message being sent frame by frame with sendFrame(), 0 when none. */
   private sendingOpcode = 0;
+  /** permessage-deflate, once agreed in the opening handshake. */
+  private deflate: DeflateTransform | null = null;
+  private compressed: CompressedMessages | null = null;
 
   constructor(role: Role, options: FramingOptions, events: ConnectionEvents) {
     this.role = role;
@@ -94,7 +110,9 @@ export class FramedConnection implements ReceiverSink {
       throw new WebSocketError("INVALID_STATE", "a message started with sendFrame() is not finished; send its last fragment first");
     }
     const bytes = typeof data === "string" ? this.encode(data) : data;
-    this.writeFrame(binary ? OPCODE.BINARY : OPCODE.TEXT, true, bytes);
+    const deflated = this.deflate ? this.deflate.compress(bytes) : undefined;
+    if (deflated) this.writeFrame(binary ? OPCODE.BINARY : OPCODE.TEXT, true, deflated, true);
+    else this.writeFrame(binary ? OPCODE.BINARY : OPCODE.TEXT, true, bytes);
     return true;
   }
 
@@ -148,10 +166,11 @@ export class FramedConnection implements ReceiverSink {
     if (this.finished) return;
     this.finished = true;
     this.receiver.stop();
+    this.deflate?.dispose();
     const clean = this.closeSent && this.closeReceived && !this.failed;
     if (!clean && !this.closeReceived && !this.failed) {
       this.code = CLOSE.ABNORMAL;
-      if (error) this.reportError(error);
+      this.reportError(error ?? new WebSocketError("CONNECTION_LOST", "connection closed without a close frame", { closeCode: CLOSE.ABNORMAL }));
     }
     this.setState(CLOSED);
     this.events.closed(this.code, this.reason, clean);
@@ -185,13 +204,25 @@ export class FramedConnection implements ReceiverSink {
 
   // ---- receiver callbacks ----
 
-  onMessage(binary: boolean, data: Uint8Array): void {
+  onMessage(binary: boolean, data: Uint8Array, compressed = false): void {
     if (this.closeReceived) return;
+    if (compressed && this.compressed) { this.compressed.message(binary, data); return; }
     this.events.message(binary ? data : this.decode(data), binary);
   }
 
-  onPart(binary: boolean, data: Uint8Array, final: boolean): void {
+  onPart(binary: boolean, data: Uint8Array, final: boolean, compressed = false): void {
     if (this.closeReceived) return;
+    if (compressed && this.compressed) { this.compressed.part(binary, data, final); return; }
+    this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
+  }
+
+  inflatedMessage(binary: boolean, data: Uint8Array): void {
+    if (this.failed) return;
+    this.events.message(binary ? data : this.decode(data), binary);
+  }
+
+  inflatedPart(binary: boolean, data: Uint8Array, final: boolean): void {
+    if (this.failed) return;
     this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
   }
 
@@ -211,6 +242,26 @@ export class FramedConnection implements ReceiverSink {
   }
 
   // ---- internals ----
+
+  /**
+   * permessage-deflate was agreed in the opening handshake (call before the
+   * first frame is received): RSV1 marks compressed messages from now on.
+   */
+  protected useDeflate(agreement: DeflateAgreement, tuning: DeflateTuning): void {
+    const provider = this.options.compression;
+    if (!provider) throw new WebSocketError("INVALID_STATE", "permessage-deflate was agreed but the platform has no compression provider");
+    this.deflate = new DeflateTransform({
+      role: this.role,
+      agreement,
+      provider,
+      maxMessageSize: this.options.maxMessageSize,
+      threshold: tuning.threshold ?? DEFAULT_THRESHOLD,
+      level: tuning.level,
+      memLevel: tuning.memLevel,
+    });
+    this.compressed = new CompressedMessages(this.deflate, this);
+    this.receiver.allowRsv1();
+  }
 
   protected setState(state: ReadyState): void {
     if (this.state === state) return;
@@ -279,7 +330,7 @@ export class FramedConnection implements ReceiverSink {
     return true;
   }
 
-  protected writeFrame(opcode: number, fin: boolean, payload: Uint8Array): void {
-    this.events.write(encodeFrame(opcode, fin, payload, this.role === "client" ? this.options.random : null));
+  protected writeFrame(opcode: number, fin: boolean, payload: Uint8Array, rsv1 = false): void {
+    this.events.write(encodeFrame(opcode, fin, payload, this.role === "client" ? this.options.random : null, rsv1));
   }
 }

@@ -50,6 +50,8 @@ export class Receiver {
   private frameLength = 0;
   private remaining = 0;
   private maskPhase = 0;
+  /** Where the masking key sits in `header` (server role). */
+  private maskAt = 0;
 
   // The data message being received (opcode 0 when none).
   private messageOpcode = 0;
@@ -135,6 +137,7 @@ export class Receiver {
     this.frameLength = length;
     this.remaining = length;
     this.maskPhase = 0;
+    this.maskAt = this.headerNeed - 4;
     this.headerHave = 0;
     this.headerNeed = 2;
     this.phase = PAYLOAD;
@@ -208,7 +211,7 @@ export class Receiver {
 
   private payload(chunk: Uint8Array, pos: number, n: number): void {
     if (this.masked) {
-      applyMask(chunk, pos, n, this.header, this.headerNeed - 4, this.maskPhase);
+      applyMask(chunk, pos, n, this.header, this.maskAt, this.maskPhase);
       this.maskPhase = (this.maskPhase + n) & 3;
     }
     this.remaining -= n;

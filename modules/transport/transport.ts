@@ -45,8 +45,8 @@ export interface TransportEvents {
   onClose(error?: WebSocketError): void;
 }
 
-export interface Transport {
-  connect(target: ConnectTarget, events: TransportEvents): void;
+/** A connected byte pipe: what an endpoint needs once bytes flow. */
+export interface Channel {
   /**
    * Queue bytes for sending. The transport may keep a reference until they
    * are written, so callers must not modify them. Returns false when the
@@ -62,6 +62,16 @@ export interface Transport {
   /** Stop delivering onData until resume() (flow control for pull APIs). */
   pause?(): void;
   resume?(): void;
+}
+
+/** A channel the client opens itself. */
+export interface Transport extends Channel {
+  connect(target: ConnectTarget, events: TransportEvents): void;
+}
+
+/** A channel a listener accepted (server role): already open, events attached later. */
+export interface AcceptedChannel extends Channel {
+  attach(events: TransportEvents): void;
 }
 
 export type TransportFactory = (target: ConnectTarget) => Transport;

@@ -1,0 +1,26 @@
+import type { UpgradeRequest } from "../core/server-handshake";
+import type { Platform } from "../platform/platform";
+import { ServerPeer, type PeerOptions } from "../server/peer";
+import type { AcceptedChannel } from "../transport/transport";
+import { SocketBase } from "./browser";
+
+/**
+ * A connection a server accepted, with the same API as the client socket
+ * (send, close, onmessage, readyState …) plus the upgrade request.
+ */
+export class ServerSocket extends SocketBase {
+  constructor(platform: Platform, channel: AcceptedChannel, options: PeerOptions,
+    parsed?: { request: UpgradeRequest; head?: Uint8Array }) {
+    super((listener) => new ServerPeer(platform, channel, options, listener, parsed));
+  }
+
+  /** The client's upgrade request (path, headers), once it has arrived. */
+  get request(): UpgradeRequest | undefined {
+    return (this.endpoint as ServerPeer).request;
+  }
+
+  /** The request target (path and query) the client asked for. */
+  get url(): string {
+    return this.request?.path ?? "";
+  }
+}

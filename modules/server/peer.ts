@@ -1,0 +1,124 @@
+import { CONNECTING, OPEN, type ConnectionEvents } from "../core/connection";
+import { WebSocketError } from "../core/errors";
+import { ServerConnection, type ServerPolicy } from "../core/server-connection";
+import type { UpgradeRequest } from "../core/server-handshake";
+import { Endpoint, type ClientListener } from "../client/endpoint";
+import type { Platform, TimerHandle } from "../platform/platform";
+import type { AcceptedChannel } from "../transport/transport";
+
+export interface PeerOptions {
+  /** Largest message accepted from a client (default 1 MiB); larger closes with 1009. */
+  maxMessageSize?: number;
+  maxFragments?: number;
+  /** ms a client has to complete its opening handshake (default 5000). */
+  handshakeTimeout?: number;
+  /** ms to wait for the client's close frame after ours (default 5000). */
+  closeTimeout?: number;
+  /**
+   * ms without traffic in either direction after which the server closes
+   * with 1001 "idle timeout" (default 0: off). Browsers send no pings by
+   * themselves, so a page that only listens counts as active while the
+   * server sends to it.
+   */
+  idleTimeout?: number;
+  /** Subprotocol choice, origin check, extra response headers. */
+  policy?: ServerPolicy;
+}
+
+export const SERVER_DEFAULTS = {
+  maxMessageSize: 1024 * 1024,
+  maxFragments: 4096,
+  handshakeTimeout: 5000,
+  closeTimeout: 5000,
+  idleTimeout: 0,
+} as const;
+
+/**
+ * The server role over an accepted channel. Either it reads the opening
+ * handshake itself (standalone listener), or an HTTP server hands it the
+ * parsed request and the bytes that followed it.
+ */
+export class ServerPeer extends Endpoint {
+  protected readonly connection: ServerConnection;
+  protected readonly transport: AcceptedChannel;
+  private readonly idleTimeout: number;
+  private idleTimer: TimerHandle | undefined;
+  private lastTraffic = 0;
+
+  constructor(platform: Platform, channel: AcceptedChannel, options: PeerOptions, listener: ClientListener,
+    parsed?: { request: UpgradeRequest; head?: Uint8Array }) {
+    super(platform, listener, options.closeTimeout ?? SERVER_DEFAULTS.closeTimeout);
+    this.transport = channel;
+    this.idleTimeout = options.idleTimeout ?? SERVER_DEFAULTS.idleTimeout;
+    this.connection = new ServerConnection({
+      maxMessageSize: options.maxMessageSize ?? SERVER_DEFAULTS.maxMessageSize,
+      maxFragments: options.maxFragments ?? SERVER_DEFAULTS.maxFragments,
+      streaming: false,
+      random: (bytes) => platform.randomFill(bytes),
+      encodeUtf8: platform.encodeUtf8,
+      decodeUtf8: platform.decodeUtf8,
+    }, options.policy ?? {}, this.connectionEvents());
+    channel.attach(this);
+    if (parsed) {
+      this.connection.accept(parsed.request, parsed.head);
+    } else {
+      const ms = options.handshakeTimeout ?? SERVER_DEFAULTS.handshakeTimeout;
+      this.startTimer(ms, () => {
+        if (this.connection.state === CONNECTING) {
+          this.connection.abort(new WebSocketError("CONNECT_TIMEOUT", `client did not complete the opening handshake within ${ms} ms`));
+        }
+      });
+    }
+  }
+
+  /** The client's upgrade request, once it has arrived. */
+  get request(): UpgradeRequest | undefined {
+    return this.connection.request;
+  }
+
+  onOpen(): void {
+    // An accepted channel is open from the start.
+  }
+
+  override onData(chunk: Uint8Array): void {
+    this.lastTraffic = this.platform.now();
+    super.onData(chunk);
+  }
+
+  /** The shared events, plus idle accounting: writes count as traffic; the idle timer lives from open to closed. */
+  protected override connectionEvents(): ConnectionEvents {
+    const events = super.connectionEvents();
+    const { write, open, closed } = events;
+    events.write = (bytes) => { this.lastTraffic = this.platform.now(); write(bytes); };
+    events.open = (protocol, extensions, headers) => {
+      if (this.idleTimeout > 0) this.armIdle(this.idleTimeout);
+      open(protocol, extensions, headers);
+    };
+    events.closed = (code, reason, wasClean) => {
+      this.stopIdle();
+      closed(code, reason, wasClean);
+    };
+    return events;
+  }
+
+  /** One timer per connection, re-armed for the time left rather than reset on every chunk. */
+  private armIdle(ms: number): void {
+    this.idleTimer = this.platform.setTimer(() => {
+      this.idleTimer = undefined;
+      if (this.connection.state !== OPEN) return;
+      const quiet = this.platform.now() - this.lastTraffic;
+      if (quiet >= this.idleTimeout) this.connection.close(1001, "idle timeout");
+      else this.armIdle(this.idleTimeout - quiet);
+    }, ms);
+  }
+
+  private stopIdle(): void {
+    if (this.idleTimer === undefined) return;
+    this.platform.clearTimer(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  protected closedWhileOpening(): WebSocketError {
+    return new WebSocketError("CONNECTION_FAILED", "the client closed the connection before completing the opening handshake");
+  }
+}

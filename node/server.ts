@@ -1,0 +1,60 @@
+import type { IncomingMessage } from "node:http";
+import * as net from "node:net";
+import type { Duplex } from "node:stream";
+import { ServerSocket } from "../modules/api/server-socket";
+import { refusalResponse, type UpgradeRequest } from "../modules/core/server-handshake";
+import { Admission, DEFAULT_MAX_CONNECTIONS } from "../modules/server/admission";
+import type { PeerOptions } from "../modules/server/peer";
+import { nodePlatform } from "./platform";
+import { NodeTransport } from "./transport";
+
+export interface UpgradeOptions extends PeerOptions {
+  /** Most connections open at once through this handler or server (default 64); more get 503. */
+  maxConnections?: number;
+}
+
+export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
+
+/** Admits a socket or answers 503 and ends it; the count drops when the socket closes. */
+function admit(admission: Admission, socket: Duplex): boolean {
+  if (!admission.enter()) {
+    socket.end(refusalResponse(503, `too many connections (limit ${admission.limit})`));
+    return false;
+  }
+  socket.once("close", () => admission.leave());
+  return true;
+}
+
+function requestOf(req: IncomingMessage): UpgradeRequest {
+  const headers = new Map<string, string>();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return { method: req.method ?? "", path: req.url ?? "/", version: `HTTP/${req.httpVersion}`, headers };
+}
+
+/**
+ * Seed 004's `ws.upgrade(accept)`: a handler for Node's http.Server `upgrade`
+ * event. Each good request becomes a ServerSocket handed to accept(socket, request).
+ */
+export function upgrade(accept: Accept, options: UpgradeOptions = {}): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.host);
+  return (req, socket, head) => {
+    if (!(socket instanceof net.Socket) || !admit(admission, socket)) return;
+    const request = requestOf(req);
+    const ws = new ServerSocket(nodePlatform, new NodeTransport(socket), options,
+      { request, head: head.length ? new Uint8Array(head.buffer, head.byteOffset, head.byteLength) : undefined });
+    if (ws.readyState === ws.OPEN) accept(ws, request);
+  };
+}
+
+/** A standalone WebSocket server on a listening TCP socket: it reads the handshake itself. */
+export function createServer(accept: Accept, options: UpgradeOptions = {}): net.Server {
+  const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.host);
+  return net.createServer((socket) => {
+    if (!admit(admission, socket)) return;
+    const ws = new ServerSocket(nodePlatform, new NodeTransport(socket), options);
+    const opened = () => { ws.removeEventListener("open", opened); if (ws.request) accept(ws, ws.request); };
+    ws.addEventListener("open", opened);
+  });
+}
