@@ -2,7 +2,7 @@
 // the same run, then the XS figures; results go to BENCHMARKS.md.
 //
 //   node bench/run.mjs [--quick] [--runs=N] [--only=rtt32,pipe64] [--clients=ours,ws]
-//                      [--no-xs] [--working-tree] [--no-write]
+//                      [--no-xs] [--working-tree | --rev=<commit>] [--no-write]
 //
 // Every client runs every workload in its own process, once per run, in an
 // order that rotates from run to run; the servers (ws echo, raw blaster/sink)
@@ -10,7 +10,7 @@
 // --quick: one run with a tenth of the messages, printed but not written.
 import { spawn, execFileSync } from "node:child_process";
 import os from "node:os";
-import { buildOurs } from "./build-ours.mjs";
+import { buildOurs, sourceFromArgs } from "./build-ours.mjs";
 import { CLIENTS } from "./clients.mjs";
 import { describeMachine } from "./machine.mjs";
 import { replaceSection } from "./report.mjs";
@@ -61,7 +61,7 @@ function sampleLoad() {
 }
 
 async function main() {
-  const built = await buildOurs({ workingTree: flag("working-tree") });
+  const built = await buildOurs(sourceFromArgs(args));
   const machine = describeMachine();
   const started = new Date();
   console.log(`bench: ${quick ? "quick, " : ""}${runs} run(s), ${workloads.length} workloads, clients ${clients.map((c) => c.name).join(", ")}; ours from ${built.source}`);
@@ -105,7 +105,7 @@ async function main() {
     console.log("wrote the Node results to BENCHMARKS.md");
   }
   if (!flag("no-xs")) {
-    const xsArgs = ["bench/xs/run.mjs", ...(quick ? ["--quick"] : []), ...(write ? [] : ["--no-write"])];
+    const xsArgs = ["bench/xs/run.mjs", ...args.filter((a) => a === "--quick" || a === "--working-tree" || a.startsWith("--rev=")), ...(write ? [] : ["--no-write"])];
     execFileSync(process.execPath, xsArgs, { stdio: "inherit" });
   }
 }

@@ -10,10 +10,11 @@
 //   call's own overhead cancels), and chunk bytes a kept message holds;
 // - decode and encode speed inside XS (performance.now around the core fed
 //   from memory; xsnap runs with metering on, so a device-class figure it is not).
-import { readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { WebSocketServer } from "ws";
+import { buildOurs, OUT, sourceFromArgs } from "../build-ours.mjs";
 import { replaceSection } from "../report.mjs";
 import { median } from "../stats.mjs";
 import { loadSimulator } from "./load-simulator.mjs";
@@ -28,8 +29,23 @@ const snapFile = path.join(os.tmpdir(), `ws-bench-${process.pid}.xs-snapshot`);
 const { XsSimulator } = await loadSimulator();
 const harnessEvents = [];
 const waiters = [];
-// --device=<file>: the same device script from another tree (experiments on a copy of the sources).
-const device = args.find((a) => a.startsWith("--device="))?.slice(9) ?? "bench/xs/device.ts";
+// The device script runs against the same sources as the Node half: the
+// committed HEAD (or --rev) exported to .bench-out/src, unless --working-tree.
+// --device=<file> runs a device script from another tree (experiments on a copy).
+const source = sourceFromArgs(args);
+const built = await buildOurs(source);
+function deviceEntry() {
+  const given = args.find((a) => a.startsWith("--device="))?.slice(9);
+  if (given) return given;
+  if (source.workingTree) return "bench/xs/device.ts";
+  const dir = path.join(OUT, "src/bench/xs");
+  mkdirSync(dir, { recursive: true });
+  copyFileSync("bench/xs/device.ts", path.join(dir, "device.ts"));
+  // The simulator's shims must be the very modules the simulator maps Moddable's specifiers to.
+  symlinkSync(path.resolve("host-tests"), path.join(OUT, "src/host-tests"));
+  return path.join(dir, "device.ts");
+}
+const device = deviceEntry();
 const sim = await XsSimulator.start(path.resolve(device), {
   onHarnessEvent: (header) => {
     harnessEvents.push(header);
@@ -183,7 +199,7 @@ try {
   const lines = [
     `### XS (xsnap-worker, the host simulator): results of \`npm run bench\`${quick ? " --quick" : ""}`,
     "",
-    `Run ${started.toISOString().replace(/\.\d+Z$/, "Z")}; XS from @agoric/xsnap on this 64-bit host (a slot is ${SLOT} bytes here, ${ESP32_SLOT} on ESP32; chunk bytes are about the same). Heap figures are exact counts from XS snapshots and xsnap's meter, not timings, so the machine's load does not move them.`,
+    `Run ${started.toISOString().replace(/\.\d+Z$/, "Z")} on ${built.source}; XS from @agoric/xsnap on this 64-bit host (a slot is ${SLOT} bytes here, ${ESP32_SLOT} on ESP32; chunk bytes are about the same). Heap figures are exact counts from XS snapshots and xsnap's meter, not timings, so the machine's load does not move them.`,
     "",
     "| Heap held by one open, idle connection (after a collection) | chunks | slots | bytes here | ESP32 estimate |",
     "|---|---:|---:|---:|---:|",
@@ -217,6 +233,10 @@ try {
     console.log("wrote the XS results to BENCHMARKS.md");
   }
   if (sim.bridge.uncaught.length) console.error("uncaught in XS:", sim.bridge.uncaught);
+} catch (error) {
+  console.error(`XS bench failed: ${error?.stack ?? error}`);
+  process.exitCode = 1;
 } finally {
   await sim.stop();
+  process.exit();
 }
