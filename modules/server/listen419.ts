@@ -60,10 +60,13 @@ export function listen(options: ListenOptions, accept: Accept): WebSocketListene
   const take = (from: PendingConnection): void => {
     const channel = new AcceptedTcp419Channel(from, channelOptions);
     if (!admission.enter()) {
-      // Answer, then close once written: the client learns why (RFC 6455 4.2.2 allows any HTTP refusal).
-      channel.attach({ onOpen() {}, onData() {}, onDrain() {}, onClose() {} });
-      channel.write(asciiBytes(refusalResponse(503, `too many connections (limit ${admission.limit})`)));
-      channel.end();
+      // Answer, then close once written, so the client learns why. The socket takes writes
+      // once it reports itself writable (onOpen); end() before that would drop the answer.
+      const refusal = asciiBytes(refusalResponse(503, `too many connections (limit ${admission.limit})`));
+      channel.attach({
+        onOpen() { channel.write(refusal); channel.end(); },
+        onData() {}, onDrain() {}, onClose() {},
+      });
       return;
     }
     const socket = new ServerSocket(platform, channel, options);

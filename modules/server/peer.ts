@@ -107,7 +107,7 @@ export class ServerPeer extends Endpoint {
       this.idleTimer = undefined;
       if (this.connection.state !== OPEN) return;
       const quiet = this.platform.now() - this.lastTraffic;
-      if (quiet >= this.idleTimeout) this.connection.close(1001, "idle timeout");
+      if (quiet >= this.idleTimeout) this.connection.close(1001, "idle timeout", true);
       else this.armIdle(this.idleTimeout - quiet);
     }, ms);
   }
