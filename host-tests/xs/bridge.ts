@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { decodeWire, encodeWire, type WireHeader } from "./shims/wire";
 import type { XsEngine } from "./engine";
+import { ListenerBridge } from "./listener-bridge";
 
 /** lwIP defaults in ESP-IDF: TCP send buffer and receive window, 4 segments of 1440 bytes. */
 export const LWIP_TCP_SND_BUF = 5760;
@@ -70,6 +71,12 @@ export class Bridge {
   output = "";
   /** Exceptions thrown inside worker callbacks; a test should expect this to stay empty. */
   readonly uncaught: string[] = [];
+  /** `embedded:io/socket/listener` (listener-bridge.ts). */
+  readonly listeners = new ListenerBridge({
+    adopt: (socket) => this.adopt(socket),
+    notify: (header) => void this.requireEngine().commandWhenIdle(() => encodeWire(header)).catch(() => undefined),
+    log: (text) => this.log(text),
+  });
   readonly stats: BridgeStats = { socketsOpened: 0, readableEvents: 0, socketsFailed: 0, largestRead: 0, largestWrite: 0, wouldBlock: 0, notReady: 0 };
 
   constructor(private readonly options: BridgeOptions = {}) {
@@ -121,6 +128,7 @@ export class Bridge {
     this.timers.clear();
     for (const entry of this.sockets.values()) entry.socket?.destroy();
     this.sockets.clear();
+    this.listeners.dispose();
   }
 
   private requireEngine(): XsEngine {
@@ -154,6 +162,16 @@ export class Bridge {
         return this.read(this.socketFor(header), header.count === null ? undefined : Number(header.count));
       case "tcp.close":
         return this.close(Number(header.id));
+      case "tcp.from":
+        return this.listeners.from(Number(header.handle));
+      case "listener.open":
+        return this.listeners.open(Number(header.port), typeof header.address === "string" ? header.address : undefined);
+      case "listener.read":
+        return this.listeners.read(Number(header.id));
+      case "listener.port":
+        return this.listeners.port(Number(header.id));
+      case "listener.close":
+        return this.listeners.close(Number(header.id));
       default:
         throw new Error(`simulator bridge: unknown request ${String(header.op)}`);
     }
@@ -212,6 +230,33 @@ export class Bridge {
   }
 
   private open(address: string, port: number, nodelay: boolean): { header: WireHeader } {
+    const entry = this.newEntry();
+    if (!address.startsWith("127.")) {
+      this.log(`[bridge] refusing to connect to ${address}: the simulator only reaches 127.0.0.1\n`);
+      setImmediate(() => this.fail(entry));
+      return { header: { id: entry.id } };
+    }
+    const socket = net.connect({ host: address, port, noDelay: nodelay });
+    this.wire(entry, socket);
+    socket.on("connect", () => {
+      entry.connected = true;
+      this.trigger(entry, WRITABLE);
+    });
+    return { header: { id: entry.id } };
+  }
+
+  /** A socket a listener accepted: connected already, so writable at once (as lwIP reports it). */
+  private adopt(socket: net.Socket): number {
+    const entry = this.newEntry();
+    entry.connected = true;
+    socket.setNoDelay(true);
+    this.wire(entry, socket);
+    socket.resume();
+    this.trigger(entry, WRITABLE);
+    return entry.id;
+  }
+
+  private newEntry(): BridgedSocket {
     const entry: BridgedSocket = {
       id: this.nextSocketId++,
       socket: undefined,
@@ -226,17 +271,11 @@ export class Bridge {
     };
     this.sockets.set(entry.id, entry);
     this.stats.socketsOpened++;
-    if (!address.startsWith("127.")) {
-      this.log(`[bridge] refusing to connect to ${address}: the simulator only reaches 127.0.0.1\n`);
-      setImmediate(() => this.fail(entry));
-      return { header: { id: entry.id } };
-    }
-    const socket = net.connect({ host: address, port, noDelay: nodelay });
+    return entry;
+  }
+
+  private wire(entry: BridgedSocket, socket: net.Socket): void {
     entry.socket = socket;
-    socket.on("connect", () => {
-      entry.connected = true;
-      this.trigger(entry, WRITABLE);
-    });
     socket.on("data", (chunk: Buffer) => {
       entry.received.push(chunk);
       entry.receivedBytes += chunk.length;
@@ -249,7 +288,6 @@ export class Bridge {
     socket.on("end", () => this.fail(entry)); // lwIP reports a peer FIN as an error
     socket.on("error", () => this.fail(entry));
     socket.on("close", () => this.fail(entry));
-    return { header: { id: entry.id } };
   }
 
   private fail(entry: BridgedSocket): void {

@@ -11,6 +11,7 @@ import { SHIMS_DIR as SHIMS } from "./paths";
 /** Moddable module specifiers and the shim that stands in for each. */
 export const MODDABLE_SHIMS: Record<string, string> = {
   "embedded:io/socket/tcp": path.join(SHIMS, "tcp.ts"),
+  "embedded:io/socket/listener": path.join(SHIMS, "listener.ts"),
   timer: path.join(SHIMS, "timer.ts"),
   time: path.join(SHIMS, "time.ts"),
   net: path.join(SHIMS, "net.ts"),

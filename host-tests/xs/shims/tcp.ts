@@ -13,13 +13,16 @@
  * The real I/O is done by the Node parent (bridge.ts).
  */
 import { onEvent, request } from "./host";
+import { PendingSocket } from "./listener";
 
 type Bytes = ArrayBuffer | ArrayBufferView;
 
 export interface TCPOptions {
   address?: string;
   host?: string;
-  port: number;
+  port?: number;
+  /** A connection read from a Listener (embedded:io/socket/listener): already connected. */
+  from?: unknown;
   nodelay?: boolean;
   format?: "buffer" | "number";
   target?: unknown;
@@ -47,14 +50,22 @@ export default class TCP {
 
   constructor(options: TCPOptions) {
     if ((options.format ?? "buffer") !== "buffer") throw new RangeError("unimplemented");
-    const address = String(options.address);
-    if (!IPV4.test(address)) throw new Error("invalid address");
-    const port = Number(options.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError("invalid port");
     this.target = options.target;
     this.onReadable = options.onReadable;
     this.onWritable = options.onWritable;
     this.onError = options.onError;
+    if (options.from !== undefined) {
+      if (!(options.from instanceof PendingSocket)) throw new Error("invalid from");
+      const { header } = request({ op: "tcp.from", handle: options.from.handle });
+      this.remote = { address: "127.0.0.1", port: 0 };
+      this.id = Number(header.id);
+      sockets.set(this.id, this);
+      return;
+    }
+    const address = String(options.address);
+    if (!IPV4.test(address)) throw new Error("invalid address");
+    const port = Number(options.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError("invalid port");
     this.remote = { address, port };
     const { header } = request({ op: "tcp.open", address, port, nodelay: options.nodelay ?? null });
     this.id = Number(header.id);
