@@ -24,7 +24,7 @@ export const CLOSING = 2;
 export const CLOSED = 3;
 
 /** fibjs' `new ws.Socket(url, opts)` options, plus this library's limits and TLS. */
-export interface SocketOptions extends Omit<ClientOptions, "protocols" | "headers" | "fragments" | "maxMessageSize"> {
+export interface SocketOptions extends Omit<ClientOptions, "protocols" | "headers" | "fragments" | "maxMessageSize" | "perMessageDeflate"> {
   /** Offered subprotocol(s). */
   protocol?: string | string[];
   /** Sent as the Origin header. */

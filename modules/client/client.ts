@@ -2,6 +2,7 @@ import { ClientConnection } from "../core/client-connection";
 import { CONNECTING } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { validateHeaders, validateProtocols } from "../core/handshake";
+import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
 import { parseUrl, type WebSocketUrl } from "../core/url";
 import type { ConnectTarget, TlsConfig, TlsProvider, Transport } from "../transport/transport";
 import { Endpoint, type ClientListener } from "./endpoint";
@@ -28,6 +29,11 @@ export interface ClientOptions {
   tls?: TlsConfig;
   /** Per-host TLS settings (the certificate bundle); used when `tls` is absent. */
   certificates?: TlsProvider;
+  /**
+   * Offer permessage-deflate (RFC 7692); off unless given. Needs a platform
+   * with a compression provider. Inflated sizes count against maxMessageSize.
+   */
+  perMessageDeflate?: false | PerMessageDeflateOptions;
 }
 
 export const DEFAULTS = {
@@ -51,6 +57,10 @@ export class Client extends Endpoint {
     const parsed = parseUrl(url);
     const protocols = validateProtocols(options.protocols);
     const headers = validateHeaders(options.headers);
+    const deflate = options.perMessageDeflate ? validateDeflateOptions(options.perMessageDeflate) : undefined;
+    if (deflate && !runtime.platform.compression) {
+      throw new WebSocketError("INVALID_ARGUMENT", "perMessageDeflate needs a platform with a compression provider (Platform.compression)");
+    }
     super(runtime.platform, listener, options.closeTimeout ?? DEFAULTS.closeTimeout);
     this.url = parsed.href;
     const platform = runtime.platform;
@@ -64,6 +74,8 @@ export class Client extends Endpoint {
       random: (bytes) => platform.randomFill(bytes),
       encodeUtf8: platform.encodeUtf8,
       decodeUtf8: platform.decodeUtf8,
+      compression: platform.compression,
+      perMessageDeflate: deflate,
     }, this.connectionEvents());
     const target = targetFor(parsed, options);
     this.transport = runtime.createTransport(target);

@@ -1,4 +1,5 @@
 import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
+import { acceptDeflateAnswer, deflateOffer, type DeflateAgreement, type PerMessageDeflateOptions } from "./extensions/permessage-deflate";
 import type { WebSocketError } from "./errors";
 import { asciiBytes } from "./http-head";
 import { ResponseHeadParser, buildClientRequest, checkResponse, type HeaderList } from "./handshake";
@@ -8,6 +9,8 @@ export interface ClientConnectionOptions extends FramingOptions {
   url: WebSocketUrl;
   protocols: readonly string[];
   headers: HeaderList;
+  /** Offer permessage-deflate with these (validated) options; needs `compression`. */
+  perMessageDeflate?: PerMessageDeflateOptions;
 }
 
 /**
@@ -34,10 +37,15 @@ export class ClientConnection extends FramedConnection {
     if (this.parser) return;
     const nonce = new Uint8Array(16);
     this.options.random(nonce);
-    const request = buildClientRequest(this.url, nonce, this.protocols, this.headers);
+    const deflate = this.deflateOptions();
+    const request = buildClientRequest(this.url, nonce, this.protocols, this.headers, deflate ? deflateOffer(deflate) : undefined);
     this.accept = request.accept;
     this.parser = new ResponseHeadParser();
     this.events.write(asciiBytes(request.text));
+  }
+
+  private deflateOptions(): PerMessageDeflateOptions | undefined {
+    return (this.options as ClientConnectionOptions).perMessageDeflate;
   }
 
   receive(chunk: Uint8Array): void {
@@ -53,12 +61,16 @@ export class ClientConnection extends FramedConnection {
     if (!done) return;
     this.parser = null;
     let negotiated;
+    const deflate = this.deflateOptions();
+    let agreement: DeflateAgreement | undefined;
     try {
-      negotiated = checkResponse(done.response, this.accept, this.protocols);
+      negotiated = checkResponse(done.response, this.accept, this.protocols,
+        deflate ? (header) => { agreement = acceptDeflateAnswer(header, deflate); } : undefined);
     } catch (e) {
       this.abort(e as WebSocketError);
       return;
     }
+    if (agreement && deflate) this.useDeflate(agreement, deflate);
     this.setState(OPEN);
     this.events.open(negotiated.protocol, negotiated.extensions, done.response.headers);
     if (done.rest.length && this.state !== 0) this.receiveFrames(done.rest);

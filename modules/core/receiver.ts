@@ -17,8 +17,11 @@ export interface ReceiverOptions {
 export interface ReceiverSink {
   /** A whole data message. Text has been validated; `data` may view the transport's chunk. */
   onMessage(binary: boolean, data: Uint8Array, compressed: boolean): void;
-  /** Streaming: the next part of a message; text parts end on character boundaries. */
-  onPart(binary: boolean, data: Uint8Array, final: boolean): void;
+  /**
+   * Streaming: the next part of a message; text parts end on character
+   * boundaries. Parts of a compressed message are raw compressed bytes.
+   */
+  onPart(binary: boolean, data: Uint8Array, final: boolean, compressed: boolean): void;
   /** A whole control frame (at most 125 bytes). */
   onControl(opcode: number, payload: Uint8Array): void;
   /** The peer broke the protocol; nothing more will be delivered. */
@@ -77,6 +80,11 @@ export class Receiver {
     this.stopped = true;
     this.parts = [];
     this.whole = null;
+  }
+
+  /** permessage-deflate was agreed: RSV1 may mark a message's first frame. */
+  allowRsv1(): void {
+    this.options.rsv1Allowed = true;
   }
 
   get isStopped(): boolean {
@@ -243,7 +251,7 @@ export class Receiver {
 
   private emitPart(piece: Uint8Array, final: boolean): void {
     const binary = this.messageOpcode === OPCODE.BINARY;
-    if (binary || this.messageCompressed) { this.sink.onPart(binary, piece, final); return; }
+    if (binary || this.messageCompressed) { this.sink.onPart(binary, piece, final, this.messageCompressed); return; }
     let bytes = piece;
     if (this.textCarry.length) {
       bytes = new Uint8Array(this.textCarry.length + piece.length);
@@ -252,7 +260,7 @@ export class Receiver {
     }
     const tail = final ? 0 : incompleteTail(bytes);
     this.textCarry = tail ? bytes.slice(bytes.length - tail) : EMPTY;
-    this.sink.onPart(false, tail ? bytes.subarray(0, bytes.length - tail) : bytes, final);
+    this.sink.onPart(false, tail ? bytes.subarray(0, bytes.length - tail) : bytes, final, false);
   }
 
   private frameDone(): void {

@@ -4,6 +4,8 @@
  * touches these; the client layer gets them through this seam so tests can
  * drive time by hand.
  */
+import type { CompressionProvider } from "./compression";
+
 export type TimerHandle = unknown;
 
 export interface Platform {
@@ -17,4 +19,6 @@ export interface Platform {
   decodeUtf8?(bytes: Uint8Array): string;
   /** Optional native UTF-8 encoding. */
   encodeUtf8?(text: string): Uint8Array;
+  /** Raw DEFLATE for permessage-deflate (RFC 7692); without it the extension cannot be offered. */
+  compression?: CompressionProvider;
 }

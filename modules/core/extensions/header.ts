@@ -1,0 +1,80 @@
+/**
+ * Sec-WebSocket-Extensions (RFC 6455 9.1): a comma list of extensions, each a
+ * token with ";"-separated parameters `name[=value]`, where a value is a token
+ * or a quoted-string that must unescape to a token.
+ */
+import { WebSocketError } from "../errors";
+
+export interface ExtensionParam {
+  name: string;
+  /** `true` for a parameter without a value. */
+  value: string | true;
+}
+
+export interface ExtensionElement {
+  name: string;
+  params: ExtensionParam[];
+}
+
+function isTokenChar(c: string): boolean {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/.test(c);
+}
+
+/** Parse a header value; throws HANDSHAKE_FAILED naming the first thing that is wrong. */
+export function parseExtensions(header: string): ExtensionElement[] {
+  const out: ExtensionElement[] = [];
+  let at = 0;
+  const n = header.length;
+  const fail = (what: string): never => {
+    throw new WebSocketError("HANDSHAKE_FAILED", `Sec-WebSocket-Extensions "${header.slice(0, 120)}": ${what} at offset ${at}`);
+  };
+  const skipSpace = (): void => { while (at < n && (header[at] === " " || header[at] === "\t")) at++; };
+  const token = (what: string): string => {
+    const start = at;
+    while (at < n && isTokenChar(header[at])) at++;
+    if (at === start) fail(`expected ${what}`);
+    return header.slice(start, at);
+  };
+  const quoted = (): string => {
+    at++; // opening quote
+    let value = "";
+    while (at < n && header[at] !== "\"") {
+      if (header[at] === "\\") at++;
+      if (at >= n) break;
+      value += header[at++];
+    }
+    if (at >= n) fail("unterminated quoted-string");
+    at++; // closing quote
+    if (value === "" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) fail(`quoted value "${value}" is not a token`);
+    return value;
+  };
+
+  for (;;) {
+    skipSpace();
+    // Empty list elements (", ,") are allowed by RFC 7230 7 and ignored.
+    if (at < n && header[at] === ",") { at++; continue; }
+    if (at >= n) break;
+    const element: ExtensionElement = { name: token("an extension name"), params: [] };
+    skipSpace();
+    while (at < n && header[at] === ";") {
+      at++;
+      skipSpace();
+      const name = token("a parameter name");
+      skipSpace();
+      let value: string | true = true;
+      if (at < n && header[at] === "=") {
+        at++;
+        skipSpace();
+        value = at < n && header[at] === "\"" ? quoted() : token(`a value for ${name}`);
+        skipSpace();
+      }
+      element.params.push({ name, value });
+    }
+    out.push(element);
+    if (at >= n) break;
+    if (header[at] !== ",") fail(`unexpected "${header[at]}"`);
+    at++;
+  }
+  if (out.length === 0) fail("no extension named");
+  return out;
+}
