@@ -11,6 +11,7 @@ make
 python3
 openssl
 python3-websockets
+chromium
 "
 
 missing=""
