@@ -52,7 +52,8 @@ test("chromium loads a page from our server and talks to it over a WebSocket on 
     browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 60000 });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`, { timeout: 30000 });
-    const result = await page.evaluate(() => (window as unknown as { result: Promise<unknown> }).result) as PageResult;
+    // Runs in the page: globalThis is its window.
+    const result = await page.evaluate(() => (globalThis as unknown as { result: Promise<unknown> }).result) as PageResult;
     expect(result.opened).toBe(true);
     expect(result.error).toBe(false);
     expect(result.protocol).toBe("chat.v1");
