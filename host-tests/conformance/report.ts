@@ -24,7 +24,7 @@ function pad(s: string, n: number): string {
 
 function line(r: CaseResult): string {
   const mark = r.open ? " [open]" : "";
-  return `${pad(r.verdict, 10)} ${pad(r.id, 12)} ${r.title}${mark} (${Math.round(r.ms)} ms${r.reads ? `, ${r.reads} reads` : ""})`;
+  return `${pad(r.verdict, 10)} ${pad(r.id, 12)} ${r.title}${mark} (${Math.round(r.ms)} ms${r.reads ? `, ${r.reads} read${r.reads === 1 ? "" : "s"}` : ""})`;
 }
 
 function summary(results: CaseResult[]): string[] {
