@@ -13,6 +13,7 @@ describe("parseUrl", () => {
     ["ws://[::1]:9000/", { host: "::1", port: 9000, hostHeader: "[::1]:9000" }],
     ["ws://[2001:db8::7]/", { host: "2001:db8::7", port: 80, hostHeader: "[2001:db8::7]" }],
     ["WS://127.0.0.1:3000/", { secure: false, host: "127.0.0.1", port: 3000 }],
+    ["ws://example.com/€?q=é", { resource: "/%E2%82%AC?q=%C3%A9" }],
   ])("accepts %s", (url, expected) => {
     expect(parseUrl(url)).toMatchObject(expected);
   });

@@ -171,7 +171,8 @@ export class Socket extends EventEmitterTarget {
 }
 
 function socketOptions(protocolOrOptions: string | string[] | SocketOptions | undefined, origin: string | undefined): SocketOptions {
-  if (protocolOrOptions === undefined || protocolOrOptions === null) return origin === undefined ? {} : { origin };
+  // fibjs' default protocol is "": none offered.
+  if (protocolOrOptions === undefined || protocolOrOptions === null || protocolOrOptions === "") return origin === undefined ? {} : { origin };
   if (typeof protocolOrOptions === "string" || Array.isArray(protocolOrOptions)) {
     return origin === undefined ? { protocol: protocolOrOptions } : { protocol: protocolOrOptions, origin };
   }

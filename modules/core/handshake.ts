@@ -14,7 +14,8 @@ export type HeaderList = [name: string, value: string][];
 
 /** Subprotocols from a string or an array: RFC 7230 tokens, no duplicates. */
 export function validateProtocols(protocols: string | readonly string[] | undefined | null): string[] {
-  if (protocols === undefined || protocols === null || protocols === "") return [];
+  // An empty string is a (bad) token, as WHATWG has it; facades whose seeds use '' for "none" map it first.
+  if (protocols === undefined || protocols === null) return [];
   const list = typeof protocols === "string" ? [protocols] : Array.from(protocols);
   const seen: string[] = [];
   for (const p of list) {
@@ -46,6 +47,10 @@ export function validateHeaders(headers: Record<string, string> | readonly strin
   for (const [name, value] of list) {
     if (!TOKEN.test(name)) throw new WebSocketError("INVALID_HEADER", `header name "${name}" is not a valid token`);
     if (/[\r\n\0]/.test(value)) throw new WebSocketError("INVALID_HEADER", `header "${name}" has CR, LF or NUL in its value`);
+    // RFC 7230 3.2: field values are visible characters, space and tab (obs-text as single bytes).
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new WebSocketError("INVALID_HEADER", `header "${name}" has a control character or a character above U+00FF in its value`);
+    }
     if (RESERVED.indexOf(name.toLowerCase()) >= 0) {
       throw new WebSocketError("INVALID_HEADER", `header "${name}" is set by the WebSocket handshake and cannot be given`);
     }

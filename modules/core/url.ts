@@ -1,4 +1,5 @@
 import { WebSocketError } from "./errors";
+import { encodeUtf8 } from "./utf8";
 
 export interface WebSocketUrl {
   secure: boolean;
@@ -78,7 +79,20 @@ export function parseUrl(url: string): WebSocketUrl {
     port = Number(portText);
     if (port < 1 || port > 65535) fail(url, `port ${port} is out of range 1-65535`);
   }
+  resource = percentEncodeNonAscii(resource);
   const hostPart = host.indexOf(":") >= 0 ? `[${host}]` : host;
   const hostHeader = port === defaultPort ? hostPart : `${hostPart}:${port}`;
   return { secure, host, port, resource, hostHeader, href: `${scheme}://${hostHeader}${resource}` };
+}
+
+/** Characters outside ASCII go on the request line as percent-encoded UTF-8, as WHATWG URLs do. */
+function percentEncodeNonAscii(resource: string): string {
+  if (!/[^\x00-\x7f]/.test(resource)) return resource;
+  let out = "";
+  const bytes = encodeUtf8(resource);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    out += b < 0x80 ? String.fromCharCode(b) : "%" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase();
+  }
+  return out;
 }
