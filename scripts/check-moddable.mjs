@@ -38,6 +38,7 @@ const SDK_MODULES = {
   "time": "platform",
   "mc/config": "platform",
   "embedded:io/socket/tcp": "$(MODDABLE)/modules/io/manifest.json",
+  "embedded:io/socket/listener": "$(MODDABLE)/modules/io/manifest.json",
   "net": "$(MODDABLE)/modules/network/net/manifest.json",
   "Resource": "$(MODDABLE)/modules/files/resource/manifest.json",
 };
