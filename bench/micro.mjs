@@ -2,7 +2,8 @@
 // decoding (this project's FramedConnection vs ws's Receiver), frame encoding
 // with masking (FramedConnection.send vs ws's Sender.frame) and UTF-8
 // validation (this project's Utf8Validator vs node:buffer isUtf8, which ws uses).
-//   node bench/micro.mjs [--core=path/to/core.mjs] [--working-tree] [--quick]
+//   node bench/micro.mjs [--core=path/to/core.mjs] [--working-tree | --rev=<commit>] [--quick] [--write]
+// --write puts the table into BENCHMARKS.md (section "micro").
 // --core measures another build of the core (for experiments on a copy).
 import { isUtf8 } from "node:buffer";
 import { build } from "esbuild";
@@ -11,6 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildOurs, OUT, sourceFromArgs } from "./build-ours.mjs";
+import { replaceSection } from "./report.mjs";
 import { median } from "./stats.mjs";
 import { multiByteText, pattern } from "./workloads.mjs";
 
@@ -21,6 +23,8 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const ROUNDS = quick ? 3 : 9;
 const ROUND_MS = quick ? 50 : 150;
+
+let coreSource = "a given core bundle";
 
 /** The core pieces this benchmark drives, bundled from the same sources as ours.mjs. */
 async function coreModule() {
@@ -37,6 +41,7 @@ async function coreModule() {
   ].join("\n"));
   await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "node20", outfile: path.join(OUT, "core.mjs"), logLevel: "warning" });
   console.log(`core from ${info.source}`);
+  coreSource = info.source;
   return import(pathToFileURL(path.join(OUT, "core.mjs")).href);
 }
 
@@ -162,3 +167,18 @@ utf8Case("validate 1 KiB multi-byte UTF-8", Buffer.from(multiByteText(1024)));
 utf8Case("validate 64 KiB ASCII", Buffer.alloc(65536, 0x61));
 
 if (args.includes("--json")) console.log(JSON.stringify(results));
+
+if (args.includes("--write")) {
+  const f = (v, unit) => (unit === "MB/s" ? (v / 1e6).toFixed(0) : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${(v / 1e3).toFixed(0)} k`);
+  const lines = [
+    "### Node: hot paths in process (`node bench/micro.mjs`), this project against ws's own Receiver, Sender and validator",
+    "",
+    `Run ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} on ${coreSource}; ${ROUNDS} alternating rounds of ${ROUND_MS} ms of CPU time per side (CPU time, so other processes on the machine slow neither side's clock). No sockets: frames are fed from memory in 64 KiB reads; encoding includes the masking key and masking; text is decoded to strings on both sides.`,
+    "",
+    "| Hot path | unit | this project | ws | this project ÷ ws, median (min–max) of the rounds |",
+    "|---|---|---:|---:|---:|",
+    ...results.map((r) => `| ${r.name} | ${r.unit} | ${f(r.ours.median, r.unit)} | ${f(r.ws.median, r.unit)} | ${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}) |`),
+  ];
+  replaceSection("micro", lines.join("\n"));
+  console.log("wrote the micro-benchmarks to BENCHMARKS.md");
+}

@@ -2,7 +2,7 @@
 // the same run, then the XS figures; results go to BENCHMARKS.md.
 //
 //   node bench/run.mjs [--quick] [--runs=N] [--only=rtt32,pipe64] [--clients=ours,ws]
-//                      [--no-xs] [--working-tree | --rev=<commit>] [--no-write]
+//                      [--no-micro] [--no-xs] [--working-tree | --rev=<commit>] [--no-write]
 //
 // Every client runs every workload in its own process, once per run, in an
 // order that rotates from run to run; the servers (ws echo, raw blaster/sink)
@@ -104,8 +104,12 @@ async function main() {
     replaceSection("node", markdown);
     console.log("wrote the Node results to BENCHMARKS.md");
   }
+  const sourceArgs = args.filter((a) => a === "--working-tree" || a.startsWith("--rev="));
+  if (!flag("no-micro")) {
+    execFileSync(process.execPath, ["bench/micro.mjs", ...sourceArgs, ...(quick ? ["--quick"] : []), ...(write ? ["--write"] : [])], { stdio: "inherit" });
+  }
   if (!flag("no-xs")) {
-    const xsArgs = ["bench/xs/run.mjs", ...args.filter((a) => a === "--quick" || a === "--working-tree" || a.startsWith("--rev=")), ...(write ? [] : ["--no-write"])];
+    const xsArgs = ["bench/xs/run.mjs", ...sourceArgs, ...(quick ? ["--quick"] : []), ...(write ? [] : ["--no-write"])];
     execFileSync(process.execPath, xsArgs, { stdio: "inherit" });
   }
 }
