@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
-import { ServerSocket } from "../modules/api/server-socket";
+import { ServerSocket, type ServerSocketClass } from "../modules/api/server-socket";
 import { refusalResponse, type UpgradeRequest } from "../modules/core/server-handshake";
 import { Admission, DEFAULT_MAX_CONNECTIONS } from "../modules/server/admission";
 import type { PeerOptions } from "../modules/server/peer";
@@ -13,7 +13,7 @@ export interface UpgradeOptions extends PeerOptions {
   maxConnections?: number;
 }
 
-export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
+export type Accept<S extends ServerSocket = ServerSocket> = (socket: S, request: UpgradeRequest) => void;
 
 /** Admits a socket or answers 503 and ends it; the count drops when the socket closes. */
 function admit(admission: Admission, socket: Duplex): boolean {
@@ -37,12 +37,13 @@ function requestOf(req: IncomingMessage): UpgradeRequest {
  * Seed 004's `ws.upgrade(accept)`: a handler for Node's http.Server `upgrade`
  * event. Each good request becomes a ServerSocket handed to accept(socket, request).
  */
-export function upgrade(accept: Accept, options: UpgradeOptions = {}): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>, options: UpgradeOptions = {},
+  Socket: ServerSocketClass<S> = ServerSocket as unknown as ServerSocketClass<S>): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.host);
   return (req, socket, head) => {
     if (!(socket instanceof net.Socket) || !admit(admission, socket)) return;
     const request = requestOf(req);
-    const ws = new ServerSocket(nodePlatform, new NodeTransport(socket), options,
+    const ws = new Socket(nodePlatform, new NodeTransport(socket), options,
       { request, head: head.length ? new Uint8Array(head.buffer, head.byteOffset, head.byteLength) : undefined });
     if (ws.readyState === ws.OPEN) accept(ws, request);
   };

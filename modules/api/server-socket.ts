@@ -24,3 +24,7 @@ export class ServerSocket extends SocketBase {
     return this.request?.path ?? "";
   }
 }
+
+/** What server entries construct for each accepted connection (ServerSocket or a subclass such as FibjsServerSocket). */
+export type ServerSocketClass<S extends ServerSocket> = new (platform: Platform, channel: AcceptedChannel, options: PeerOptions,
+  parsed?: { request: UpgradeRequest; head?: Uint8Array }) => S;

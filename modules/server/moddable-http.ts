@@ -18,7 +18,7 @@
  * accepts HTTP/1.0 and 1.1 lines; a 1.0 client cannot send the headers an
  * upgrade needs anyway, so nothing it would refuse is let through).
  */
-import { ServerSocket } from "../api/server-socket";
+import { ServerSocket, type ServerSocketClass } from "../api/server-socket";
 import { asciiBytes } from "../core/http-head";
 import { refusalResponse, type UpgradeRequest } from "../core/server-handshake";
 import { createModdablePlatform } from "../platform/moddable";
@@ -27,7 +27,7 @@ import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
 import { LegacySocketChannel, type LegacySocket } from "./legacy-socket-channel";
 import type { PeerOptions } from "./peer";
 
-export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
+export type Accept<S extends ServerSocket = ServerSocket> = (socket: S, request: UpgradeRequest) => void;
 
 /** Moddable's HTTP server as far as the hand-off needs it. */
 export interface ModdableHttpServer {
@@ -45,7 +45,8 @@ export interface HttpUpgradeOptions extends PeerOptions {
 /** Call it from the HTTP server's callback on `Server.status`: (server, this, path, method). */
 export type UpgradeHandler = (server: ModdableHttpServer, request: object, path: string, method: string) => void;
 
-export function upgrade(accept: Accept, options: HttpUpgradeOptions = {}): UpgradeHandler {
+export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>, options: HttpUpgradeOptions = {},
+  Socket: ServerSocketClass<S> = ServerSocket as unknown as ServerSocketClass<S>): UpgradeHandler {
   const platform = options.platform ?? createModdablePlatform();
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.device);
   const defer = (fn: () => void): void => { platform.setTimer(fn, 0); };
@@ -59,7 +60,7 @@ export function upgrade(accept: Accept, options: HttpUpgradeOptions = {}): Upgra
       channel.end();
       return;
     }
-    const socket = new ServerSocket(platform, channel, options);
+    const socket = new Socket(platform, channel, options);
     const opened = (): void => {
       socket.removeEventListener("open", opened);
       if (socket.request) accept(socket, socket.request);
