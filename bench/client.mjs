@@ -73,26 +73,38 @@ async function sink(n) {
   return elapsed;
 }
 
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 async function run() {
   let elapsed;
+  let cpuStart = 0;
   if (spec.kind === "echo") {
     const conn = await open(kind, base);
     await echo(conn, warmup);
+    cpuStart = cpuMs();
     elapsed = await echo(conn, count);
     conn.close();
   } else if (spec.kind === "blast") {
     await blast(warmup);
+    cpuStart = cpuMs();
     elapsed = await blast(count);
   } else {
     await sink(warmup);
+    cpuStart = cpuMs();
     elapsed = await sink(count);
   }
+  // CPU time of this process (all threads, kernel included) per message: unlike wall time,
+  // other processes competing for the cores do not inflate it.
+  const cpuUsPerMessage = ((cpuMs() - cpuStart) * 1000) / count;
   const bytes = count * spec.size;
   const value = spec.unit === "µs/round trip" ? (elapsed * 1000) / count
     : spec.unit === "msg/s" ? count / (elapsed / 1000)
     : bytes / 1e6 / (elapsed / 1000);
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ client: kind, workload: name, value, unit: spec.unit, elapsedMs: elapsed, count, bytes, maxRssMiB }) + "\n");
+  process.stdout.write(JSON.stringify({ client: kind, workload: name, value, unit: spec.unit, cpuUsPerMessage, elapsedMs: elapsed, count, bytes, maxRssMiB }) + "\n");
 }
 
 const watchdog = setTimeout(() => { console.error(`${kind}/${name}: no result after 120 s`); process.exit(2); }, 120000);

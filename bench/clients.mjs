@@ -13,7 +13,8 @@ export const CLIENTS = [
   { name: "undici", title: "undici WebSocket" },
 ];
 
-const OURS = pathToFileURL(path.resolve(".bench-out/ours.mjs")).href;
+// BENCH_OURS=<bundle> measures another build of this project (experiments on a copy of the sources).
+const OURS = pathToFileURL(path.resolve(process.env.BENCH_OURS ?? ".bench-out/ours.mjs")).href;
 
 function connection(send, buffered, close) {
   return { onMessage: null, send, buffered, close };

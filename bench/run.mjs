@@ -56,6 +56,8 @@ function runClient(client, workload, base) {
 }
 
 const loads = [];
+const cpu = {}; // workload -> client -> [client CPU µs per message]
+const cpuPerRun = {};
 function sampleLoad() {
   loads.push(os.loadavg()[0]);
 }
@@ -88,6 +90,8 @@ async function main() {
           }
           ((results[w.name] ??= {})[c.name] ??= []).push(r.value);
           ((rss[w.name] ??= {})[c.name] ??= []).push(r.maxRssMiB);
+          ((cpu[w.name] ??= {})[c.name] ??= []).push(r.cpuUsPerMessage);
+          ((cpuPerRun[w.name] ??= [])[run] ??= {})[c.name] = r.cpuUsPerMessage;
           ((perRun[w.name] ??= [])[run] ??= {})[c.name] = r.value;
           console.log(`  run ${run + 1} ${w.name.padEnd(11)} ${c.name.padEnd(8)} ${num(r.value).padStart(9)} ${w.unit}`);
         }
@@ -151,6 +155,20 @@ function render({ machine, built, started, finished, results, perRun, rss, error
   lines.push(`|---|${clients.map(() => "---:").join("|")}|`);
   for (const w of workloads) {
     lines.push(`| ${w.name} | ${clients.map((c) => cell(ratios(w.name, c.name), ratio)).join(" | ")} |`);
+  }
+  lines.push("");
+  lines.push("CPU time the client process spent per message (µs, user + system, all threads; lower is better): median (min–max), and ws's CPU time ÷ the client's from the same run. Unlike wall-clock rates, CPU time is not inflated by other processes competing for the cores, so on a busy machine this is the steadier comparison (it does include the kernel's share of each send and receive).");
+  lines.push("");
+  lines.push(`| Workload | ${clients.map((c) => c.title).join(" | ")} |`);
+  lines.push(`|---|${clients.map(() => "---:").join("|")}|`);
+  for (const w of workloads) {
+    lines.push(`| ${w.name} | ${clients.map((c) => {
+      const values = cpu[w.name]?.[c.name];
+      if (!values) return "—";
+      const r = [];
+      for (const run of cpuPerRun[w.name] ?? []) if (run?.[c.name] && run.ws) r.push(run.ws / run[c.name]);
+      return `${cell(summary(values))}${r.length ? `, ${ratio(summary(r).median)}` : ""}`;
+    }).join(" | ")} |`);
   }
   lines.push("");
   lines.push("Peak resident memory of the client process (MiB, median), which includes Node itself (about 45 MiB):");
