@@ -19,6 +19,7 @@
  * upgrade needs anyway, so nothing it would refuse is let through).
  */
 import { ServerSocket, type ServerSocketClass } from "../api/server-socket";
+import { WebSocketError } from "../core/errors";
 import { asciiBytes } from "../core/http-head";
 import { refusalResponse, type UpgradeRequest } from "../core/server-handshake";
 import { createModdablePlatform } from "../platform/moddable";
@@ -42,8 +43,11 @@ export interface HttpUpgradeOptions extends PeerOptions {
   platform?: Platform;
 }
 
-/** Call it from the HTTP server's callback on `Server.status`: (server, this, path, method). */
-export type UpgradeHandler = (server: ModdableHttpServer, request: object, path: string, method: string) => void;
+/**
+ * Call it from the HTTP server's callback on `Server.status`: (server, this, path, method).
+ * `server` is typed loosely because the SDK's typings for `http` predate `detach()`.
+ */
+export type UpgradeHandler = (server: object, request: object, path: string, method: string) => void;
 
 export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>, options: HttpUpgradeOptions = {},
   Socket: ServerSocketClass<S> = ServerSocket as unknown as ServerSocketClass<S>): UpgradeHandler {
@@ -51,7 +55,11 @@ export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.device);
   const defer = (fn: () => void): void => { platform.setTimer(fn, 0); };
   return (server, request, path, method) => {
-    const legacy = server.detach(request);
+    const detach = (server as Partial<ModdableHttpServer>).detach;
+    if (typeof detach !== "function") {
+      throw new WebSocketError("INVALID_ARGUMENT", "this HTTP server has no detach(request): it needs a Moddable SDK whose http Server can hand a connection over");
+    }
+    const legacy = detach.call(server, request);
     const prefix = asciiBytes(`${method} ${path} HTTP/1.1\r\n`);
     const channel = new LegacySocketChannel(legacy, { highWaterMark: options.highWaterMark, prefix, defer });
     if (!admission.enter()) {
