@@ -1,5 +1,6 @@
 import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
 import { WebSocketError } from "./errors";
+import { acceptDeflateOffer, type ServerDeflatePolicy } from "./extensions/permessage-deflate";
 import type { HeaderList } from "./handshake";
 import { HeadParser, asciiBytes } from "./http-head";
 import { acceptResponse, checkUpgradeRequest, refusalResponse, requestFromHead, type UpgradeRequest } from "./server-handshake";
@@ -14,6 +15,11 @@ export interface ServerPolicy {
   checkOrigin?(origin: string | undefined, request: UpgradeRequest): boolean;
   /** Extra headers for the 101 response. */
   responseHeaders?(request: UpgradeRequest): HeaderList;
+  /**
+   * Accept permessage-deflate offers within these limits (needs
+   * FramingOptions.compression); absent: offers are declined.
+   */
+  perMessageDeflate?: ServerDeflatePolicy;
 }
 
 /**
@@ -65,9 +71,15 @@ export class ServerConnection extends FramedConnection {
       protocol = this.policy.selectProtocol(check.protocols, request) ?? "";
       if (protocol && check.protocols.indexOf(protocol) < 0) protocol = "";
     }
-    this.events.write(asciiBytes(acceptResponse(check.key, protocol, this.policy.responseHeaders?.(request) ?? [])));
+    const headers: HeaderList = (this.policy.responseHeaders?.(request) ?? []).slice();
+    const deflatePolicy = this.policy.perMessageDeflate;
+    const deflate = deflatePolicy && this.options.compression && check.extensions
+      ? acceptDeflateOffer(check.extensions, deflatePolicy) : undefined;
+    if (deflate) headers.push(["Sec-WebSocket-Extensions", deflate.response]);
+    this.events.write(asciiBytes(acceptResponse(check.key, protocol, headers)));
+    if (deflate && deflatePolicy) this.useDeflate(deflate.agreement, deflatePolicy);
     this.setState(OPEN);
-    this.events.open(protocol, "", request.headers);
+    this.events.open(protocol, deflate ? deflate.response : "", request.headers);
     if (rest && rest.length && this.state !== 0) this.receiveFrames(rest);
   }
 
