@@ -1,4 +1,8 @@
-/** The page the browser test loads from our host server: it talks to the server over a WebSocket on the same port. */
+/**
+ * The page the browser tests load (from our host server, and from device code on XS): it talks to
+ * the server over a WebSocket on the same port. ASCII only, as a Moddable HTTP server needs
+ * (it counts Content-Length in characters); non-ASCII text is written as JS escapes.
+ */
 export const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>ws server test</title></head>
 <body>
@@ -12,7 +16,7 @@ window.result = new Promise((resolve) => {
     out.opened = true;
     out.protocol = ws.protocol;
     ws.send("hello from the browser");
-    ws.send("ünïcødé ✓".repeat(100));
+    ws.send("\\u00fcn\\u00efc\\u00f8d\\u00e9 \\u2713".repeat(100)); // escaped, so the page stays ASCII
     ws.send(new Uint8Array([0, 1, 2, 253, 254, 255]));
     ws.send(new Uint8Array(70000).fill(7));
     ws.send("done");

@@ -74,7 +74,10 @@ export class Bridge {
   /** `embedded:io/socket/listener` (listener-bridge.ts). */
   readonly listeners = new ListenerBridge({
     adopt: (socket) => this.adopt(socket),
-    notify: (header) => void this.requireEngine().commandWhenIdle(() => encodeWire(header)).catch(() => undefined),
+    notify: (build) => void this.requireEngine().commandWhenIdle(() => {
+      const header = build();
+      return header ? encodeWire(header) : undefined;
+    }).catch(() => undefined),
     log: (text) => this.log(text),
   });
   readonly stats: BridgeStats = { socketsOpened: 0, readableEvents: 0, socketsFailed: 0, largestRead: 0, largestWrite: 0, wouldBlock: 0, notReady: 0 };

@@ -11,8 +11,8 @@ import type { WireHeader } from "./shims/wire";
 export interface ListenerHost {
   /** Wire an accepted, connected socket into the bridge; returns its socket id. */
   adopt(socket: net.Socket): number;
-  /** Post an event to the worker when it is free. */
-  notify(header: WireHeader): void;
+  /** Post an event to the worker when it is free, built then (undefined: nothing to post). */
+  notify(build: () => WireHeader | undefined): void;
   log(text: string): void;
 }
 
@@ -23,6 +23,8 @@ interface BridgedListener {
   /** Accepted connections not yet read by the worker. */
   waiting: net.Socket[];
   listening: Promise<number>;
+  /** An event is on its way: later arrivals ride on it (lwIP coalesces the same way). */
+  notifying: boolean;
 }
 
 export class ListenerBridge {
@@ -41,11 +43,18 @@ export class ListenerBridge {
     const bind = address ?? "127.0.0.1";
     if (!bind.startsWith("127.")) throw new Error(`the simulator listens on 127.0.0.1 only, not ${bind}`);
     const server = net.createServer({ pauseOnConnect: true });
-    const entry: BridgedListener = { id: this.nextId++, server, port: 0, waiting: [], listening: Promise.resolve(0) };
+    const entry: BridgedListener = { id: this.nextId++, server, port: 0, waiting: [], listening: Promise.resolve(0), notifying: false };
     server.on("connection", (socket) => {
       socket.on("error", () => undefined); // reported once adopted; a waiting socket that fails is skipped on read
       entry.waiting.push(socket);
-      this.host.notify({ t: "listener", id: entry.id, readable: entry.waiting.length });
+      if (entry.notifying) return;
+      entry.notifying = true;
+      // The count is taken when the worker is free to take it: what waits then.
+      this.host.notify(() => {
+        entry.notifying = false;
+        const waiting = entry.waiting.filter((s) => !s.destroyed).length;
+        return this.listeners.has(entry.id) && waiting > 0 ? { t: "listener", id: entry.id, readable: waiting } : undefined;
+      });
     });
     entry.listening = new Promise((resolve, reject) => {
       server.once("error", reject);
