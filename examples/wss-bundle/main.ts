@@ -4,19 +4,32 @@
 import { WebSocket } from "websocket/browser";
 import config from "mc/config";
 
+function open(url: string): WebSocket | undefined {
+  try {
+    return new WebSocket(url);
+  } catch (error) {
+    // A WebSocketError: a bad URL, or a wss host the bundle has no entry for (CERT_BUNDLE, also when
+    // the build has no bundle at all). Connection failures come later, as error and close events.
+    trace(`cannot connect: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
 const url: string = config.url;
 trace(`connecting to ${url}\n`);
-const ws = new WebSocket(url);
+const ws = open(url);
 let echoes = 0;
 
-ws.onopen = () => {
-  trace(`open (protocol "${ws.protocol}")\n`);
-  ws.send("hello over TLS");
-};
-ws.onmessage = (event) => {
-  trace(`message: ${typeof event.data === "string" ? event.data : `${event.data.byteLength} bytes`}\n`);
-  if (++echoes === 3) ws.close(1000, "done");
-  else ws.send(`hello over TLS ${echoes}`);
-};
-ws.onerror = (event) => trace(`error: ${event.message}\n`);
-ws.onclose = (event) => trace(`close ${event.code} "${event.reason}" clean=${event.wasClean}\n`);
+if (ws) {
+  ws.onopen = () => {
+    trace(`open (protocol "${ws.protocol}")\n`);
+    ws.send("hello over TLS");
+  };
+  ws.onmessage = (event) => {
+    trace(`message: ${typeof event.data === "string" ? event.data : `${event.data.byteLength} bytes`}\n`);
+    if (++echoes === 3) ws.close(1000, "done");
+    else ws.send(`hello over TLS ${echoes}`);
+  };
+  ws.onerror = (event) => trace(`error: ${event.message}\n`);
+  ws.onclose = (event) => trace(`close ${event.code} "${event.reason}" clean=${event.wasClean}\n`);
+}
