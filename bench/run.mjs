@@ -108,7 +108,8 @@ async function main() {
     replaceSection("node", markdown);
     console.log("wrote the Node results to BENCHMARKS.md");
   }
-  const sourceArgs = args.filter((a) => a === "--working-tree" || a.startsWith("--rev="));
+  // The micro-benchmarks and XS measure the very sources the clients ran (HEAD may move meanwhile).
+  const sourceArgs = flag("working-tree") ? ["--working-tree"] : [`--rev=${built.commit}`];
   if (!flag("no-micro")) {
     execFileSync(process.execPath, ["bench/micro.mjs", ...sourceArgs, ...(quick ? ["--quick"] : []), ...(write ? ["--write"] : [])], { stdio: "inherit" });
   }
