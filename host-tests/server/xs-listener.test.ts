@@ -100,6 +100,15 @@ describe("standalone server on the ECMA-419 listener (XS simulator)", () => {
     expect((await log.waitFor((e) => e.type === "close", "close")).wasClean).toBe(true);
   }, 30000);
 
+  test("device default limit: a message over 64 KiB closes with 1009", async () => {
+    const port = await start();
+    const c = client(`ws://127.0.0.1:${port}/`);
+    await c.open;
+    c.c.send(Buffer.alloc(64 * 1024 + 1));
+    expect((await c.closed)[0]).toBe(1009);
+    expect((await log.waitFor((e) => e.type === "close", "close")).code).toBe(1009);
+  }, 30000);
+
   test("a bad handshake gets 400 and an unmasked frame 1002", async () => {
     const port = await start();
     const refused = (await raw(port, request().replace("Host: 127.0.0.1\r\n", ""))).toString("latin1");

@@ -14,7 +14,7 @@ import { refusalResponse, type UpgradeRequest } from "../core/server-handshake";
 import { createModdablePlatform } from "../platform/moddable";
 import type { Platform } from "../platform/platform";
 import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
-import type { PeerOptions } from "./peer";
+import { devicePeerOptions, type PeerOptions } from "./peer";
 import { AcceptedTcp419Channel, type FromSocketConstructor, type PendingConnection } from "./tcp419-accepted";
 
 export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
@@ -54,6 +54,7 @@ export interface WebSocketListener {
 export function listen(options: ListenOptions, accept: Accept): WebSocketListener {
   const platform = options.platform ?? createModdablePlatform();
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.device);
+  const peerOptions = devicePeerOptions(options);
   const ListenerClass = options.io?.Listener ?? (Listener as unknown as ListenerConstructor);
   const channelOptions = { highWaterMark: options.highWaterMark ?? 4096, socket: options.io?.TCP };
 
@@ -69,7 +70,7 @@ export function listen(options: ListenOptions, accept: Accept): WebSocketListene
       });
       return;
     }
-    const socket = new ServerSocket(platform, channel, options);
+    const socket = new ServerSocket(platform, channel, peerOptions);
     const opened = (): void => {
       socket.removeEventListener("open", opened);
       if (socket.request) accept(socket, socket.request);

@@ -26,7 +26,7 @@ import { createModdablePlatform } from "../platform/moddable";
 import type { Platform } from "../platform/platform";
 import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
 import { LegacySocketChannel, type LegacySocket } from "./legacy-socket-channel";
-import type { PeerOptions } from "./peer";
+import { devicePeerOptions, type PeerOptions } from "./peer";
 
 export type Accept<S extends ServerSocket = ServerSocket> = (socket: S, request: UpgradeRequest) => void;
 
@@ -53,6 +53,7 @@ export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>
   Socket: ServerSocketClass<S> = ServerSocket as unknown as ServerSocketClass<S>): UpgradeHandler {
   const platform = options.platform ?? createModdablePlatform();
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.device);
+  const peerOptions = devicePeerOptions(options);
   const defer = (fn: () => void): void => { platform.setTimer(fn, 0); };
   return (server, request, path, method) => {
     const detach = (server as Partial<ModdableHttpServer>).detach;
@@ -68,7 +69,7 @@ export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>
       channel.end();
       return;
     }
-    const socket = new Socket(platform, channel, options);
+    const socket = new Socket(platform, channel, peerOptions);
     const opened = (): void => {
       socket.removeEventListener("open", opened);
       if (socket.request) accept(socket, socket.request);

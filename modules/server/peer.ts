@@ -33,6 +33,21 @@ export const SERVER_DEFAULTS = {
   idleTimeout: 0,
 } as const;
 
+/** Device entries (listen419, moddable-http) start from these: an ESP32 cannot hold a 1 MiB message. */
+export const DEVICE_SERVER_DEFAULTS = {
+  maxMessageSize: 64 * 1024,
+  maxFragments: 256,
+} as const;
+
+/** The device defaults under the caller's options (an option given as undefined keeps its default). */
+export function devicePeerOptions(options: PeerOptions): PeerOptions {
+  const out: PeerOptions = { ...DEVICE_SERVER_DEFAULTS };
+  for (const key of Object.keys(options) as (keyof PeerOptions)[]) {
+    if (options[key] !== undefined) (out as Record<string, unknown>)[key] = options[key];
+  }
+  return out;
+}
+
 /**
  * The server role over an accepted channel. Either it reads the opening
  * handshake itself (standalone listener), or an HTTP server hands it the
