@@ -8,6 +8,7 @@
  */
 import Timer from "timer";
 import Time from "time";
+import type { CompressionProvider } from "./compression";
 import type { Platform, TimerHandle } from "./platform";
 
 export interface ModdablePlatformOptions {
@@ -15,6 +16,8 @@ export interface ModdablePlatformOptions {
   randomFill?: (bytes: Uint8Array) => void;
   /** Milliseconds, only differences matter (default: Time.ticks, unwrapped past 2^32). */
   now?: () => number;
+  /** Raw DEFLATE for permessage-deflate (moddable-zlib.ts over the SDK's `inflate`); absent: compression cannot be offered. */
+  compression?: CompressionProvider;
 }
 
 const TWO_32 = 0x100000000;
@@ -72,6 +75,7 @@ export function createModdablePlatform(options: ModdablePlatformOptions = {}): P
     randomFill,
     decodeUtf8: textDecoder(),
     encodeUtf8: textEncoder(),
+    compression: options.compression,
   };
 }
 
