@@ -394,19 +394,37 @@ check("examples: a manifest including ours, main.ts, and a README with the esp32
 });
 
 if (!skipTypecheck) {
-  check("type-check against @moddable/typings (tsconfig.moddable.json)", (fail) => {
+  check("type-check against @moddable/typings (tsconfig.moddable.json, and each example with its own modules)", (fail) => {
     const parsed = parseTsconfig(join(root, "tsconfig.moddable.json"));
-    const program = ts.createProgram(parsed.fileNames, parsed.options);
+    // As mcconfig does for an app: the modules an example's manifest maps itself ("*": "./page")
+    // become `paths` entries next to ours.
+    const paths = { ...(parsed.options.paths ?? {}) };
+    const exampleFiles = [];
+    const examples = join(root, "examples");
+    for (const name of readdirSync(examples)) {
+      const dir = join(examples, name);
+      const manifestFile = join(dir, "manifest.json");
+      if (!isFile(manifestFile)) continue;
+      const own = expandEntry(dir, "*", [].concat(readJson(manifestFile).modules?.["*"] ?? []), fail, `examples/${name}/manifest.json`);
+      for (const { specifier, file, extension } of own) {
+        if (extension !== ".ts") continue;
+        exampleFiles.push(file);
+        if (specifier === "main") continue; // the app's entry: nothing imports it
+        const earlier = paths[specifier]?.[0];
+        if (earlier && resolve(root, earlier) !== file.slice(0, -3)) fail(`examples/${name}: module "${specifier}" is also ${earlier}`);
+        paths[specifier] = [file.slice(0, -3)];
+      }
+    }
+    const program = ts.createProgram([...parsed.fileNames, ...exampleFiles], { ...parsed.options, paths });
     const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)];
     if (diagnostics.length) fail(formatDiagnostics(diagnostics));
     const checked = new Set(program.getSourceFiles().map((s) => resolve(s.fileName)));
     for (const map of table.values()) {
       for (const file of map.values()) if (file.endsWith(".ts") && !checked.has(file)) fail(`${rel(file)} is in the manifest but not type-checked by tsconfig.moddable.json`);
     }
-    const examples = join(root, "examples");
     for (const name of readdirSync(examples)) {
       const main = join(examples, name, "main.ts");
-      if (isFile(main) && !checked.has(main)) fail(`examples/${name}/main.ts is not type-checked by tsconfig.moddable.json`);
+      if (isFile(main) && !checked.has(main)) fail(`examples/${name}/main.ts is not in its manifest's modules, so it is not type-checked`);
     }
   });
 }
