@@ -315,6 +315,17 @@ check("every preloaded module is mapped", (fail) => {
   }
 });
 
+check("the certificate bundle's resource (manifest_certs.json) is the name the device reads", (fail) => {
+  const certsPath = join(root, "manifest_certs.json");
+  if (!isFile(certsPath)) { fail("manifest_certs.json not found"); return; }
+  const targets = Object.keys(readJson(certsPath).resources ?? {});
+  let wanted;
+  for (const manifest of manifests.values()) wanted = manifest.config?.websocket?.certificates ?? wanted;
+  if (typeof wanted !== "string") { fail("no config.websocket.certificates in our manifests"); return; }
+  // mcconfig names a resource by its target plus the file's extension; the packed bundle is a .wscb.
+  if (!targets.some((t) => t + ".wscb" === wanted)) fail(`manifest_certs.json maps ${JSON.stringify(targets)}, but the device opens "${wanted}"`);
+});
+
 check("tsconfig.moddable.json maps each manifest specifier to the same file", (fail) => {
   const tsconfigPath = join(root, "tsconfig.moddable.json");
   const parsed = parseTsconfig(tsconfigPath);

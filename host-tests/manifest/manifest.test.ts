@@ -112,6 +112,13 @@ describe("check-moddable fails on a broken copy", () => {
     expect(problems(report)).toEqual(expect.arrayContaining([expect.stringContaining('manifest.json: preload "websocket/stream" is not a module our manifests map')]));
   });
 
+  test("a bundle resource name the device does not open", () => {
+    edit(join(dir, "manifest_namespaced.json"), (t) => t.replace('"certificates": "websocket-certs.wscb"', '"certificates": "certs.bin"'));
+    const report = runChecks(dir, ["--skip-typecheck"]);
+    expect(report.exitCode).toBe(1);
+    expect(problems(report)).toEqual(expect.arrayContaining([expect.stringContaining('manifest_certs.json maps ["websocket-certs"], but the device opens "certs.bin"')]));
+  });
+
   test("no error for unsupported platforms", () => {
     edit(join(dir, "manifest_namespaced.json"), (t) => t.replace(/"\.\.\.": \{[^}]*\}/, '"...": {}'));
     const report = runChecks(dir, ["--skip-typecheck"]);
