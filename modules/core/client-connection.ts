@@ -44,8 +44,9 @@ export class ClientConnection extends FramedConnection {
     this.events.write(asciiBytes(request.text));
   }
 
+  /** permessage-deflate is offered only with a compression provider to run it. */
   private deflateOptions(): PerMessageDeflateOptions | undefined {
-    return (this.options as ClientConnectionOptions).perMessageDeflate;
+    return this.options.compression ? (this.options as ClientConnectionOptions).perMessageDeflate : undefined;
   }
 
   receive(chunk: Uint8Array): void {
