@@ -11,7 +11,7 @@ import { toArrayBuffer, type SendData } from "../client/payload";
 import type { Runtime } from "../client/runtime";
 import { WebSocketError, type ErrorCode } from "../core/errors";
 import { withEntryDefaults } from "./options";
-import { utf8Length } from "./utf8-length";
+import { utf8Length } from "../core/utf8";
 
 // The seed's unit_ws_conn_state_t, by name and by number.
 export const WS_CONNECTING = 0;
@@ -22,10 +22,11 @@ export const WS_CONN_ERR = 4;
 export const WS_SEND_DATA_ERR = 5;
 export const WS_RECV_DATA_ERR = 6;
 export type WsConnState = 0 | 1 | 2 | 3 | 4 | 5 | 6;
-export const WS_STATE_NAMES = [
+// Frozen: on a device constants live in flash (xsl warns about unfrozen ones).
+export const WS_STATE_NAMES = Object.freeze([
   "WS_CONNECTING", "WS_CONNECTED", "WS_DISCONNECTING", "WS_DISCONNECT",
   "WS_CONN_ERR", "WS_SEND_DATA_ERR", "WS_RECV_DATA_ERR",
-] as const;
+] as const);
 
 /** Given to 'open' listeners. */
 export interface WsOpenOption {

@@ -7,7 +7,7 @@
 import { toPayload, type SendData } from "../client/payload";
 import { WebSocketError } from "../core/errors";
 import { decodeUtf8, encodeUtf8, isValidUtf8 } from "../core/utf8";
-import { utf8Length } from "./utf8-length";
+import { utf8Length } from "../core/utf8";
 
 export const CONTINUE = 0;
 export const TEXT = 1;

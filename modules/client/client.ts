@@ -36,12 +36,12 @@ export interface ClientOptions {
   perMessageDeflate?: false | PerMessageDeflateOptions;
 }
 
-export const DEFAULTS = {
+export const DEFAULTS = Object.freeze({
   maxMessageSize: 16 * 1024 * 1024,
   maxFragments: 131072,
   closeTimeout: 5000,
   connectTimeout: 10000,
-} as const;
+} as const);
 
 /**
  * The client role: parses and checks its arguments, opens a transport to the

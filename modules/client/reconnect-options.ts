@@ -22,14 +22,14 @@ export interface ReconnectOptions extends ClientOptions {
   offline?: "reject" | { maxBytes: number };
 }
 
-export const RECONNECT_DEFAULTS = {
+export const RECONNECT_DEFAULTS = Object.freeze({
   baseDelay: 1000,
   maxDelay: 30000,
   maxAttempts: Infinity,
   resetAfter: 10000,
-  onCloseCodes: [1001, 1011, 1012, 1013] as readonly number[],
+  onCloseCodes: Object.freeze([1001, 1011, 1012, 1013]) as readonly number[],
   offlineMaxBytes: 64 * 1024,
-} as const;
+} as const);
 
 export interface ReconnectSettings {
   baseDelay: number;

@@ -1,25 +1,11 @@
 import type { Payload } from "../core/connection";
 import { WebSocketError } from "../core/errors";
+import { utf8Length } from "../core/utf8";
 
 /** A send() or sendFrame() call accepted while no connection was open. */
 export type QueuedSend =
   | { kind: "message"; data: Payload; binary: boolean; bytes: number }
   | { kind: "frame"; fin: boolean; opcode: number; data: Payload; bytes: number };
-
-/** UTF-8 length of a string without encoding it (lone surrogates count as U+FFFD: 3 bytes). */
-export function utf8Length(text: string): number {
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) length += 1;
-    else if (unit < 0x800) length += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) { length += 4; i++; } else length += 3;
-    } else length += 3;
-  }
-  return length;
-}
 
 export function payloadLength(data: Payload): number {
   return typeof data === "string" ? utf8Length(data) : data.byteLength;

@@ -77,8 +77,8 @@ export function incompleteTail(bytes: Uint8Array): number {
   return 0;
 }
 
-/** Encode a string as UTF-8; lone surrogates become U+FFFD as WHATWG encoders do. */
-export function encodeUtf8(text: string): Uint8Array {
+/** UTF-8 byte length of a string without encoding it (lone surrogates count as U+FFFD: 3 bytes). */
+export function utf8Length(text: string): number {
   let length = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -87,7 +87,12 @@ export function encodeUtf8(text: string): Uint8Array {
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { length += 4; i++; }
     else length += 3;
   }
-  const out = new Uint8Array(length);
+  return length;
+}
+
+/** Encode a string as UTF-8; lone surrogates become U+FFFD as WHATWG encoders do. */
+export function encodeUtf8(text: string): Uint8Array {
+  const out = new Uint8Array(utf8Length(text));
   let o = 0;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);

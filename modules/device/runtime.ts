@@ -39,6 +39,3 @@ export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime
     },
   };
 }
-
-/** The runtime device entry modules use by default. */
-export const deviceRuntime: Runtime = createDeviceRuntime();
