@@ -1,6 +1,8 @@
 """A Python `websockets` client (Debian's python3-websockets) against our server.
 
-Usage: python_client.py <ws-url>
+Usage: python_client.py <ws-url> [largest-size] [close-request]
+(largest-size: skip larger echo sizes, for a device's message limit; close-request: the text that asks
+the server to close, default "please close")
 Prints one JSON object per line: {"step": ..., ...}; the jest side asserts on them.
 """
 import asyncio
@@ -16,9 +18,9 @@ def report(**fields):
     print(json.dumps(fields), flush=True)
 
 
-async def echo_sizes(url):
+async def echo_sizes(url, largest):
     async with websockets.connect(url, max_size=None) as ws:
-        for n in SIZES:
+        for n in [n for n in SIZES if n <= largest]:
             data = bytes((i * 7 + n) & 0xFF for i in range(n))
             await ws.send(data)
             back = await ws.recv()
@@ -39,9 +41,9 @@ async def echo_sizes(url):
         report(step="client-close", code=ws.close_code, reason=ws.close_reason)
 
 
-async def server_closes(url):
+async def server_closes(url, close_request):
     async with websockets.connect(url) as ws:
-        await ws.send("please close")
+        await ws.send(close_request)
         try:
             while True:
                 await ws.recv()
@@ -50,11 +52,13 @@ async def server_closes(url):
         report(step="server-close", code=ws.close_code, reason=ws.close_reason)
 
 
-async def main(url):
-    await echo_sizes(url)
-    await server_closes(url)
+async def main(url, largest, close_request):
+    await echo_sizes(url, largest)
+    await server_closes(url, close_request)
     report(step="done")
 
 
 if __name__ == "__main__":
-    asyncio.run(asyncio.wait_for(main(sys.argv[1]), 60))
+    largest = int(sys.argv[2]) if len(sys.argv) > 2 else max(SIZES)
+    close_request = sys.argv[3] if len(sys.argv) > 3 else "please close"
+    asyncio.run(asyncio.wait_for(main(sys.argv[1], largest, close_request), 60))

@@ -9,6 +9,7 @@ import WsClient from "ws";
 import { EventLog } from "../xs/event-log";
 import { XsSimulator } from "../xs/simulator";
 import { frame, parseFrames } from "../support/frames";
+import { PYTHON_SIZES, runPythonClient } from "./python-client";
 
 interface DeviceEvent {
   type: string;
@@ -25,10 +26,10 @@ const ENTRY = path.join(__dirname, "fixtures/xs-listen.ts");
 let sim: XsSimulator;
 let log: EventLog<DeviceEvent>;
 
-async function start(maxConnections = 4, idleTimeout = 0, handshakeTimeout = 5000): Promise<number> {
+async function start(maxConnections = 4, idleTimeout = 0, handshakeTimeout = 5000, maxMessageSize: number | null = null): Promise<number> {
   log = new EventLog<DeviceEvent>();
   sim = await XsSimulator.start(ENTRY, { onHarnessEvent: (header) => log.push(header as unknown as DeviceEvent) });
-  await sim.call("listen", [maxConnections, idleTimeout, handshakeTimeout]);
+  await sim.call("listen", [maxConnections, idleTimeout, handshakeTimeout, maxMessageSize]);
   const [port] = await sim.bridge.listeners.bound();
   expect((await sim.call("port")).result).toBe(port);
   return port;
@@ -99,6 +100,18 @@ describe("standalone server on the ECMA-419 listener (XS simulator)", () => {
     expect(await c.closed).toEqual([4001, "closed by the device"]);
     expect((await log.waitFor((e) => e.type === "close", "close")).wasClean).toBe(true);
   }, 30000);
+
+  test("the Python websockets client against the device server", async () => {
+    const port = await start(4, 0, 5000, 2 << 20);
+    const { steps, code, stderr } = await runPythonClient(`ws://127.0.0.1:${port}/py`, [String(1 << 20), "server-close"]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(steps.filter((s) => s.step === "echo").map((s) => [s.size, s.binary, s.text])).toEqual(PYTHON_SIZES.map((n) => [n, true, true]));
+    expect(steps.find((s) => s.step === "fragmented")?.echoed).toBe("fragmented \u00fc");
+    expect(steps.find((s) => s.step === "fragmented-binary")?.echoed).toEqual([1, 2, 3]);
+    expect(steps.find((s) => s.step === "pong")?.ok).toBe(true);
+    expect(steps.find((s) => s.step === "client-close")).toMatchObject({ code: 1000 });
+    expect(steps.find((s) => s.step === "server-close")).toMatchObject({ code: 4001, reason: "closed by the device" });
+  }, 90000);
 
   test("device default limit: a message over 64 KiB closes with 1009", async () => {
     const port = await start();
