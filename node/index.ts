@@ -19,6 +19,9 @@ export { ReconnectingClient, RECONNECT_DEFAULTS, type ReconnectOptions, type Rec
 export { CertificateBundle, BundleTlsProvider, tlsFromSeed001, type BundleTlsOptions, type Seed001CertTable } from "../modules/certs/index";
 export { ServerSocket } from "../modules/api/server-socket";
 export { upgrade, createServer, type UpgradeOptions, type Accept } from "./server";
+export { fibjsUpgrade } from "./fibjs-upgrade";
+export { FibjsServerSocket } from "../modules/api/fibjs-server-socket";
+export type { ServerSocketClass } from "../modules/api/server-socket";
 export type { ServerPolicy } from "../modules/core/server-connection";
 export type { UpgradeRequest } from "../modules/core/server-handshake";
 export { websocket, connect, luatos, fibjs } from "./seeds";

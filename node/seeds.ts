@@ -2,6 +2,7 @@
 import { makeConnectModule } from "../modules/api/connect";
 import { makeFibjsModule } from "../modules/api/fibjs";
 import { makeLuatosModule } from "../modules/api/luatos";
+import { fibjsUpgrade } from "./fibjs-upgrade";
 import { nodeRuntime } from "./runtime";
 
 /** Seed 000's module object: `websocket.connect(url, protocols?, extra_header?)`. */
@@ -10,8 +11,11 @@ export const websocket = makeConnectModule(nodeRuntime);
 /** Seed 001's LuatOS-style module: `luatos.new(url, cert?)`, `luatos.exit(ws)`. */
 export const luatos = makeLuatosModule(nodeRuntime);
 
-/** Seed 004, fibjs' `ws` module (client side): `new fibjs.Socket(url)`, `fibjs.Message`, the opcode and state constants. */
-export const fibjs = makeFibjsModule(nodeRuntime);
+/**
+ * Seed 004, fibjs' `ws` module: `new fibjs.Socket(url)`, `fibjs.Message`, the opcode and state constants,
+ * and `fibjs.upgrade(accept)` for http.Server's `upgrade` event.
+ */
+export const fibjs = Object.freeze({ ...makeFibjsModule(nodeRuntime), upgrade: fibjsUpgrade });
 
 /** Detached `connect`, so `require(pkg).connect(...)` works like the seed's `ws.connect(...)`. */
 export const connect = websocket.connect;

@@ -5,6 +5,7 @@ import { Message } from "../../modules/api/fibjs-message";
 import type { CloseEvent, ErrorEvent } from "../../modules/api/events";
 import { fibjs as ws } from "../../node/seeds";
 import { nodeRuntime } from "../../node/runtime";
+import { fibjsUpgrade } from "../../node/fibjs-upgrade";
 import { closedPort, startPeer, until, type Peer } from "./servers";
 
 function thrown(fn: () => unknown): WebSocketError {
@@ -28,13 +29,13 @@ beforeEach(async () => { peer = await startPeer(); });
 afterEach(async () => { await peer.close(); });
 
 describe("the module object", () => {
-  test("has Socket, Message and the documented constants; upgrade is absent", () => {
+  test("has Socket, Message, the documented constants and upgrade (the server side)", () => {
     expect([ws.CONTINUE, ws.TEXT, ws.BINARY, ws.CLOSE, ws.PING, ws.PONG]).toEqual([0, 1, 2, 8, 9, 10]);
     expect([ws.CONNECTING, ws.OPEN, ws.CLOSING, ws.CLOSED]).toEqual([0, 1, 2, 3]);
     expect(ws.Message).toBe(Message);
     expect([Message.TEXT, Message.BINARY]).toEqual([1, 2]);
     expect([Socket.CONNECTING, Socket.OPEN, Socket.CLOSING, Socket.CLOSED]).toEqual([0, 1, 2, 3]);
-    expect("upgrade" in ws).toBe(false);
+    expect(ws.upgrade).toBe(fibjsUpgrade);
   });
 });
 
