@@ -13,7 +13,7 @@ export function summary(values) {
 /** Three significant digits, with k/M for large rates. */
 export function num(value) {
   const abs = Math.abs(value);
-  if (abs >= 1e6) return `${(value / 1e6).toPrecision(3)} M`;
+  if (abs >= 999.5e3) return `${(value / 1e6).toPrecision(3)} M`; // 999.6 k would print as "1.00e+3 k"
   if (abs >= 1e4) return `${(value / 1e3).toPrecision(3)} k`;
   if (abs >= 100) return value.toFixed(0);
   return value.toPrecision(3);
