@@ -52,7 +52,7 @@ class InflateStandIn implements ModdableInflateStream {
     while (this.emitted < out.length) {
       const piece = out.subarray(this.emitted, Math.min(out.length, this.emitted + 1024));
       this.emitted += piece.length;
-      this.onData(piece.buffer.slice(piece.byteOffset, piece.byteOffset + piece.length));
+      this.onData(new Uint8Array(piece).buffer);
     }
     if (consumed < this.input.length) {
       this.closed = true;
