@@ -217,3 +217,26 @@ describe("answers the strict negotiation refuses", () => {
       "ws://127.0.0.1:1", { perMessageDeflate: {} }, {})).toThrow(/compression provider/);
   });
 });
+
+describe("the wire size of a compressed message", () => {
+  test("an incompressible message of exactly maxMessageSize, a little larger once compressed, is delivered", async () => {
+    const data = new Uint8Array(64 * 1024);
+    let x = 12345;
+    for (let i = 0; i < data.length; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; data[i] = x >>> 24; }
+    const compressed = deflated(data, { level: 9 });
+    expect(compressed.length).toBeGreaterThan(data.length);
+    const { client } = await connect("permessage-deflate", (socket) => socket.write(frame(BINARY, compressed, { rsv: RSV1 })),
+      { perMessageDeflate: {}, maxMessageSize: data.length });
+    const m = await client.next();
+    expect(Buffer.from(m.data as Uint8Array).equals(Buffer.from(data))).toBe(true);
+    client.client.close(1000);
+    expect((await client.closed).wasClean).toBe(true);
+  });
+
+  test("compressed bytes far over the limit fail at the frame header, before inflating", async () => {
+    const { client } = await connect("permessage-deflate", (socket) => socket.write(frame(BINARY, new Uint8Array(4096), { rsv: RSV1 }).subarray(0, 8)),
+      { perMessageDeflate: {}, maxMessageSize: 1000 });
+    expect((await client.closed).code).toBe(1009);
+    expect(client.errors[0].message).toMatch(/compressed message of 4096 bytes exceeds the limit of 2024/);
+  });
+});

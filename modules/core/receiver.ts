@@ -155,8 +155,12 @@ export class Receiver {
       this.controlAt = 0;
     } else {
       const size = this.messageSize + length;
-      if (size > this.options.maxMessageSize) {
-        this.tooBig(`message of ${size} bytes exceeds the limit of ${this.options.maxMessageSize}`);
+      const max = this.options.maxMessageSize;
+      // Compressed: the inflated size is held to the limit exactly (deflate-transform.ts); the wire
+      // size gets DEFLATE's worst-case growth on incompressible data (stored blocks, flushes) on top.
+      const limit = this.messageCompressed ? max + Math.floor(max / 1024) + 1024 : max;
+      if (size > limit) {
+        this.tooBig(`${this.messageCompressed ? "compressed " : ""}message of ${size} bytes exceeds the limit of ${limit}`);
         return pos;
       }
       this.messageSize = size;
