@@ -28,5 +28,6 @@ export { websocket, connect, luatos, fibjs } from "./seeds";
 export { WS_CONNECTING, WS_CONNECTED, WS_DISCONNECTING, WS_DISCONNECT, WS_CONN_ERR, WS_SEND_DATA_ERR, WS_RECV_DATA_ERR, WS_STATE_NAMES } from "../modules/api/connect";
 export { nodeRuntime } from "./runtime";
 export { nodePlatform } from "./platform";
+export { nodeCompression } from "./deflate";
 export { NodeTransport } from "./transport";
 export default WebSocket;

@@ -1,5 +1,6 @@
 import { randomFillSync } from "node:crypto";
 import type { Platform } from "../modules/platform/platform";
+import { nodeCompression } from "./deflate";
 
 // Masking keys are drawn from a pool so each frame costs no system call.
 const POOL_SIZE = 8192;
@@ -20,4 +21,5 @@ export const nodePlatform: Platform = {
   randomFill,
   decodeUtf8: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
   encodeUtf8: (text) => Buffer.from(text, "utf8"),
+  compression: nodeCompression,
 };

@@ -6,6 +6,8 @@ import type { CloseEvent, ErrorEvent } from "../../modules/api/events";
 import { fibjs as ws } from "../../node/seeds";
 import { nodeRuntime } from "../../node/runtime";
 import { fibjsUpgrade } from "../../node/fibjs-upgrade";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
 import { closedPort, startPeer, until, type Peer } from "./servers";
 
 function thrown(fn: () => unknown): WebSocketError {
@@ -104,11 +106,27 @@ describe("ws.Socket", () => {
     expect(log.close[0].code).toBe(1009);
   });
 
+  test("perMessageDeflate: true negotiates compression with a server that speaks it", async () => {
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: { threshold: 0 } });
+    server.on("connection", (p) => p.on("message", (d, bin) => p.send(d, { binary: bin })));
+    await new Promise((r) => server.once("listening", r));
+    const conn = new ws.Socket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, { perMessageDeflate: true });
+    const log = watch(conn);
+    await until(() => log.open === 1);
+    expect(conn.extensions).toMatch(/^permessage-deflate/);
+    conn.send("squeeze ".repeat(500));
+    await until(() => log.messages.length === 1);
+    expect(log.messages[0].data).toBe("squeeze ".repeat(500));
+    conn.close();
+    await until(() => log.close.length === 1);
+    await new Promise((r) => server.close(r));
+  });
+
   test("bad constructor arguments throw clear errors", () => {
     expect(thrown(() => new ws.Socket(1 as unknown as string)).message).toMatch(/url must be a string/);
     expect(thrown(() => new ws.Socket("ftp://x/")).code).toBe("INVALID_URL");
     expect(thrown(() => new ws.Socket(peer.url, 5 as unknown as string)).message).toMatch(/protocol string or an options object/);
-    expect(thrown(() => new ws.Socket(peer.url, { perMessageDeflate: true })).message).toMatch(/perMessageDeflate is not supported/);
+    expect(thrown(() => new ws.Socket(peer.url, { perMessageDeflate: "yes" as unknown as boolean })).message).toMatch(/perMessageDeflate must be true or false/);
     expect(thrown(() => new ws.Socket(peer.url, { httpClient: {} } as object)).message).toMatch(/httpClient/);
     expect(thrown(() => new ws.Socket(peer.url, { maxPayload: -1 })).message).toMatch(/maxPayload/);
     expect(thrown(() => new ws.Socket(peer.url, { headers: "X: y" as unknown as Record<string, string> })).message).toMatch(/headers must be an object/);

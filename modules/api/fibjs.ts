@@ -29,7 +29,7 @@ export interface SocketOptions extends Omit<ClientOptions, "protocols" | "header
   protocol?: string | string[];
   /** Sent as the Origin header. */
   origin?: string;
-  /** Only false: this client does not negotiate permessage-deflate. */
+  /** Offer permessage-deflate with default parameters (needs a platform with a compression provider). */
   perMessageDeflate?: boolean;
   /** Largest message accepted, in bytes (fibjs default 64 MiB; here the client's default). */
   maxPayload?: number;
@@ -74,14 +74,15 @@ export class Socket extends EventEmitterTarget {
     if (typeof url !== "string") bad(`url must be a string, not ${url === null ? "null" : typeof url}`);
     const opts = socketOptions(protocolOrOptions, origin);
     const { protocol, origin: originHeader, perMessageDeflate, maxPayload, headers, ...rest } = opts;
-    if (perMessageDeflate !== undefined && perMessageDeflate !== false) bad("perMessageDeflate is not supported: this client does not negotiate compression");
+    if (perMessageDeflate !== undefined && typeof perMessageDeflate !== "boolean") bad("perMessageDeflate must be true or false");
     if (maxPayload !== undefined && !(Number.isInteger(maxPayload) && maxPayload > 0)) bad(`maxPayload must be a whole number of bytes > 0, got ${String(maxPayload)}`);
     if (headers !== undefined && (headers === null || typeof headers !== "object" || Array.isArray(headers))) bad("headers must be an object");
     if (originHeader !== undefined && typeof originHeader !== "string") bad("origin must be a string");
     const allHeaders: Record<string, string> = { ...headers };
     if (originHeader) allHeaders["Origin"] = originHeader;
     this.origin = originHeader ?? "";
-    const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload });
+    const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload,
+      ...(perMessageDeflate ? { perMessageDeflate: {} } : {}) });
     this.client = new Client(runtime, url, options, {
       onOpen: () => this.dispatch(new WsEvent("open"), this.onopen),
       onMessage: (data, binary) => {
@@ -95,6 +96,7 @@ export class Socket extends EventEmitterTarget {
 
   get url(): string { return this.client.url; }
   get protocol(): string { return this.client.protocol; }
+  get extensions(): string { return this.client.extensions; }
   get readyState(): number { return this.client.readyState; }
   get bufferedAmount(): number { return this.client.bufferedAmount; }
 

@@ -72,6 +72,7 @@ export class ServerPeer extends Endpoint {
       random: (bytes) => platform.randomFill(bytes),
       encodeUtf8: platform.encodeUtf8,
       decodeUtf8: platform.decodeUtf8,
+      compression: platform.compression,
     }, options.policy ?? {}, this.connectionEvents());
     channel.attach(this);
     if (parsed) {
