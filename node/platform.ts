@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { randomFillSync } from "node:crypto";
 import type { Platform } from "../modules/platform/platform";
 import { nodeCompression } from "./deflate";
@@ -10,7 +11,8 @@ let poolAt = POOL_SIZE;
 function randomFill(bytes: Uint8Array): void {
   if (bytes.length > POOL_SIZE / 4) { randomFillSync(bytes); return; }
   if (poolAt + bytes.length > POOL_SIZE) { randomFillSync(pool); poolAt = 0; }
-  bytes.set(pool.subarray(poolAt, poolAt + bytes.length));
+  // A plain loop: masking keys are 4 bytes, too few for a subarray view to pay off.
+  for (let i = 0; i < bytes.length; i++) bytes[i] = pool[poolAt + i];
   poolAt += bytes.length;
 }
 
@@ -21,5 +23,6 @@ export const nodePlatform: Platform = {
   randomFill,
   decodeUtf8: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
   encodeUtf8: (text) => Buffer.from(text, "utf8"),
+  isUtf8: (bytes) => isUtf8(bytes),
   compression: nodeCompression,
 };

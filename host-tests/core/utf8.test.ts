@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Utf8Validator, decodeUtf8, encodeUtf8, incompleteTail, isValidUtf8 } from "../../modules/core/utf8";
+import { isUtf8 } from "node:buffer";
+import { Utf8Validator, decodeUtf8, encodeUtf8, incompleteTail, isValidUtf8, validateUtf8Piece } from "../../modules/core/utf8";
 
 const fatal = new TextDecoder("utf-8", { fatal: true });
 function oracle(bytes: Uint8Array): boolean {
@@ -68,5 +69,28 @@ describe("UTF-8", () => {
     expect(incompleteTail(b(0x41, 0xe2, 0x82))).toBe(2);
     expect(incompleteTail(b(0xe2, 0x82, 0xac))).toBe(0);
     expect(incompleteTail(b(0xf0, 0x9f, 0x98))).toBe(3);
+  });
+});
+
+describe("validateUtf8Piece with a native checker", () => {
+  const native = (bytes: Uint8Array) => isUtf8(bytes);
+  test("gives the JS validator's verdict and failing index for pieces split anywhere", () => {
+    const valid = encodeUtf8("ascii κόσμε € 😀 ".repeat(20));
+    for (let trial = 0; trial < 400; trial++) {
+      const bytes = Buffer.from(valid);
+      if (trial % 2) bytes[(trial * 7919) % bytes.length] = [0xff, 0x80, 0xc0, 0xed, 0xf5][trial % 5];
+      const cut = (trial * 104729) % bytes.length;
+      const js = new Utf8Validator(), mixed = new Utf8Validator();
+      const run = (v: Utf8Validator, f: (p: Uint8Array) => number) => {
+        const a = f(bytes.subarray(0, cut));
+        if (a >= 0) return a;
+        const b = f(bytes.subarray(cut));
+        return b >= 0 ? cut + b : -1;
+      };
+      const expected = run(js, (p) => js.update(p));
+      const got = run(mixed, (p) => validateUtf8Piece(mixed, p, native));
+      expect(got).toBe(expected);
+      expect(mixed.complete).toBe(js.complete);
+    }
   });
 });

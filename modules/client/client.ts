@@ -74,6 +74,7 @@ export class Client extends Endpoint {
       random: (bytes) => platform.randomFill(bytes),
       encodeUtf8: platform.encodeUtf8,
       decodeUtf8: platform.decodeUtf8,
+      isUtf8: platform.isUtf8,
       compression: platform.compression,
       perMessageDeflate: deflate,
     }, this.connectionEvents());

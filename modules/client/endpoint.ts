@@ -119,33 +119,45 @@ export abstract class Endpoint implements TransportEvents {
 
   // ---- core events ----
 
+  /** One small forwarding object per connection, not a closure per event (XS heap on a device). */
   protected connectionEvents(): ConnectionEvents {
-    return {
-      write: (bytes) => { if (!this.transportGone) this.transport.write(bytes); },
-      open: (protocol, extensions, headers) => {
-        this.stopTimer();
-        this.protocol = protocol;
-        this.extensions = extensions;
-        this.listener.onOpen?.({ protocol, extensions, headers });
-      },
-      message: (data, binary) => this.listener.onMessage?.(data, binary),
-      fragment: (data, binary, final) => this.listener.onFragment?.(data, binary, final),
-      ping: (payload) => this.listener.onPing?.(payload),
-      pong: (payload) => this.listener.onPong?.(payload),
-      error: (error) => this.listener.onError?.(error),
-      stateChange: (state) => {
-        if (state === CLOSING) this.startTimer(this.closeTimeout, () => this.connection.closeTimedOut());
-      },
-      shutdown: (graceful) => {
-        if (this.transportGone) return;
-        if (graceful) this.transport.end();
-        else this.transport.destroy();
-      },
-      closed: (code, reason, wasClean) => {
-        this.stopTimer();
-        this.listener.onClose?.(code, reason, wasClean);
-      },
-    };
+    return new EndpointEvents(this);
+  }
+
+  /** @internal core events, forwarded by EndpointEvents; roles extend them. */
+  coreWrite(bytes: Uint8Array): void {
+    if (!this.transportGone) this.transport.write(bytes);
+  }
+
+  /** @internal */
+  coreOpen(protocol: string, extensions: string, headers: Map<string, string>): void {
+    this.stopTimer();
+    this.protocol = protocol;
+    this.extensions = extensions;
+    this.listener.onOpen?.({ protocol, extensions, headers });
+  }
+
+  /** @internal */
+  coreStateChange(state: ReadyState): void {
+    if (state === CLOSING) this.startTimer(this.closeTimeout, () => this.connection.closeTimedOut());
+  }
+
+  /** @internal */
+  coreShutdown(graceful: boolean): void {
+    if (this.transportGone) return;
+    if (graceful) this.transport.end();
+    else this.transport.destroy();
+  }
+
+  /** @internal */
+  coreClosed(code: number, reason: string, wasClean: boolean): void {
+    this.stopTimer();
+    this.listener.onClose?.(code, reason, wasClean);
+  }
+
+  /** @internal */
+  get coreListener(): ClientListener {
+    return this.listener;
   }
 
   protected startTimer(ms: number, fire: () => void): void {
@@ -165,4 +177,22 @@ export abstract class Endpoint implements TransportEvents {
       throw new WebSocketError("INVALID_STATE", `${call} before the connection is open`);
     }
   }
+}
+
+/** The core's events for one endpoint. */
+class EndpointEvents implements ConnectionEvents {
+  private readonly endpoint: Endpoint;
+  constructor(endpoint: Endpoint) {
+    this.endpoint = endpoint;
+  }
+  write(bytes: Uint8Array): void { this.endpoint.coreWrite(bytes); }
+  open(protocol: string, extensions: string, headers: Map<string, string>): void { this.endpoint.coreOpen(protocol, extensions, headers); }
+  message(data: string | Uint8Array, binary: boolean): void { this.endpoint.coreListener.onMessage?.(data, binary); }
+  fragment(data: string | Uint8Array, binary: boolean, final: boolean): void { this.endpoint.coreListener.onFragment?.(data, binary, final); }
+  ping(payload: Uint8Array): void { this.endpoint.coreListener.onPing?.(payload); }
+  pong(payload: Uint8Array): void { this.endpoint.coreListener.onPong?.(payload); }
+  error(error: WebSocketError): void { this.endpoint.coreListener.onError?.(error); }
+  stateChange(state: ReadyState): void { this.endpoint.coreStateChange(state); }
+  shutdown(graceful: boolean): void { this.endpoint.coreShutdown(graceful); }
+  closed(code: number, reason: string, wasClean: boolean): void { this.endpoint.coreClosed(code, reason, wasClean); }
 }

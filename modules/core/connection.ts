@@ -25,6 +25,8 @@ export interface FramingOptions {
   random: (bytes: Uint8Array) => void;
   encodeUtf8?: (text: string) => Uint8Array;
   decodeUtf8?: (bytes: Uint8Array) => string;
+  /** Native check of whole UTF-8 (Platform.isUtf8). */
+  isUtf8?: (bytes: Uint8Array) => boolean;
   /** Raw DEFLATE from the platform, used once permessage-deflate is agreed. */
   compression?: CompressionProvider;
 }
@@ -76,6 +78,8 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   private finished = false;
   private code: number = CLOSE.ABNORMAL;
   private reason = "";
+  /** Scratch for each frame's masking key (client role), filled fresh per frame. */
+  private readonly maskKey = new Uint8Array(4);
   /** Opcode of the message being sent frame by frame with sendFrame(), 0 when none. */
   private sendingOpcode = 0;
   /** permessage-deflate, once agreed in the opening handshake. */
@@ -93,6 +97,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
       maxMessageSize: options.maxMessageSize,
       maxFragments: options.maxFragments,
       streaming: options.streaming,
+      isUtf8: options.isUtf8,
     }, this);
   }
 
@@ -331,6 +336,11 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   }
 
   protected writeFrame(opcode: number, fin: boolean, payload: Uint8Array, rsv1 = false): void {
-    this.events.write(encodeFrame(opcode, fin, payload, this.role === "client" ? this.options.random : null, rsv1));
+    let mask: Uint8Array | null = null;
+    if (this.role === "client") {
+      mask = this.maskKey;
+      this.options.random(mask);
+    }
+    this.events.write(encodeFrame(opcode, fin, payload, mask, rsv1));
   }
 }

@@ -19,20 +19,23 @@ export function isKnownOpcode(opcode: number): boolean {
 /** Below this many bytes a byte loop beats setting up a word view. */
 const WORD_MASK_THRESHOLD = 32;
 
+/** Byte order of this machine, so a masking key can be turned into a word without a scratch view. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
- * One frame as bytes ready for the transport. With `random` the frame is
- * masked (client role) using a fresh key written straight into the frame.
- * The payload is placed at a 4-byte-aligned offset so masking runs word-wise.
+ * One frame as bytes ready for the transport. With a `mask` key (client role,
+ * a fresh random key per frame) the payload is masked. The payload is placed
+ * at a 4-byte-aligned offset so masking runs word-wise.
  */
 export function encodeFrame(opcode: number, fin: boolean, payload: Uint8Array,
-  random: ((key: Uint8Array) => void) | null, rsv1 = false): Uint8Array {
+  mask: Uint8Array | null, rsv1 = false): Uint8Array {
   const length = payload.length;
   const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
-  const headerSize = 2 + lengthBytes + (random ? 4 : 0);
-  const pad = random && length >= WORD_MASK_THRESHOLD ? (4 - (headerSize & 3)) & 3 : 0;
+  const headerSize = 2 + lengthBytes + (mask ? 4 : 0);
+  const pad = mask && length >= WORD_MASK_THRESHOLD ? (4 - (headerSize & 3)) & 3 : 0;
   const out = new Uint8Array(new ArrayBuffer(pad + headerSize + length), pad, headerSize + length);
   out[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
-  const maskBit = random ? 0x80 : 0;
+  const maskBit = mask ? 0x80 : 0;
   if (lengthBytes === 0) {
     out[1] = maskBit | length;
   } else if (lengthBytes === 2) {
@@ -46,10 +49,10 @@ export function encodeFrame(opcode: number, fin: boolean, payload: Uint8Array,
     out[6] = length >>> 24; out[7] = (length >>> 16) & 0xff; out[8] = (length >>> 8) & 0xff; out[9] = length & 0xff;
   }
   out.set(payload, headerSize);
-  if (random) {
+  if (mask) {
     const keyAt = headerSize - 4;
-    random(out.subarray(keyAt, headerSize));
-    applyMask(out, headerSize, length, out, keyAt);
+    out[keyAt] = mask[0]; out[keyAt + 1] = mask[1]; out[keyAt + 2] = mask[2]; out[keyAt + 3] = mask[3];
+    applyMask(out, headerSize, length, mask, 0);
   }
   return out;
 }
@@ -67,10 +70,8 @@ export function applyMask(data: Uint8Array, start: number, length: number, key: 
   if (length >= WORD_MASK_THRESHOLD && (absolute & 3) === 0) {
     const words = length >>> 2;
     const view = new Uint32Array(data.buffer, absolute, words);
-    // The key read through a word view has the same byte order as the data words.
-    const keyBytes = new Uint8Array(4);
-    keyBytes[0] = k0; keyBytes[1] = k1; keyBytes[2] = k2; keyBytes[3] = k3;
-    const k = new Uint32Array(keyBytes.buffer)[0];
+    // The key as a word in the same byte order as the data words.
+    const k = LITTLE_ENDIAN ? (k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)) : ((k0 << 24) | (k1 << 16) | (k2 << 8) | k3);
     for (let w = 0; w < words; w++) view[w] ^= k;
     i = words << 2;
   }

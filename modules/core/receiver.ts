@@ -1,7 +1,7 @@
 import type { ErrorCode } from "./errors";
 import { CLOSE } from "./close";
 import { OPCODE, applyMask, isControl, isKnownOpcode } from "./frame";
-import { Utf8Validator, incompleteTail } from "./utf8";
+import { Utf8Validator, incompleteTail, validateUtf8Piece } from "./utf8";
 
 export interface ReceiverOptions {
   /** Server role: frames from clients must be masked. Client role: must not be. */
@@ -10,6 +10,8 @@ export interface ReceiverOptions {
   maxFragments: number;
   /** Deliver message parts as they arrive instead of whole messages. */
   streaming: boolean;
+  /** A native whole-buffer UTF-8 check (Platform.isUtf8), used for the middle of each text piece. */
+  isUtf8?: (bytes: Uint8Array) => boolean;
   /** An extension (permessage-deflate) gives RSV1 a meaning on a message's first frame. */
   rsv1Allowed?: boolean;
 }
@@ -61,7 +63,9 @@ export class Receiver {
   private messageCompressed = false;
   private messageSize = 0;
   private fragments = 0;
-  private parts: Uint8Array[] = [];
+  // Pieces of a message that spans reads: the first alone needs no array (the common case).
+  private firstPart: Uint8Array | null = null;
+  private moreParts: Uint8Array[] | null = null;
   private whole: Uint8Array | null = null; // single-frame message spanning chunks
   private wholeAt = 0;
   private readonly utf8 = new Utf8Validator();
@@ -78,7 +82,8 @@ export class Receiver {
   /** No more frames are processed (after a close frame or a failure). */
   stop(): void {
     this.stopped = true;
-    this.parts = [];
+    this.firstPart = null;
+    this.moreParts = null;
     this.whole = null;
   }
 
@@ -235,7 +240,7 @@ export class Receiver {
     const piece = chunk.subarray(pos, pos + n);
     // Validate text as it arrives so invalid UTF-8 fails at its first byte.
     if (this.messageOpcode === OPCODE.TEXT && !this.messageCompressed) {
-      const bad = this.utf8.update(piece);
+      const bad = validateUtf8Piece(this.utf8, piece, this.options.isUtf8);
       if (bad >= 0) { this.fail("INVALID_UTF8", CLOSE.INVALID_DATA, "text message is not valid UTF-8"); return; }
     }
     if (this.options.streaming) {
@@ -248,8 +253,10 @@ export class Receiver {
     if (this.whole) {
       this.whole.set(piece, this.wholeAt);
       this.wholeAt += n;
+    } else if (!this.firstPart) {
+      this.firstPart = piece;
     } else {
-      this.parts.push(piece);
+      (this.moreParts ??= []).push(piece);
     }
   }
 
@@ -298,13 +305,16 @@ export class Receiver {
       this.whole = null;
       return w;
     }
-    const parts = this.parts;
-    this.parts = [];
-    if (parts.length === 0) return EMPTY;
-    if (parts.length === 1) return parts[0];
+    const first = this.firstPart;
+    const more = this.moreParts;
+    this.firstPart = null;
+    this.moreParts = null;
+    if (!first) return EMPTY;
+    if (!more) return first;
     const out = new Uint8Array(this.messageSize);
-    let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
+    out.set(first);
+    let at = first.length;
+    for (const p of more) { out.set(p, at); at += p.length; }
     return out;
   }
 

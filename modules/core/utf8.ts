@@ -58,6 +58,29 @@ export class Utf8Validator {
   }
 }
 
+/** Below this many bytes the JS validator is as quick as a native call. */
+const NATIVE_THRESHOLD = 64;
+
+/**
+ * validator.update(bytes) with a native checker for the piece's whole
+ * characters: the same verdict and the same failing index, because on a
+ * native "no" the JS validator runs again to find the first bad byte.
+ */
+export function validateUtf8Piece(validator: Utf8Validator, bytes: Uint8Array,
+  native: ((bytes: Uint8Array) => boolean) | undefined): number {
+  if (!native || bytes.length < NATIVE_THRESHOLD) return validator.update(bytes);
+  let start = 0;
+  // Finish a character the previous piece left open (at most 3 bytes).
+  while (!validator.complete && start < bytes.length) {
+    const bad = validator.update(bytes, start, start + 1);
+    if (bad >= 0) return bad;
+    start++;
+  }
+  const end = bytes.length - incompleteTail(bytes);
+  if (end > start && !native(bytes.subarray(start, end))) return validator.update(bytes, start, bytes.length);
+  return validator.update(bytes, end, bytes.length);
+}
+
 /** True when the whole of bytes is valid UTF-8. */
 export function isValidUtf8(bytes: Uint8Array): boolean {
   const v = new Utf8Validator();

@@ -17,6 +17,8 @@ export interface Platform {
   randomFill(bytes: Uint8Array): void;
   /** Optional native UTF-8 decoding of bytes the core has already validated. */
   decodeUtf8?(bytes: Uint8Array): string;
+  /** Optional native check that bytes are whole, valid UTF-8 (speeds up text validation). */
+  isUtf8?(bytes: Uint8Array): boolean;
   /** Optional native UTF-8 encoding. */
   encodeUtf8?(text: string): Uint8Array;
   /** Raw DEFLATE for permessage-deflate (RFC 7692); without it the extension cannot be offered. */

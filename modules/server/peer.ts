@@ -1,4 +1,4 @@
-import { CONNECTING, OPEN, type ConnectionEvents } from "../core/connection";
+import { CONNECTING, OPEN } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { ServerConnection, type ServerPolicy } from "../core/server-connection";
 import type { UpgradeRequest } from "../core/server-handshake";
@@ -72,6 +72,7 @@ export class ServerPeer extends Endpoint {
       random: (bytes) => platform.randomFill(bytes),
       encodeUtf8: platform.encodeUtf8,
       decodeUtf8: platform.decodeUtf8,
+      isUtf8: platform.isUtf8,
       compression: platform.compression,
     }, options.policy ?? {}, this.connectionEvents());
     channel.attach(this);
@@ -101,20 +102,20 @@ export class ServerPeer extends Endpoint {
     super.onData(chunk);
   }
 
-  /** The shared events, plus idle accounting: writes count as traffic; the idle timer lives from open to closed. */
-  protected override connectionEvents(): ConnectionEvents {
-    const events = super.connectionEvents();
-    const { write, open, closed } = events;
-    events.write = (bytes) => { this.lastTraffic = this.platform.now(); write(bytes); };
-    events.open = (protocol, extensions, headers) => {
-      if (this.idleTimeout > 0) this.armIdle(this.idleTimeout);
-      open(protocol, extensions, headers);
-    };
-    events.closed = (code, reason, wasClean) => {
-      this.stopIdle();
-      closed(code, reason, wasClean);
-    };
-    return events;
+  /** Idle accounting on top of the shared events: writes count as traffic; the idle timer lives from open to closed. */
+  override coreWrite(bytes: Uint8Array): void {
+    this.lastTraffic = this.platform.now();
+    super.coreWrite(bytes);
+  }
+
+  override coreOpen(protocol: string, extensions: string, headers: Map<string, string>): void {
+    if (this.idleTimeout > 0) this.armIdle(this.idleTimeout);
+    super.coreOpen(protocol, extensions, headers);
+  }
+
+  override coreClosed(code: number, reason: string, wasClean: boolean): void {
+    this.stopIdle();
+    super.coreClosed(code, reason, wasClean);
   }
 
   /** One timer per connection, re-armed for the time left rather than reset on every chunk. */
