@@ -1,12 +1,11 @@
 import * as http from "node:http";
-import * as net from "node:net";
 import type { AddressInfo } from "node:net";
-import WsClient from "ws";
 import { createServer, upgrade, type Accept, type UpgradeOptions } from "../../node/server";
 import { WebSocket } from "../../node/index";
 import type { ServerSocket } from "../../modules/api/server-socket";
 import { frame, parseFrames } from "../support/frames";
 import { session } from "../support/browser-client";
+import { raw, wsClient } from "../support/server-peers";
 
 const echo: Accept = (socket) => {
   socket.binaryType = "arraybuffer";
@@ -21,33 +20,6 @@ async function httpServer(accept: Accept = echo, options: UpgradeOptions = {}) {
   return { port, url: `ws://127.0.0.1:${port}/ws`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-function wsClient(url: string, protocols?: string[]) {
-  const c = new WsClient(url, protocols);
-  const messages: (Buffer | string)[] = [];
-  const waiters: ((m: Buffer | string) => void)[] = [];
-  c.on("message", (d: Buffer, bin: boolean) => {
-    const m = bin ? d : d.toString();
-    const w = waiters.shift();
-    if (w) w(m); else messages.push(m);
-  });
-  return {
-    c,
-    open: new Promise<void>((r, j) => { c.once("open", () => r()); c.once("error", j); }),
-    closed: new Promise<[number, string]>((r) => c.once("close", (code: number, reason: Buffer) => r([code, reason.toString()]))),
-    next: () => new Promise<Buffer | string>((r) => { const m = messages.shift(); if (m !== undefined) r(m); else waiters.push(r); }),
-  };
-}
-
-/** Send raw bytes to a server and collect its answer until it closes. */
-function raw(port: number, bytes: string | Uint8Array): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, "127.0.0.1", () => s.write(bytes));
-    const got: Buffer[] = [];
-    s.on("data", (d) => got.push(d));
-    s.on("error", () => {});
-    s.on("close", () => resolve(Buffer.concat(got)));
-  });
-}
 
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 const goodRequest = (extra = "", first = "GET /ws HTTP/1.1") =>

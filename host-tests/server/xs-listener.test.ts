@@ -3,13 +3,12 @@
  * modules/server/listen419.ts) running on the XS engine in the simulator,
  * with real peers on 127.0.0.1: the `ws` client and raw sockets.
  */
-import net from "node:net";
 import path from "node:path";
-import WsClient from "ws";
 import { EventLog } from "../xs/event-log";
 import { XsSimulator } from "../xs/simulator";
 import { frame, parseFrames } from "../support/frames";
 import { PYTHON_SIZES, runPythonClient } from "./python-client";
+import { raw, wsClient } from "../support/server-peers";
 
 interface DeviceEvent {
   type: string;
@@ -41,32 +40,6 @@ afterEach(async () => {
   expect(uncaught).toEqual([]);
 });
 
-function client(url: string) {
-  const c = new WsClient(url);
-  const messages: (Buffer | string)[] = [];
-  const waiters: ((m: Buffer | string) => void)[] = [];
-  c.on("message", (d: Buffer, bin: boolean) => {
-    const m = bin ? d : d.toString();
-    const w = waiters.shift();
-    if (w) w(m); else messages.push(m);
-  });
-  return {
-    c,
-    open: new Promise<void>((r, j) => { c.once("open", () => r()); c.once("error", j); }),
-    closed: new Promise<[number, string]>((r) => c.once("close", (code: number, reason: Buffer) => r([code, reason.toString()]))),
-    next: () => new Promise<Buffer | string>((r) => { const m = messages.shift(); if (m !== undefined) r(m); else waiters.push(r); }),
-  };
-}
-
-function raw(port: number, bytes: string | Uint8Array): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, "127.0.0.1", () => s.write(bytes));
-    const got: Buffer[] = [];
-    s.on("data", (d) => got.push(d));
-    s.on("error", () => {});
-    s.on("close", () => resolve(Buffer.concat(got)));
-  });
-}
 
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 const request = (extra = "") =>
@@ -75,7 +48,7 @@ const request = (extra = "") =>
 describe("standalone server on the ECMA-419 listener (XS simulator)", () => {
   test("the ws client gets text and binary echoed at every size class, then closes cleanly", async () => {
     const port = await start();
-    const c = client(`ws://127.0.0.1:${port}/ws?x=1`);
+    const c = wsClient(`ws://127.0.0.1:${port}/ws?x=1`);
     await c.open;
     expect((await log.waitFor((e) => e.type === "accept", "accept")).path).toBe("/ws?x=1");
     for (const n of [0, 125, 126, 65535, 65536]) {
@@ -94,7 +67,7 @@ describe("standalone server on the ECMA-419 listener (XS simulator)", () => {
 
   test("the device closes: the client sees the device's code and reason", async () => {
     const port = await start();
-    const c = client(`ws://127.0.0.1:${port}/`);
+    const c = wsClient(`ws://127.0.0.1:${port}/`);
     await c.open;
     c.c.send("server-close");
     expect(await c.closed).toEqual([4001, "closed by the device"]);
@@ -115,7 +88,7 @@ describe("standalone server on the ECMA-419 listener (XS simulator)", () => {
 
   test("device default limit: a message over 64 KiB closes with 1009", async () => {
     const port = await start();
-    const c = client(`ws://127.0.0.1:${port}/`);
+    const c = wsClient(`ws://127.0.0.1:${port}/`);
     await c.open;
     c.c.send(Buffer.alloc(64 * 1024 + 1));
     expect((await c.closed)[0]).toBe(1009);
@@ -135,14 +108,14 @@ describe("standalone server on the ECMA-419 listener (XS simulator)", () => {
 
   test("past maxConnections the next client gets 503; the count drops when one closes", async () => {
     const port = await start(1);
-    const first = client(`ws://127.0.0.1:${port}/`);
+    const first = wsClient(`ws://127.0.0.1:${port}/`);
     await first.open;
     expect((await raw(port, request())).toString("latin1")).toMatch(/^HTTP\/1.1 503 .*too many connections \(limit 1\)/s);
     first.c.close();
     await first.closed;
     await log.waitFor((e) => e.type === "close", "close");
     expect((await sim.call("connections")).result).toBe(0);
-    const second = client(`ws://127.0.0.1:${port}/`);
+    const second = wsClient(`ws://127.0.0.1:${port}/`);
     await second.open;
     second.c.close();
     await second.closed;
@@ -150,7 +123,7 @@ describe("standalone server on the ECMA-419 listener (XS simulator)", () => {
 
   test("a client that sends nothing is closed with 1001 after idleTimeout; a slow handshake is dropped", async () => {
     const port = await start(4, 300, 300);
-    const c = client(`ws://127.0.0.1:${port}/`);
+    const c = wsClient(`ws://127.0.0.1:${port}/`);
     await c.open;
     expect(await c.closed).toEqual([1001, "idle timeout"]);
     expect((await raw(port, "GET / HTTP/1.1\r\nHost: x\r\n")).length).toBe(0);
