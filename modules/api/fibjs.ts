@@ -1,7 +1,7 @@
 /**
  * fibjs' `ws` module (seed 004), client side, over the one Client:
  *
- *   const ws = makeFibjsModule(runtime);      // `require('ws')` in fibjs
+ *   const ws = makeFibjsModule(runtime);      // what fibjs code gets from its ws module
  *   const conn = new ws.Socket("ws://host/ws");
  *   conn.onmessage = (e) => console.log(e.data);
  *   conn.on("open", () => conn.send("hi"));
