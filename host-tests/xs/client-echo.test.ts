@@ -3,46 +3,15 @@
  * 127.0.0.1: echo at every size class, UTF-8 text, fragmentation both ways,
  * ping/pong. On XS it runs over the ECMA-419 transport and Moddable timers.
  */
-import { engines, type Engine, type HarnessClient } from "../support/engines";
-import { startWsServer, type Started } from "../support/servers";
-import type { WebSocketServer, WebSocket as WsPeer } from "ws";
-
-function pattern(size: number, seed = 1): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    bytes[i] = x >>> 24;
-  }
-  return bytes;
-}
+import { engines, type HarnessClient } from "../support/engines";
+import { useEngineWithEchoServer } from "../support/engine-echo";
+import { pattern } from "../support/pattern";
 
 describe.each(engines)("on %s", (_name, makeEngine) => {
-  let engine: Engine;
-  let server: Started<WebSocketServer>;
-  let peers: WsPeer[];
-
-  beforeAll(async () => {
-    engine = makeEngine();
-    await engine.start();
-  });
-  afterAll(async () => {
-    await engine.stop();
-  });
-  beforeEach(async () => {
-    peers = [];
-    server = await startWsServer({}, (peer) => {
-      peers.push(peer);
-      peer.on("message", (data, isBinary) => peer.send(data, { binary: isBinary }));
-    });
-  });
-  afterEach(async () => {
-    await server.close();
-    expect(engine.uncaught()).toEqual([]);
-  });
+  const ctx = useEngineWithEchoServer(makeEngine);
 
   async function opened(): Promise<HarnessClient> {
-    const client = await engine.open(server.url);
+    const client = await ctx.engine.open(ctx.server.url);
     await client.next("open");
     return client;
   }
@@ -68,7 +37,7 @@ describe.each(engines)("on %s", (_name, makeEngine) => {
 
   test("a message the client sends in fragments arrives whole", async () => {
     const client = await opened();
-    const got = new Promise<string>((resolve) => peers[0].once("message", (data) => resolve(String(data))));
+    const got = new Promise<string>((resolve) => ctx.peers[0].once("message", (data) => resolve(String(data))));
     await client.sendFrame(false, 1, "frag-");
     await client.sendFrame(false, 0, "ment-é-");
     await client.sendFrame(true, 0, "ed");
@@ -78,7 +47,7 @@ describe.each(engines)("on %s", (_name, makeEngine) => {
 
   test("a message the server sends in fragments is delivered whole", async () => {
     const client = await opened();
-    const peer = peers[0];
+    const peer = ctx.peers[0];
     peer.send("one-", { fin: false });
     peer.send("two-ü-", { fin: false });
     peer.send("three", { fin: true });
@@ -86,9 +55,9 @@ describe.each(engines)("on %s", (_name, makeEngine) => {
   });
 
   test("with fragments: true, server fragments arrive as parts", async () => {
-    const client = await engine.open(server.url, { fragments: true });
+    const client = await ctx.engine.open(ctx.server.url, { fragments: true });
     await client.next("open");
-    const peer = peers[0];
+    const peer = ctx.peers[0];
     peer.send(Buffer.from([1, 2]), { fin: false, binary: true });
     peer.send(Buffer.from([3]), { fin: true, binary: true });
     await client.log.waitFor(() => client.all("fragment").some((f) => f.final), "final fragment");
@@ -100,8 +69,8 @@ describe.each(engines)("on %s", (_name, makeEngine) => {
     const client = await opened();
     await client.ping(new Uint8Array([7, 8, 9]));
     expect((await client.next("pong")).payload).toEqual(new Uint8Array([7, 8, 9]));
-    const pong = new Promise<Buffer>((resolve) => peers[0].once("pong", resolve));
-    peers[0].ping(Buffer.from("are you there"));
+    const pong = new Promise<Buffer>((resolve) => ctx.peers[0].once("pong", resolve));
+    ctx.peers[0].ping(Buffer.from("are you there"));
     expect(String(await pong)).toBe("are you there");
     expect(Buffer.from((await client.next("ping")).payload).toString()).toBe("are you there");
   });

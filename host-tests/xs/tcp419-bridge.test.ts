@@ -8,6 +8,7 @@ import path from "node:path";
 import { EventLog } from "./event-log";
 import { XsSimulator } from "./simulator";
 import { LWIP_TCP_SND_BUF } from "./bridge";
+import { pattern } from "../support/pattern";
 
 interface ProbeEvent {
   type: string;
@@ -48,15 +49,6 @@ async function listen(onConnection: (socket: net.Socket) => void): Promise<numbe
 
 const echoServer = (): Promise<number> => listen((socket) => socket.pipe(socket));
 
-function pattern(size: number, seed = 7): Uint8Array {
-  const bytes = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    bytes[i] = x >>> 24;
-  }
-  return bytes;
-}
 
 function received(id: number): Uint8Array {
   const chunks = log.events.filter((e) => e.type === "data" && e.id === id).map((e) => e.bytes!);
