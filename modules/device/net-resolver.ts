@@ -7,7 +7,7 @@
  * socket and a server list from the application; inject it as a HostResolver
  * if a build prefers it.
  */
-import Net from "net";
+import Net from "net"; // Moddable's net module (lwIP DNS), not Node's
 import type { HostResolver } from "../transport/tcp419";
 
 export const netResolver: HostResolver = (host, done) => {
