@@ -5,7 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 export const REPORT = "BENCHMARKS.md";
 
-export function replaceSection(name, text, file = REPORT) {
+// A new section goes after the section named by `after` when that one exists, else at the end.
+export function replaceSection(name, text, file = REPORT, { after } = {}) {
   const begin = `<!-- generated:${name}:begin -->`;
   const end = `<!-- generated:${name}:end -->`;
   const block = `${begin}\n${text.trim()}\n${end}`;
@@ -13,6 +14,10 @@ export function replaceSection(name, text, file = REPORT) {
   const from = doc.indexOf(begin);
   const to = doc.indexOf(end);
   if (from >= 0 && to > from) doc = doc.slice(0, from) + block + doc.slice(to + end.length);
-  else doc = `${doc.trimEnd()}\n\n${block}\n`;
+  else if (after && doc.includes(`<!-- generated:${after}:end -->`)) {
+    const afterEnd = `<!-- generated:${after}:end -->`;
+    const at = doc.indexOf(afterEnd) + afterEnd.length;
+    doc = `${doc.slice(0, at)}\n\n${block}${doc.slice(at)}`;
+  } else doc = `${doc.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, doc);
 }

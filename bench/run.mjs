@@ -2,7 +2,7 @@
 // the same run, then the XS figures; results go to BENCHMARKS.md.
 //
 //   node bench/run.mjs [--quick] [--runs=N] [--only=rtt32,pipe64] [--clients=ours,ws]
-//                      [--no-micro] [--no-xs] [--working-tree | --rev=<commit>] [--no-write]
+//                      [--no-micro] [--no-compression] [--no-xs] [--working-tree | --rev=<commit>] [--no-write]
 //
 // Every client runs every workload in its own process, once per run, in an
 // order that rotates from run to run; the servers (ws echo, raw blaster/sink)
@@ -105,6 +105,11 @@ async function main() {
   const sourceArgs = flag("working-tree") ? ["--working-tree"] : [`--rev=${built.commit}`];
   if (!flag("no-micro")) {
     execFileSync(process.execPath, ["bench/micro.mjs", ...sourceArgs, ...(quick ? ["--quick"] : []), ...(write ? ["--write"] : [])], { stdio: "inherit" });
+  }
+  // permessage-deflate: ratio and throughput with and without it (bench/compression.mjs).
+  if (!flag("no-compression")) {
+    const compressionArgs = ["bench/compression.mjs", ...sourceArgs, ...(quick ? ["--quick"] : [`--runs=${runs}`]), ...(write ? ["--write"] : [])];
+    execFileSync(process.execPath, compressionArgs, { stdio: "inherit" });
   }
   if (!flag("no-xs")) {
     const xsArgs = ["bench/xs/run.mjs", ...sourceArgs, ...(quick ? ["--quick"] : []), ...(write ? [] : ["--no-write"])];

@@ -1,0 +1,112 @@
+// The compression section of BENCHMARKS.md, from one run of bench/compression.mjs.
+import { createRequire } from "node:module";
+import { KINDS } from "./compression-payloads.mjs";
+import { cell, num, ratio, summary } from "./stats.mjs";
+
+const require = createRequire(import.meta.url);
+const version = (name) => require(`${name}/package.json`).version;
+const iso = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
+const bytes = (size) => (size >= 1024 ? `${size / 1024} KiB` : `${size} B`);
+const fixed3 = (v) => v.toFixed(3);
+
+export function renderCompression({ machine, built, started, finished, loads, runs, quick, clients, sizes, echo, provider }) {
+  const load = summary(loads);
+  const lines = [
+    `### Node: permessage-deflate (RFC 7692), results of \`npm run bench\`${quick ? " --quick" : ""} (\`bench/compression.mjs\`)`,
+    "",
+    `Run ${iso(started)} – ${iso(finished)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB RAM, ${machine.os}, Node ${machine.node} (zlib ${process.versions.zlib}); ws ${version("ws")}, undici ${version("undici")}. This project: ${built.source}.`,
+    `Load average (1 min) before the run ${machine.loadavg[0].toFixed(2)}, sampled before each client process: ${load.min.toFixed(2)}–${load.max.toFixed(2)} (median ${load.median.toFixed(2)}) on ${machine.cores} cores.`,
+  ];
+  if (echo) lines.push("", ...echoTables({ echo, runs, clients, sizes }));
+  if (provider) lines.push("", ...providerTable(provider));
+  return lines.join("\n");
+}
+
+function echoTables({ echo, runs, clients, sizes }) {
+  const { samples, errors } = echo;
+  const find = (run, client, mode, size, kind) => samples.find((s) => s.run === run && s.client === client && s.mode === mode && s.size === size && s.kind === kind);
+  const values = (client, mode, size, kind, key) => samples.filter((s) => s.client === client && s.mode === mode && s.size === size && s.kind === kind).map((s) => s[key]);
+  const stat = (v) => (v.length ? summary(v) : undefined);
+  /** Per-run ratio against ws (client ÷ ws for rates, ws ÷ client for CPU time). */
+  const vsWs = (client, mode, size, kind, key, lowerIsBetter) => {
+    const out = [];
+    for (let run = 0; run < runs; run++) {
+      const mine = find(run, client, mode, size, kind);
+      const ws = find(run, "ws", mode, size, kind);
+      if (mine && ws) out.push(lowerIsBetter ? ws[key] / mine[key] : mine[key] / ws[key]);
+    }
+    return stat(out);
+  };
+  const rows = sizes.flatMap((size) => KINDS.map((kind) => ({ size, kind })));
+  const label = ({ size, kind }) => `${kind.title} | ${bytes(size)}`;
+  const modes = ["off", "on"];
+  const columns = modes.flatMap((mode) => clients.map((c) => ({ mode, c })));
+  const titles = columns.map(({ mode, c }) => `${c.title}, ${mode === "on" ? "compressed" : "plain"}`).join(" | ");
+  const rule = columns.map(() => "---:").join("|");
+  const count = (size) => samples.find((s) => s.size === size)?.count ?? "?";
+  const wire = (client, mode, size, kind, key) => {
+    const s = stat(values(client, mode, size, kind, key));
+    return s ? s.median : undefined;
+  };
+
+  // Server to client is ws's compressor whichever client listens; one column unless the clients differ.
+  const downCell = (row) => {
+    const per = clients.map((c) => [c, wire(c.name, "on", row.size, row.kind.name, "down")]).filter(([, v]) => v !== undefined);
+    if (!per.length) return "—";
+    const same = per.every(([, v]) => Math.abs(v - per[0][1]) <= 0.005 * per[0][1]);
+    return same ? fixed3(per[0][1]) : per.map(([c, v]) => `${c.name} ${fixed3(v)}`).join(", ");
+  };
+  const plainCell = (row) => {
+    const up = wire("ws", "off", row.size, row.kind.name, "up") ?? wire(clients[0].name, "off", row.size, row.kind.name, "up");
+    const down = wire("ws", "off", row.size, row.kind.name, "down") ?? wire(clients[0].name, "off", row.size, row.kind.name, "down");
+    return up === undefined ? "—" : `${fixed3(up)} / ${fixed3(down)}`;
+  };
+
+  const lines = [
+    `Round trips against a \`ws\` echo server on 127.0.0.1 (its own process) with \`perMessageDeflate: { threshold: 0 }\` (every message compressed; ws's defaults otherwise: 15-bit windows and context takeover both ways), and against the same server without the extension. Each client offers the extension with its defaults plus \`threshold: 0\` (this project: \`perMessageDeflate: { threshold: 0 }\`; ws: the same option); undici cannot be configured and always offers it. Per run, each client runs in its own process per message size and mode, the five payload kinds in turn, each on its own connection: after a warm-up of a tenth as many messages, ${sizes.map((s) => `${count(s)} messages of ${bytes(s)}`).join(", ")}, 8 in flight, every echo checked for type and length. Payloads: the Autobahn 12.x-style corpora of \`host-tests/conformance/compression-payloads.ts\` (a different slice per message) and fresh random bytes per message. ${runs} run(s); the client order rotates between runs. Cells: median (min–max).`,
+    "",
+    `undici ${version("undici")} offers \`permessage-deflate; client_max_window_bits\` and inflates what it receives, but sends every message uncompressed (its sender has no compressor), so its client → server bytes stay at the plain figure.`,
+    "",
+    "Bytes on the wire per byte of payload, counted at the server's TCP socket for the measured messages (frame headers included, handshake excluded; below 1 is smaller than the payload). Client → server is each client's compressor; server → client is ws's, the same for every client. The ratios are deterministic: they repeat to the byte from run to run.",
+    "",
+    `| Payload | size | plain, either way (client → server / server → client) | ${clients.map((c) => `client → server, ${c.title}`).join(" | ")} | server → client, compressed |`,
+    `|---|---|---:|${clients.map(() => "---:").join("|")}|---:|`,
+    ...rows.map((row) => `| ${label(row)} | ${plainCell(row)} | ${clients.map((c) => {
+      const v = wire(c.name, "on", row.size, row.kind.name, "up");
+      return v === undefined ? "—" : fixed3(v);
+    }).join(" | ")} | ${downCell(row)} |`),
+    "",
+    "Round trips per second (the echo server's compression is part of every round trip, so this is the end-to-end rate a client sees against a compressing ws server), and the client's rate ÷ ws's rate in the same run and mode (above 1 is faster than ws):",
+    "",
+    `| Payload | size | ${titles} |`,
+    `|---|---|${rule}|`,
+    ...rows.map((row) => `| ${label(row)} | ${columns.map(({ mode, c }) => {
+      const s = stat(values(c.name, mode, row.size, row.kind.name, "msgPerSec"));
+      const r = c.name === "ws" ? undefined : vsWs(c.name, mode, row.size, row.kind.name, "msgPerSec", false);
+      return s ? `${cell(s)}${r ? `, ${ratio(r.median)}` : ""}` : "—";
+    }).join(" | ")} |`),
+    "",
+    "CPU time the client process spent per round trip (µs, user + system, all threads, including zlib's thread pool: compressing what it sends and inflating what it receives; lower is better), and ws's CPU time ÷ the client's in the same run and mode (above 1 is less CPU than ws). Not inflated by other processes waiting for the cores, so the steadier comparison on a busy machine:",
+    "",
+    `| Payload | size | ${titles} |`,
+    `|---|---|${rule}|`,
+    ...rows.map((row) => `| ${label(row)} | ${columns.map(({ mode, c }) => {
+      const s = stat(values(c.name, mode, row.size, row.kind.name, "cpuUsPerMessage"));
+      const r = c.name === "ws" ? undefined : vsWs(c.name, mode, row.size, row.kind.name, "cpuUsPerMessage", true);
+      return s ? `${cell(s)}${r ? `, ${ratio(r.median)}` : ""}` : "—";
+    }).join(" | ")} |`),
+  ];
+  if (errors.length) lines.push("", "Failures during this run:", ...errors.map((e) => `- ${e}`));
+  return lines;
+}
+
+function providerTable({ rows, rounds }) {
+  const us = (s) => cell(s, num);
+  return [
+    `The compression provider alone, in process (\`bench/compression-provider.mjs\`): CPU time per message to compress and to inflate JSON messages (the 12.1 corpus, a different slice each), for this project's \`nodeCompression\` (\`node/deflate.ts\`: one \`deflateRawSync\` / \`inflateRawSync\` per message, the window carried as a preset dictionary) and ws's \`PerMessageDeflate\` (persistent zlib streams, asynchronous: its figures include the thread-pool hand-off per message). Window bits apply to both directions; context takeover on: each round first fills a 32 KiB window with earlier messages (untimed), then times at least 16 messages and 64 KiB. ${rounds} alternating rounds on fresh compressors; µs: median (min–max) of the rounds; ws ÷ this project: median of the per-round ratios (above 1: this project uses less CPU). Both compress with zlib's default level and memLevel 8, so the bytes are the same: the last column holds for both.`,
+    "",
+    "| Message | window bits | context takeover | compress µs, this project | compress µs, ws | ws ÷ this project | inflate µs, this project | inflate µs, ws | ws ÷ this project | compressed / payload |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.map((r) => `| ${bytes(r.size)} | ${r.windowBits} | ${r.takeover ? "on" : "off"} | ${us(r.ours.compress)} | ${us(r.ws.compress)} | ${ratio(r.vsWs.compress.median)} | ${us(r.ours.inflate)} | ${us(r.ws.inflate)} | ${ratio(r.vsWs.inflate.median)} | ${fixed3(r.ours.ratio)}${Math.abs(r.ours.ratio - r.ws.ratio) > 0.0005 ? ` (ws ${fixed3(r.ws.ratio)})` : ""} |`),
+  ];
+}
