@@ -11,6 +11,8 @@ import net from "node:net";
 import { decodeWire, encodeWire, type WireHeader } from "./shims/wire";
 import type { XsEngine } from "./engine";
 import { ListenerBridge } from "./listener-bridge";
+import { BuildBridge } from "./build-bridge";
+import { TlsBridge } from "./tls-bridge";
 
 /** lwIP defaults in ESP-IDF: TCP send buffer and receive window, 4 segments of 1440 bytes. */
 export const LWIP_TCP_SND_BUF = 5760;
@@ -80,6 +82,10 @@ export class Bridge {
     }).catch(() => undefined),
     log: (text) => this.log(text),
   });
+  /** `wsx-tls`: the mbedTLS C core, through its N-API binding (tls-bridge.ts). */
+  readonly tls = new TlsBridge();
+  /** `mc/config` and `Resource`: what the build puts into the app (build-bridge.ts). */
+  readonly build = new BuildBridge();
   readonly stats: BridgeStats = { socketsOpened: 0, readableEvents: 0, socketsFailed: 0, largestRead: 0, largestWrite: 0, wouldBlock: 0, notReady: 0 };
 
   constructor(private readonly options: BridgeOptions = {}) {
@@ -132,6 +138,7 @@ export class Bridge {
     for (const entry of this.sockets.values()) entry.socket?.destroy();
     this.sockets.clear();
     this.listeners.dispose();
+    this.tls.dispose();
   }
 
   private requireEngine(): XsEngine {
@@ -176,6 +183,8 @@ export class Bridge {
       case "listener.close":
         return this.listeners.close(Number(header.id));
       default:
+        if (String(header.op).startsWith("tls.")) return this.tls.answer(header, body);
+        if (String(header.op).startsWith("build.")) return this.build.answer(header);
         throw new Error(`simulator bridge: unknown request ${String(header.op)}`);
     }
   }

@@ -15,6 +15,10 @@ export const MODDABLE_SHIMS: Record<string, string> = {
   timer: path.join(SHIMS, "timer.ts"),
   time: path.join(SHIMS, "time.ts"),
   net: path.join(SHIMS, "net.ts"),
+  "wsx-tls": path.join(SHIMS, "tls.ts"),
+  "mc/config": path.join(SHIMS, "mc-config.ts"),
+  Resource: path.join(SHIMS, "resource.ts"),
+  modules: path.join(SHIMS, "modules.ts"),
 };
 
 export interface BundleResult {
