@@ -9,7 +9,7 @@ const iso = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
 const bytes = (size) => (size >= 1024 ? `${size / 1024} KiB` : `${size} B`);
 const fixed3 = (v) => v.toFixed(3);
 
-export function renderCompression({ machine, built, started, finished, loads, runs, quick, clients, sizes, echo, provider }) {
+export function renderCompression({ machine, built, started, finished, loads, runs, quick, clients, sizes, echo, provider, xs }) {
   const load = summary(loads);
   const lines = [
     `### Node: permessage-deflate (RFC 7692), results of \`npm run bench\`${quick ? " --quick" : ""} (\`bench/compression.mjs\`)`,
@@ -19,6 +19,7 @@ export function renderCompression({ machine, built, started, finished, loads, ru
   ];
   if (echo) lines.push("", ...echoTables({ echo, runs, clients, sizes }));
   if (provider) lines.push("", ...providerTable(provider));
+  if (xs) lines.push("", ...xsTable(xs));
   return lines.join("\n");
 }
 
@@ -43,7 +44,7 @@ function echoTables({ echo, runs, clients, sizes }) {
   const columns = modes.flatMap((mode) => clients.map((c) => ({ mode, c })));
   const titles = columns.map(({ mode, c }) => `${c.title}, ${mode === "on" ? "compressed" : "plain"}`).join(" | ");
   const rule = columns.map(() => "---:").join("|");
-  const count = (size) => samples.find((s) => s.size === size)?.count ?? "?";
+  const count = (size, mode) => samples.find((s) => s.size === size && s.mode === mode)?.count ?? "?";
   const wire = (client, mode, size, kind, key) => {
     const s = stat(values(client, mode, size, kind, key));
     return s ? s.median : undefined;
@@ -63,7 +64,7 @@ function echoTables({ echo, runs, clients, sizes }) {
   };
 
   const lines = [
-    `Round trips against a \`ws\` echo server on 127.0.0.1 (its own process) with \`perMessageDeflate: { threshold: 0 }\` (every message compressed; ws's defaults otherwise: 15-bit windows and context takeover both ways), and against the same server without the extension. Each client offers the extension with its defaults plus \`threshold: 0\` (this project: \`perMessageDeflate: { threshold: 0 }\`; ws: the same option); undici cannot be configured and always offers it. Per run, each client runs in its own process per message size and mode, the five payload kinds in turn, each on its own connection: after a warm-up of a tenth as many messages, ${sizes.map((s) => `${count(s)} messages of ${bytes(s)}`).join(", ")}, 8 in flight, every echo checked for type and length. Payloads: the Autobahn 12.x-style corpora of \`host-tests/conformance/compression-payloads.ts\` (a different slice per message) and fresh random bytes per message. ${runs} run(s); the client order rotates between runs. Cells: median (min–max).`,
+    `Round trips against a \`ws\` echo server on 127.0.0.1 (its own process) with \`perMessageDeflate: { threshold: 0 }\` (every message compressed; ws's defaults otherwise: 15-bit windows and context takeover both ways), and against the same server without the extension. Each client offers the extension with its defaults plus \`threshold: 0\` (this project: \`perMessageDeflate: { threshold: 0 }\`; ws: the same option); undici cannot be configured and always offers it. Per run, each client runs in its own process per message size and mode, the five payload kinds in turn, each on its own connection: after a warm-up of a tenth as many messages, ${sizes.map((s) => `${count(s, "on")} compressed / ${count(s, "off")} plain messages of ${bytes(s)}`).join(", ")}, 8 in flight, every echo checked for type and length. Payloads: the Autobahn 12.x-style corpora of \`host-tests/conformance/compression-payloads.ts\` (a different slice per message) and fresh random bytes per message. ${runs} run(s); the client order rotates between runs. Cells: median (min–max).`,
     "",
     `undici ${version("undici")} offers \`permessage-deflate; client_max_window_bits\` and inflates what it receives, but sends every message uncompressed (its sender has no compressor), so its client → server bytes stay at the plain figure.`,
     "",
@@ -109,4 +110,35 @@ function providerTable({ rows, rounds }) {
     "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ...rows.map((r) => `| ${bytes(r.size)} | ${r.windowBits} | ${r.takeover ? "on" : "off"} | ${us(r.ours.compress)} | ${us(r.ws.compress)} | ${ratio(r.vsWs.compress.median)} | ${us(r.ours.inflate)} | ${us(r.ws.inflate)} | ${ratio(r.vsWs.inflate.median)} | ${fixed3(r.ours.ratio)}${Math.abs(r.ours.ratio - r.ws.ratio) > 0.0005 ? ` (ws ${fixed3(r.ws.ratio)})` : ""} |`),
   ];
+}
+
+function xsTable({ rows, messages, slot, esp32Slot, sizes }) {
+  const at = (config, size) => rows.find((r) => r.config === config && r.size === size);
+  const both = (d) => `${d.chunks + d.slots * esp32Slot} B (${d.chunks + d.slots * slot} B)`;
+  const delta = (a, b) => ({ chunks: a.chunks - b.chunks, slots: a.slots - b.slots });
+  const configs = [...new Set(rows.map((r) => r.config))];
+  const idleSize = sizes.includes(4096) ? 4096 : sizes[0];
+  const largest = sizes[sizes.length - 1];
+  const header = `| Connection | extension agreed | open, idle | ${sizes.map((s) => `after one ${bytes(s)} message`).join(" | ")} | after ${messages} of ${bytes(largest)} |`;
+  const rule = `|---|---|---:|${sizes.map(() => "---:").join("|")}|---:|`;
+  const line = (title, extensions, pick) => `| ${title} | ${extensions} | ${both(pick(idleSize, "idle"))} | ${sizes.map((s) => both(pick(s, "first"))).join(" | ")} | ${both(pick(largest, "last"))} |`;
+  const lines = [
+    "XS (xsnap-worker, the host simulator; `bench/compression-xs.mjs`): heap held by one connection of a real `Client` on the device runtime (ECMA-419 TCP through the simulator) to a local `ws` server, from XS snapshots after a collection, against the heap before the connection was opened; each received JSON message is dropped by the application. The device provider only inflates (what it sends goes uncompressed, as on a device). Cells: ESP32 estimate (16-byte slots), then this host's figure (32-byte slots). Exact counts, not timings.",
+    "",
+    "The inflater itself is outside these figures: in the simulator it runs in the Node parent (`host-tests/xs/shims/compression.ts` forwards to node:zlib), keeping the last 2^w bytes of inflated data per connection there; on a device the SDK's `inflate` module keeps about 44 KiB of native memory per connection (see docs/compression.md), also outside the XS heap. What the XS heap holds is the extension's own state: the agreement, the transform and a handle to the inflater.",
+    "",
+    header,
+    rule,
+    ...configs.map((c) => {
+      const any = at(c, idleSize);
+      return line(any.title, any.extensions ? `\`${any.extensions}\`` : "none", (size, key) => at(c, size)[key]);
+    }),
+  ];
+  const plain = configs.find((c) => c === "plain");
+  if (plain) {
+    for (const c of configs.filter((x) => x !== plain)) {
+      lines.push(line(`difference: ${at(c, idleSize).short} − ${at(plain, idleSize).short}`, "", (size, key) => delta(at(c, size)[key], at(plain, size)[key])));
+    }
+  }
+  return lines;
 }

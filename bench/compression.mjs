@@ -1,12 +1,13 @@
 // The permessage-deflate benchmark (run by `npm run bench`, or alone):
 //   node bench/compression.mjs [--quick] [--runs=N] [--clients=ours,ws,undici] [--sizes=256,4096]
-//                              [--no-echo] [--no-provider] [--working-tree | --rev=<commit>] [--write]
+//                              [--no-echo] [--no-provider] [--no-xs] [--working-tree | --rev=<commit>] [--write]
 // 1. Round trips against a local ws echo server with perMessageDeflate
 //    { threshold: 0 } and against the same server without it: bytes on the wire
 //    per byte of payload each way, round trips per second and the client's CPU
 //    time per message, for this project's Client, ws and undici, each in its own
 //    process, in an order that rotates from run to run.
 // 2. The compression provider alone, in process (bench/compression-provider.mjs).
+// 3. XS: heap of a connection with and without the extension (bench/compression-xs.mjs).
 // --write puts the tables into BENCHMARKS.md (section "compression", after "micro").
 // --quick: one run with a tenth of the messages.
 import { spawn } from "node:child_process";
@@ -17,6 +18,7 @@ import { buildOurs, OUT, sourceFromArgs } from "./build-ours.mjs";
 import { bundlePayloads, SIZES } from "./compression-payloads.mjs";
 import { measureProvider } from "./compression-provider.mjs";
 import { renderCompression } from "./compression-render.mjs";
+import { measureXs } from "./compression-xs.mjs";
 import { describeMachine } from "./machine.mjs";
 import { replaceSection } from "./report.mjs";
 
@@ -108,8 +110,9 @@ async function main() {
     loads.push(os.loadavg()[0]);
     provider = await measureProvider({ nodeCompression, quick, log: (line) => console.log(`  ${line}`) });
   }
+  const xs = flag("no-xs") ? undefined : await measureXs({ source: sourceFromArgs(args), log: (line) => console.log(`  ${line}`) });
   loads.push(os.loadavg()[0]);
-  const markdown = renderCompression({ machine, built, started, finished: new Date(), loads, runs, quick, clients, sizes, echo, provider });
+  const markdown = renderCompression({ machine, built, started, finished: new Date(), loads, runs, quick, clients, sizes, echo, provider, xs });
   console.log(`\n${markdown}`);
   if (flag("write") && !quick) {
     replaceSection("compression", markdown, undefined, { after: "micro" });
