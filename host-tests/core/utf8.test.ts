@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isUtf8 } from "node:buffer";
-import { Utf8Validator, decodeUtf8, encodeUtf8, incompleteTail, isValidUtf8, validateUtf8Piece } from "../../modules/core/utf8";
+import { APPLY_CHUNK, Utf8Validator, decodeUtf8, encodeUtf8, incompleteTail, isValidUtf8, validateUtf8Piece } from "../../modules/core/utf8";
+import { latin1 } from "../../modules/core/http-head";
 
 const fatal = new TextDecoder("utf-8", { fatal: true });
 function oracle(bytes: Uint8Array): boolean {
@@ -92,5 +93,33 @@ describe("validateUtf8Piece with a native checker", () => {
       expect(got).toBe(expected);
       expect(mixed.complete).toBe(js.complete);
     }
+  });
+});
+
+describe("string building within a Moddable app's XS stack", () => {
+  // Each argument of String.fromCharCode.apply takes a slot of the XS stack; Moddable apps have 512 slots
+  // (examples/manifest_base.json), shared with every frame below. A 526-character text message once overflowed it.
+  const widest = (run: () => string): { text: string; most: number } => {
+    const original = String.fromCharCode;
+    let most = 0;
+    String.fromCharCode = function (...codes: number[]) { most = Math.max(most, codes.length); return original.apply(String, codes); };
+    try { return { text: run(), most }; } finally { String.fromCharCode = original; }
+  };
+
+  test("decodeUtf8 (the fallback without TextDecoder) decodes long text in calls of at most APPLY_CHUNK code units", () => {
+    const text = "compressible ".repeat(400) + "é€😀".repeat(300);
+    const { text: decoded, most } = widest(() => decodeUtf8(new Uint8Array(Buffer.from(text, "utf8"))));
+    expect(decoded).toBe(text);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(APPLY_CHUNK);
+    expect(APPLY_CHUNK).toBeLessThanOrEqual(128);
+  });
+
+  test("latin1 (handshake header text) reads a long head in calls of at most APPLY_CHUNK bytes", () => {
+    const head = "HTTP/1.1 101 Switching Protocols\r\n" + "X-Padding: " + "p".repeat(3000) + "\r\n\r\n";
+    const bytes = new Uint8Array(Buffer.from(head, "latin1"));
+    const { text, most } = widest(() => latin1(bytes, 0, bytes.length));
+    expect(text).toBe(head);
+    expect(most).toBeLessThanOrEqual(APPLY_CHUNK);
   });
 });

@@ -1,4 +1,5 @@
 import { WebSocketError } from "./errors";
+import { APPLY_CHUNK } from "./utf8";
 
 /** RFC 7230 token characters. */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -63,7 +64,7 @@ export class HeadParser {
 
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
   let s = "";
-  for (let i = start; i < end; i += 4096) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + 4096))));
+  for (let i = start; i < end; i += APPLY_CHUNK) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + APPLY_CHUNK))));
   return s;
 }
 

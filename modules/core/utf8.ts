@@ -67,8 +67,9 @@ const NATIVE_THRESHOLD = 64;
  * native "no" the JS validator runs again to find the first bad byte.
  */
 export function validateUtf8Piece(validator: Utf8Validator, bytes: Uint8Array,
-  native: ((bytes: Uint8Array) => boolean) | undefined): number {
-  if (!native || bytes.length < NATIVE_THRESHOLD) return validator.update(bytes);
+  wholeCheck: ((bytes: Uint8Array) => boolean) | undefined): number {
+  // Not named `native`: xsc reads any call `native(...)` as its own native("symbol") form and fails the build.
+  if (!wholeCheck || bytes.length < NATIVE_THRESHOLD) return validator.update(bytes);
   let start = 0;
   // Finish a character the previous piece left open (at most 3 bytes).
   while (!validator.complete && start < bytes.length) {
@@ -77,7 +78,7 @@ export function validateUtf8Piece(validator: Utf8Validator, bytes: Uint8Array,
     start++;
   }
   const end = bytes.length - incompleteTail(bytes);
-  if (end > start && !native(bytes.subarray(start, end))) return validator.update(bytes, start, bytes.length);
+  if (end > start && !wholeCheck(bytes.subarray(start, end))) return validator.update(bytes, start, bytes.length);
   return validator.update(bytes, end, bytes.length);
 }
 
@@ -137,9 +138,15 @@ export function encodeUtf8(text: string): Uint8Array {
   return out;
 }
 
+/**
+ * Code units per String.fromCharCode.apply: each argument takes a slot of the
+ * XS stack, which Moddable apps size at 512 slots (examples/manifest_base.json),
+ * shared with every frame below the call.
+ */
+export const APPLY_CHUNK = 128;
+
 /** Decode bytes already known to be valid UTF-8. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  const CHUNK = 1024;
   const units: number[] = [];
   let out = "";
   let i = 0;
@@ -158,7 +165,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
       cp = 0xdc00 + (cp & 0x3ff);
     }
     units.push(cp);
-    if (units.length >= CHUNK) { out += String.fromCharCode.apply(null, units); units.length = 0; }
+    if (units.length >= APPLY_CHUNK) { out += String.fromCharCode.apply(null, units); units.length = 0; }
   }
   if (units.length) out += String.fromCharCode.apply(null, units);
   return out;
