@@ -49,13 +49,19 @@ function echoTables({ echo, runs, clients, sizes }) {
     const s = stat(values(client, mode, size, kind, key));
     return s ? s.median : undefined;
   };
+  /** The ratio, with its range should runs ever differ in the third decimal. */
+  const wireCell = (client, mode, size, kind, key) => {
+    const s = stat(values(client, mode, size, kind, key));
+    if (!s) return "—";
+    return fixed3(s.min) === fixed3(s.max) ? fixed3(s.median) : `${fixed3(s.median)} (${fixed3(s.min)}–${fixed3(s.max)})`;
+  };
 
   // Server to client is ws's compressor whichever client listens; one column unless the clients differ.
   const downCell = (row) => {
     const per = clients.map((c) => [c, wire(c.name, "on", row.size, row.kind.name, "down")]).filter(([, v]) => v !== undefined);
     if (!per.length) return "—";
     const same = per.every(([, v]) => Math.abs(v - per[0][1]) <= 0.005 * per[0][1]);
-    return same ? fixed3(per[0][1]) : per.map(([c, v]) => `${c.name} ${fixed3(v)}`).join(", ");
+    return same ? wireCell(per[0][0].name, "on", row.size, row.kind.name, "down") : per.map(([c]) => `${c.name} ${wireCell(c.name, "on", row.size, row.kind.name, "down")}`).join(", ");
   };
   const plainCell = (row) => {
     const up = wire("ws", "off", row.size, row.kind.name, "up") ?? wire(clients[0].name, "off", row.size, row.kind.name, "up");
@@ -68,14 +74,11 @@ function echoTables({ echo, runs, clients, sizes }) {
     "",
     `undici ${version("undici")} offers \`permessage-deflate; client_max_window_bits\` and inflates what it receives, but sends every message uncompressed (its sender has no compressor), so its client → server bytes stay at the plain figure.`,
     "",
-    "Bytes on the wire per byte of payload, counted at the server's TCP socket for the measured messages (frame headers included, handshake excluded; below 1 is smaller than the payload). Client → server is each client's compressor; server → client is ws's, the same for every client. The ratios are deterministic: they repeat to the byte from run to run.",
+    "Bytes on the wire per byte of payload, counted at the server's TCP socket for the measured messages (frame headers included, handshake excluded; below 1 is smaller than the payload). Client → server is each client's compressor; server → client is ws's, the same for every client. zlib is deterministic, so these ratios repeat from run to run (a range would show if they did not).",
     "",
     `| Payload | size | plain, either way (client → server / server → client) | ${clients.map((c) => `client → server, ${c.title}`).join(" | ")} | server → client, compressed |`,
     `|---|---|---:|${clients.map(() => "---:").join("|")}|---:|`,
-    ...rows.map((row) => `| ${label(row)} | ${plainCell(row)} | ${clients.map((c) => {
-      const v = wire(c.name, "on", row.size, row.kind.name, "up");
-      return v === undefined ? "—" : fixed3(v);
-    }).join(" | ")} | ${downCell(row)} |`),
+    ...rows.map((row) => `| ${label(row)} | ${plainCell(row)} | ${clients.map((c) => wireCell(c.name, "on", row.size, row.kind.name, "up")).join(" | ")} | ${downCell(row)} |`),
     "",
     "Round trips per second (the echo server's compression is part of every round trip, so this is the end-to-end rate a client sees against a compressing ws server), and the client's rate ÷ ws's rate in the same run and mode (above 1 is faster than ws):",
     "",
