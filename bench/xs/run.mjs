@@ -9,8 +9,11 @@
 //   allocated since the last collection; measured at two message counts so the
 //   call's own overhead cancels), and chunk bytes a kept message holds;
 // - decode and encode speed inside XS (performance.now around the core fed
-//   from memory; xsnap runs with metering on, so a device-class figure it is not).
-import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+//   from memory; xsnap runs with metering on, so a device-class figure it is not);
+// - wss (wss.mjs): heap held by one idle wss connection on the device's own
+//   configuration, and the C heap mbedTLS holds for it in this process, counted
+//   by bench/xs/native-heap.c (this script re-runs itself with it preloaded).
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { WebSocketServer } from "ws";
@@ -18,6 +21,11 @@ import { buildOurs, OUT, sourceFromArgs } from "../build-ours.mjs";
 import { replaceSection } from "../report.mjs";
 import { median } from "../stats.mjs";
 import { loadSimulator } from "./load-simulator.mjs";
+import { withHeapCounter } from "./native-heap.mjs";
+import { measureWss, wssLines } from "./wss.mjs";
+
+// First of all: this script re-runs itself with the native heap counter preloaded (null: not available).
+const counter = withHeapCounter();
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -34,18 +42,17 @@ const waiters = [];
 // --device=<file> runs a device script from another tree (experiments on a copy).
 const source = sourceFromArgs(args);
 const built = await buildOurs(source);
-function deviceEntry() {
-  const given = args.find((a) => a.startsWith("--device="))?.slice(9);
+function deviceEntry(name, given) {
   if (given) return given;
-  if (source.workingTree) return "bench/xs/device.ts";
+  if (source.workingTree) return `bench/xs/${name}`;
   const dir = path.join(OUT, "src/bench/xs");
   mkdirSync(dir, { recursive: true });
-  copyFileSync("bench/xs/device.ts", path.join(dir, "device.ts"));
+  copyFileSync(`bench/xs/${name}`, path.join(dir, name));
   // The simulator's shims must be the very modules the simulator maps Moddable's specifiers to.
-  symlinkSync(path.resolve("host-tests"), path.join(OUT, "src/host-tests"));
-  return path.join(dir, "device.ts");
+  if (!existsSync(path.join(OUT, "src/host-tests"))) symlinkSync(path.resolve("host-tests"), path.join(OUT, "src/host-tests"));
+  return path.join(dir, name);
 }
-const device = deviceEntry();
+const device = deviceEntry("device.ts", args.find((a) => a.startsWith("--device="))?.slice(9));
 const sim = await XsSimulator.start(path.resolve(device), {
   onHarnessEvent: (header) => {
     harnessEvents.push(header);
@@ -72,9 +79,9 @@ async function call(name, callArgs = []) {
  * slots (HEAP / 32) and interned keys. xsnap's `w` command; the simulator
  * has no public call for it, so this reaches its engine's delivery queue.
  */
-async function snapshot() {
-  await sim.engine.idle();
-  await sim.engine.deliver(Buffer.from(`w${snapFile}`));
+async function snapshot(of = sim) {
+  await of.engine.idle();
+  await of.engine.deliver(Buffer.from(`w${snapFile}`));
   const buf = readFileSync(snapFile);
   rmSync(snapFile, { force: true });
   const atoms = {};
@@ -180,6 +187,19 @@ async function idleConnection() {
   }
 }
 
+/** The wss figures, in a simulator of their own running bench/xs/device-wss.ts (wss.mjs). */
+async function wssFigures() {
+  const events = [];
+  const entry = deviceEntry("device-wss.ts", args.find((a) => a.startsWith("--device-wss="))?.slice(13));
+  const wssSim = await XsSimulator.start(path.resolve(entry), { onHarnessEvent: (header) => events.push(header) });
+  try {
+    return await measureWss({ sim: wssSim, events, snapshot: () => snapshot(wssSim), diff, counter, repeats: quick ? 2 : 5 });
+  } finally {
+    if (wssSim.bridge.uncaught.length) console.error("uncaught in XS (wss):", wssSim.bridge.uncaught);
+    await wssSim.stop();
+  }
+}
+
 const bytes64 = (d) => d.chunks + d.slots * SLOT;
 const bytes32 = (d) => d.chunks + d.slots * ESP32_SLOT;
 
@@ -196,6 +216,14 @@ try {
   const dec64 = await speed("decode", 64, false, 1460, 1000, quick ? 5 : 20, repeats);
   const dec1k = await speed("decode", 1024, true, 1460, 200, quick ? 5 : 20, repeats);
   const enc64 = await speed("encode", 64, false, 0, 1000, quick ? 5 : 20, repeats);
+  let wss;
+  let wssFailure;
+  try {
+    wss = await wssFigures();
+  } catch (error) {
+    wssFailure = String(error?.message ?? error).split("\n")[0];
+    console.error(`XS bench: wss figures failed: ${error?.stack ?? error}`);
+  }
   const r = (x) => x.toFixed(1);
   const rate = (s) => `${(s.median / 1000).toFixed(0)} k (${(s.min / 1000).toFixed(0)}–${(s.max / 1000).toFixed(0)} k)`;
   const lines = [
@@ -227,6 +255,7 @@ try {
     `| Decode 64-byte binary frames from 1460-byte reads | ${rate(dec64)} | ${dec64.steps.toFixed(0)} |`,
     `| Decode 1 KiB UTF-8 text frames (validate + TextDecoder) from 1460-byte reads | ${rate(dec1k)} (${(dec1k.median * 1024 / 1e6).toFixed(1)} MB/s) | ${dec1k.steps.toFixed(0)} |`,
     `| Encode + mask 64-byte binary frames | ${rate(enc64)} | ${enc64.steps.toFixed(0)} |`,
+    ...(wss ? wssLines(wss, { SLOT, ESP32_SLOT, ownIdleWs: ownIdle }) : ["", `wss: not measured in this run (${wssFailure}).`]),
   ];
   const markdown = lines.join("\n");
   console.log(`\n${markdown}`);

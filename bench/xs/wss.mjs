@@ -1,0 +1,149 @@
+// The wss figures of the XS benchmark: heap held by one open idle wss
+// connection on the device's own configuration (mbedTLS transport, flash
+// certificate bundle) inside xsnap, and, when the native heap counter is
+// preloaded (native-heap.mjs), the C heap the mbedTLS core holds for it in
+// this process. The peer is a `ws` echo server over Node's `https`.
+import { build } from "esbuild";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { median } from "../stats.mjs";
+
+const ADDON = path.resolve("native/node/build/Release/wsx_tls.node");
+const BUNDLE_RESOURCE = "websocket-certs.wscb"; // manifest_namespaced.json's config.websocket.certificates
+
+async function loadPeerSetup() {
+  const outfile = path.resolve(".bench-out/xs-wss-peer.cjs");
+  await build({
+    entryPoints: [path.resolve("bench/xs/wss-peer-setup.ts")],
+    bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", outfile, logLevel: "warning",
+  });
+  const require = createRequire(import.meta.url);
+  delete require.cache[outfile];
+  return require(outfile);
+}
+
+function waiter(events) {
+  return (test, what) => {
+    const deadline = Date.now() + 10000;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const at = events.findIndex(test);
+        if (at >= 0) resolve(events.splice(at, 1)[0]);
+        else if (Date.now() > deadline) reject(new Error(`XS wss bench: no ${what} event (events: ${JSON.stringify(events)})`));
+        else setTimeout(check, 2);
+      };
+      check();
+    });
+  };
+}
+
+/**
+ * sim: an XsSimulator running bench/xs/device-wss.ts; events: its harness events;
+ * snapshot(): live XS heap; counter: HeapCounter or null; repeats: idle connections measured.
+ */
+export async function measureWss({ sim, events, snapshot, diff, counter, repeats }) {
+  const { startBenchWssPeer } = await loadPeerSetup();
+  const peer = await startBenchWssPeer();
+  const waitEvent = waiter(events);
+  const url = `wss://localhost:${peer.port}/`;
+  const call = async (name, args = []) => (await sim.call(name, args)).result;
+  const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  try {
+    sim.bridge.build.resources.set(BUNDLE_RESOURCE, peer.bundle);
+    // Loaded here, before its first allocation, so every block it frees was counted.
+    const { mbedtlsVersion } = createRequire(import.meta.url)(ADDON);
+    counter?.watchLoadedLibraries();
+    const openOne = async () => {
+      const id = await call("open", [url]);
+      const first = await waitEvent((e) => e.id === id && e.type !== "message", "open");
+      if (first.type !== "open") throw new Error(`XS wss bench: connection failed: ${JSON.stringify(first)}`);
+      return id;
+    };
+    const closeOne = async (id) => {
+      await call("close", [id]);
+      await waitEvent((e) => e.type === "close" && e.id === id, "close");
+      await call("forget", [id]);
+    };
+    // A first connection, opened and closed, so one-time state (module, bundle, RNG seeding) is not counted.
+    await closeOne(await openOne());
+
+    const xs = [];
+    const native = [];
+    for (let i = 0; i < repeats; i++) {
+      const before = await snapshot();
+      const nativeBefore = counter?.read();
+      counter?.resetPeak();
+      const id = await openOne();
+      await settle(100); // idle: the transport is polling at its slowest
+      const open = await snapshot();
+      const nativeOpen = counter?.read();
+      await closeOne(id);
+      await settle(20);
+      const nativeClosed = counter?.read();
+      xs.push(diff(before, open));
+      if (counter) {
+        native.push({
+          open: nativeOpen.live - nativeBefore.live,
+          peak: nativeOpen.peak - nativeBefore.live,
+          allocations: nativeOpen.allocations - nativeBefore.allocations,
+          closed: nativeClosed.live - nativeBefore.live,
+        });
+      }
+    }
+    // The wsx-tls object alone: on a device, the binding's host object.
+    const beforeRaw = await snapshot();
+    const raw = await call("rawOpen", [peer.port]);
+    const socket = diff(beforeRaw, await snapshot());
+    await call("rawClose", [raw]);
+
+    const pick = (list, key) => ({ median: median(list.map((x) => x[key])), min: Math.min(...list.map((x) => x[key])), max: Math.max(...list.map((x) => x[key])) });
+    const sameEveryTime = xs.every((d) => d.chunks === xs[0].chunks && d.slots === xs[0].slots);
+    return {
+      connection: xs[0],
+      sameEveryTime,
+      socket,
+      native: counter ? { open: pick(native, "open"), peak: pick(native, "peak"), allocations: pick(native, "allocations"), closed: pick(native, "closed") } : null,
+      mbedtlsVersion,
+      repeats,
+      nativeOpened: sim.bridge.tls.opened,
+    };
+  } finally {
+    await peer.close();
+  }
+}
+
+/** Markdown lines for the XS section. */
+export function wssLines(w, { SLOT, ESP32_SLOT, ownIdleWs }) {
+  const b64 = (d) => d.chunks + d.slots * SLOT;
+  const b32 = (d) => d.chunks + d.slots * ESP32_SLOT;
+  const own = { chunks: w.connection.chunks - w.socket.chunks, slots: w.connection.slots - w.socket.slots };
+  const range = (r) => (r.min === r.max ? `${r.median}` : `${r.median} (${r.min}–${r.max})`);
+  const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  const lines = [
+    "",
+    `| wss: heap held by one open, idle wss connection (after a collection; ${w.repeats} connections${w.sameEveryTime ? ", the same every time" : ", first shown"}) | chunks | slots | bytes here | ESP32 estimate |`,
+    "|---|---:|---:|---:|---:|",
+    `| Whole connection: Client, core, MbedtlsTransport, timers, \`wsx-tls\` socket object | ${w.connection.chunks} B | ${w.connection.slots} | ${b64(w.connection)} B | ${b32(w.connection)} B |`,
+    `| The simulator's \`wsx-tls\` socket object alone (the binding's host object on a device) | ${w.socket.chunks} B | ${w.socket.slots} | ${b64(w.socket)} B | ${b32(w.socket)} B |`,
+    `| **This library's share over wss** (difference) | ${own.chunks} B | ${own.slots} | ${b64(own)} B | **${b32(own)} B** |`,
+    `| compared with ws (the table above) | ${own.chunks - ownIdleWs.chunks >= 0 ? "+" : ""}${own.chunks - ownIdleWs.chunks} B | ${own.slots - ownIdleWs.slots >= 0 ? "+" : ""}${own.slots - ownIdleWs.slots} | ${b64(own) - b64(ownIdleWs) >= 0 ? "+" : ""}${b64(own) - b64(ownIdleWs)} B | ${b32(own) - b32(ownIdleWs) >= 0 ? "+" : ""}${b32(own) - b32(ownIdleWs)} B |`,
+    "",
+    "The wss connection runs the device's own configuration (`modules/device/configured.ts`: the mbedTLS transport over `wsx-tls`, the CA from the packed certificate bundle mapped as a resource), unchanged; in the simulator `wsx-tls` forwards each call to the mbedTLS C core (`native/core`) through its N-API binding in the parent process.",
+  ];
+  if (w.native) {
+    lines.push(
+      "",
+      `| Native heap of one wss connection in the parent process (mbedTLS ${w.mbedtlsVersion} C core through the N-API binding; ${w.repeats} connections: median (min–max)) | bytes |`,
+      "|---|---:|",
+      `| Held while open and idle (core struct, TLS record buffers, session, parsed CA, read buffer) | ${range(w.native.open)} (${kb(w.native.open.median)}) |`,
+      `| Peak during connect + handshake | ${range(w.native.peak)} (${kb(w.native.peak.median)}) |`,
+      `| Heap blocks allocated up to open | ${range(w.native.allocations)} |`,
+      `| Still held after close() until the object is freed (struct + parsed CA) | ${range(w.native.closed)} |`,
+      "",
+      "Counted by `bench/xs/native-heap.c`, preloaded into the bench's Node process: heap blocks allocated and not yet freed by code in the mbedTLS libraries and the wsx_tls addon (sizes as glibc's `malloc_usable_size`); Node's and V8's own allocations are not counted. Debian's mbedTLS 2.28 has no `MBEDTLS_PLATFORM_MEMORY`, so `mbedtls_platform_set_calloc_free` was not available. mbedTLS's shared entropy and CTR-DRBG are static (not heap) and shared by all connections.",
+    );
+  } else {
+    lines.push("", "Native heap of a wss connection: not measured in this run (the heap counter `bench/xs/native-heap.c` could not be built or preloaded).");
+  }
+  return lines;
+}
