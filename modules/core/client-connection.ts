@@ -5,7 +5,8 @@ import { asciiBytes } from "./http-head";
 import { ResponseHeadParser, buildClientRequest, checkResponse, type HeaderList } from "./handshake";
 import type { WebSocketUrl } from "./url";
 
-export interface ClientConnectionOptions extends FramingOptions {
+/** What the opening handshake needs: dropped once it is over. */
+export interface ClientHandshakeOptions {
   url: WebSocketUrl;
   protocols: readonly string[];
   headers: HeaderList;
@@ -13,59 +14,75 @@ export interface ClientConnectionOptions extends FramingOptions {
   perMessageDeflate?: PerMessageDeflateOptions;
 }
 
+export interface ClientConnectionOptions extends FramingOptions, ClientHandshakeOptions {}
+
+/** The opening handshake in progress. */
+interface PendingHandshake {
+  readonly options: ClientHandshakeOptions;
+  /** The Sec-WebSocket-Accept value the server must answer with. */
+  accept: string;
+  parser: ResponseHeadParser | null;
+}
+
 /**
  * The client role: writes the opening handshake, checks the server's answer
  * (which may arrive split anywhere, and may carry the first frames), then
- * hands the byte stream to the framing layer.
+ * hands the byte stream to the framing layer. An open connection keeps
+ * nothing of the handshake (XS heap on a device).
  */
 export class ClientConnection extends FramedConnection {
-  private readonly url: WebSocketUrl;
-  private readonly protocols: readonly string[];
-  private readonly headers: HeaderList;
-  private parser: ResponseHeadParser | null = null;
-  private accept = "";
+  /** null once the handshake is over. */
+  private handshake: PendingHandshake | null;
 
-  constructor(options: ClientConnectionOptions, events: ConnectionEvents) {
-    super("client", options, events);
-    this.url = options.url;
-    this.protocols = options.protocols;
-    this.headers = options.headers;
+  /**
+   * `framing` may be shared by many connections (Client passes one per
+   * platform and limits); without it, `options` carries the framing settings too.
+   */
+  constructor(options: ClientConnectionOptions, events: ConnectionEvents);
+  constructor(options: ClientHandshakeOptions, events: ConnectionEvents, framing: FramingOptions);
+  constructor(options: ClientHandshakeOptions, events: ConnectionEvents, framing: FramingOptions = options as ClientConnectionOptions) {
+    super("client", framing, events);
+    this.handshake = { options, accept: "", parser: null };
   }
 
   /** The transport is connected: send the opening handshake. */
   start(): void {
-    if (this.parser) return;
+    const handshake = this.handshake;
+    if (!handshake || handshake.parser) return;
     const nonce = new Uint8Array(16);
     this.options.random(nonce);
-    const deflate = this.deflateOptions();
-    const request = buildClientRequest(this.url, nonce, this.protocols, this.headers, deflate ? deflateOffer(deflate) : undefined);
-    this.accept = request.accept;
-    this.parser = new ResponseHeadParser();
+    const deflate = this.deflateOptions(handshake);
+    const { url, protocols, headers } = handshake.options;
+    const request = buildClientRequest(url, nonce, protocols, headers, deflate ? deflateOffer(deflate) : undefined);
+    handshake.accept = request.accept;
+    handshake.parser = new ResponseHeadParser();
     this.events.write(asciiBytes(request.text));
   }
 
   /** permessage-deflate is offered only with a compression provider to run it. */
-  private deflateOptions(): PerMessageDeflateOptions | undefined {
-    return this.options.compression ? (this.options as ClientConnectionOptions).perMessageDeflate : undefined;
+  private deflateOptions(handshake: PendingHandshake): PerMessageDeflateOptions | undefined {
+    return this.options.compression ? handshake.options.perMessageDeflate : undefined;
   }
 
   receive(chunk: Uint8Array): void {
     if (this.state !== 0) { this.receiveFrames(chunk); return; }
-    if (!this.parser) return;
+    const handshake = this.handshake;
+    if (!handshake?.parser) return;
     let done;
     try {
-      done = this.parser.push(chunk);
+      done = handshake.parser.push(chunk);
     } catch (e) {
+      this.handshake = null;
       this.abort(e as WebSocketError);
       return;
     }
     if (!done) return;
-    this.parser = null;
+    this.handshake = null;
     let negotiated;
-    const deflate = this.deflateOptions();
+    const deflate = this.deflateOptions(handshake);
     let agreement: DeflateAgreement | undefined;
     try {
-      negotiated = checkResponse(done.response, this.accept, this.protocols,
+      negotiated = checkResponse(done.response, handshake.accept, handshake.options.protocols,
         deflate ? (header) => { agreement = acceptDeflateAnswer(header, deflate); } : undefined);
     } catch (e) {
       this.abort(e as WebSocketError);
@@ -77,4 +94,3 @@ export class ClientConnection extends FramedConnection {
     if (done.rest.length && this.state !== 0) this.receiveFrames(done.rest);
   }
 }
-

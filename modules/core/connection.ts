@@ -4,7 +4,7 @@ import { CompressedMessages, type InflatedSink } from "./compressed-messages";
 import { DeflateTransform } from "./deflate-transform";
 import { WebSocketError, type ErrorCode } from "./errors";
 import { OPCODE, encodeFrame, isControl } from "./frame";
-import { Receiver, type ReceiverSink } from "./receiver";
+import { Receiver, type ReceiverLimits, type ReceiverSink } from "./receiver";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
 import { DEFAULT_THRESHOLD, type DeflateAgreement } from "./extensions/permessage-deflate";
 
@@ -16,17 +16,15 @@ export type ReadyState = 0 | 1 | 2 | 3;
 
 export type Role = "client" | "server";
 
-export interface FramingOptions {
-  maxMessageSize: number;
-  maxFragments: number;
-  /** Deliver message parts as they arrive (seed 000's fragments option). */
-  streaming: boolean;
+/**
+ * What framing needs from its owner. One object may serve many connections
+ * (the client shares one per platform and limits): nothing here is written.
+ */
+export interface FramingOptions extends ReceiverLimits {
   /** Masking keys (client role): must be unpredictable. */
   random: (bytes: Uint8Array) => void;
   encodeUtf8?: (text: string) => Uint8Array;
   decodeUtf8?: (bytes: Uint8Array) => string;
-  /** Native check of whole UTF-8 (Platform.isUtf8). */
-  isUtf8?: (bytes: Uint8Array) => boolean;
   /** Raw DEFLATE from the platform, used once permessage-deflate is agreed. */
   compression?: CompressionProvider;
 }
@@ -57,6 +55,9 @@ export interface ConnectionEvents {
 
 export type Payload = string | Uint8Array;
 
+/** Each frame's masking key (client role): filled fresh and copied into the frame at once, so one serves every connection. */
+const MASK_KEY = new Uint8Array(4);
+
 /**
  * RFC 6455 after the opening handshake, for either role: framing, masking,
  * fragmentation, control frames and the closing handshake. Pure: it is fed
@@ -68,8 +69,6 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   protected readonly options: FramingOptions;
   private readonly role: Role;
   private readonly receiver: Receiver;
-  private readonly encode: (text: string) => Uint8Array;
-  private readonly decode: (bytes: Uint8Array) => string;
 
   private closeSent = false;
   private closeReceived = false;
@@ -78,8 +77,6 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   private finished = false;
   private code: number = CLOSE.ABNORMAL;
   private reason = "";
-  /** Scratch for each frame's masking key (client role), filled fresh per frame. */
-  private readonly maskKey = new Uint8Array(4);
   /** Opcode of the message being sent frame by frame with sendFrame(), 0 when none. */
   private sendingOpcode = 0;
   /** permessage-deflate, once agreed in the opening handshake. */
@@ -90,15 +87,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     this.role = role;
     this.options = options;
     this.events = events;
-    this.encode = options.encodeUtf8 ?? encodeUtf8;
-    this.decode = options.decodeUtf8 ?? decodeUtf8;
-    this.receiver = new Receiver({
-      expectMasked: role === "server",
-      maxMessageSize: options.maxMessageSize,
-      maxFragments: options.maxFragments,
-      streaming: options.streaming,
-      isUtf8: options.isUtf8,
-    }, this);
+    this.receiver = new Receiver(options, role === "server", this);
   }
 
   // ---- calls in ----
@@ -161,7 +150,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
    * `anyWireCode` allows protocol codes such as 1002 (seed 001).
    */
   close(code?: number, reason?: string, anyWireCode = false): void {
-    const body = closeBody(code, reason, anyWireCode, this.encode);
+    const body = closeBody(code, reason, anyWireCode, this.options.encodeUtf8 ?? encodeUtf8);
     if (this.state !== OPEN) return;
     this.sendClose(body);
   }
@@ -303,7 +292,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   }
 
   private receivedClose(payload: Uint8Array): void {
-    const parsed = parseCloseBody(payload, this.decode);
+    const parsed = parseCloseBody(payload, this.options.decodeUtf8 ?? decodeUtf8);
     if (!parsed.ok) {
       this.failWith(new WebSocketError(parsed.error, parsed.message, { closeCode: parsed.closeCode }));
       return;
@@ -335,10 +324,18 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     return true;
   }
 
+  private encode(text: string): Uint8Array {
+    return (this.options.encodeUtf8 ?? encodeUtf8)(text);
+  }
+
+  private decode(bytes: Uint8Array): string {
+    return (this.options.decodeUtf8 ?? decodeUtf8)(bytes);
+  }
+
   protected writeFrame(opcode: number, fin: boolean, payload: Uint8Array, rsv1 = false): void {
     let mask: Uint8Array | null = null;
     if (this.role === "client") {
-      mask = this.maskKey;
+      mask = MASK_KEY;
       this.options.random(mask);
     }
     this.events.write(encodeFrame(opcode, fin, payload, mask, rsv1));

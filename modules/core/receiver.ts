@@ -3,17 +3,14 @@ import { CLOSE } from "./close";
 import { OPCODE, applyMask, isControl, isKnownOpcode } from "./frame";
 import { Utf8Validator, incompleteTail, validateUtf8Piece } from "./utf8";
 
-export interface ReceiverOptions {
-  /** Server role: frames from clients must be masked. Client role: must not be. */
-  expectMasked: boolean;
+/** Limits and helpers that may be shared by many receivers: nothing here is written. */
+export interface ReceiverLimits {
   maxMessageSize: number;
   maxFragments: number;
   /** Deliver message parts as they arrive instead of whole messages. */
   streaming: boolean;
   /** A native whole-buffer UTF-8 check (Platform.isUtf8), used for the middle of each text piece. */
   isUtf8?: (bytes: Uint8Array) => boolean;
-  /** An extension (permessage-deflate) gives RSV1 a meaning on a message's first frame. */
-  rsv1Allowed?: boolean;
 }
 
 export interface ReceiverSink {
@@ -40,9 +37,13 @@ const EMPTY = new Uint8Array(0);
  * soon as the offending byte is seen.
  */
 export class Receiver {
-  private readonly options: ReceiverOptions;
+  private readonly options: ReceiverLimits;
+  /** Server role: frames from clients must be masked. Client role: must not be. */
+  private readonly expectMasked: boolean;
   private readonly sink: ReceiverSink;
   private stopped = false;
+  /** An extension (permessage-deflate) gives RSV1 a meaning on a message's first frame. */
+  private rsv1Allowed = false;
 
   private phase = HEADER;
   private readonly header = new Uint8Array(14);
@@ -74,8 +75,9 @@ export class Receiver {
   private control: Uint8Array = EMPTY;
   private controlAt = 0;
 
-  constructor(options: ReceiverOptions, sink: ReceiverSink) {
+  constructor(options: ReceiverLimits, expectMasked: boolean, sink: ReceiverSink) {
     this.options = options;
+    this.expectMasked = expectMasked;
     this.sink = sink;
   }
 
@@ -89,7 +91,7 @@ export class Receiver {
 
   /** permessage-deflate was agreed: RSV1 may mark a message's first frame. */
   allowRsv1(): void {
-    this.options.rsv1Allowed = true;
+    this.rsv1Allowed = true;
   }
 
   get isStopped(): boolean {
@@ -189,12 +191,12 @@ export class Receiver {
     const marker = b1 & 0x7f;
 
     if (!isKnownOpcode(opcode)) { this.protocolError(`reserved opcode 0x${opcode.toString(16)}`); return false; }
-    const rsv1First = rsv === 0x40 && this.options.rsv1Allowed === true && opcode !== OPCODE.CONTINUATION && !isControl(opcode);
+    const rsv1First = rsv === 0x40 && this.rsv1Allowed && opcode !== OPCODE.CONTINUATION && !isControl(opcode);
     if (rsv !== 0 && !rsv1First) {
       this.protocolError(`reserved bits set (RSV${rsv & 0x40 ? "1" : ""}${rsv & 0x20 ? "2" : ""}${rsv & 0x10 ? "3" : ""}) without a negotiated extension`);
       return false;
     }
-    if (masked !== this.options.expectMasked) {
+    if (masked !== this.expectMasked) {
       this.protocolError(masked ? "frame from the server is masked" : "frame from the client is not masked");
       return false;
     }
