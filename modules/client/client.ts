@@ -6,6 +6,7 @@ import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/e
 import { parseUrl, type WebSocketUrl } from "../core/url";
 import type { ConnectTarget, TlsConfig, TlsProvider, Transport } from "../transport/transport";
 import { Endpoint, type ClientListener } from "./endpoint";
+import { sharedFraming } from "./framing";
 import type { Runtime } from "./runtime";
 
 export type { ClientListener, OpenInfo } from "./endpoint";
@@ -63,21 +64,9 @@ export class Client extends Endpoint {
     }
     super(runtime.platform, listener, options.closeTimeout ?? DEFAULTS.closeTimeout);
     this.url = parsed.href;
-    const platform = runtime.platform;
-    this.connection = new ClientConnection({
-      url: parsed,
-      protocols,
-      headers,
-      maxMessageSize: options.maxMessageSize ?? DEFAULTS.maxMessageSize,
-      maxFragments: options.maxFragments ?? DEFAULTS.maxFragments,
-      streaming: options.fragments === true,
-      random: (bytes) => platform.randomFill(bytes),
-      encodeUtf8: platform.encodeUtf8,
-      decodeUtf8: platform.decodeUtf8,
-      isUtf8: platform.isUtf8,
-      compression: platform.compression,
-      perMessageDeflate: deflate,
-    }, this.connectionEvents());
+    const framing = sharedFraming(runtime.platform, options.maxMessageSize ?? DEFAULTS.maxMessageSize,
+      options.maxFragments ?? DEFAULTS.maxFragments, options.fragments === true);
+    this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate }, this.connectionEvents(), framing);
     const target = targetFor(parsed, options);
     this.transport = runtime.createTransport(target);
     const connectTimeout = options.connectTimeout ?? DEFAULTS.connectTimeout;
