@@ -4,6 +4,7 @@
 //  - the device module graph resolves the way XS resolves it (relative specifiers against the importing
 //    module's own path, bare ones against the manifests' maps or an SDK module whose manifest we include);
 //  - every preloaded name is a mapped module;
+//  - no device module calls a function named `native` (xsc takes any such call for its native("symbol") form);
 //  - tsconfig.moddable.json maps each manifest specifier to the same file (so its type-check is the build's);
 //  - every API in specifiers/apis.json is exposed by the manifest and by the Node entry, with the same names;
 //  - every example has a manifest that includes ours, a main.ts, and a README with the esp32 and lin commands;
@@ -41,6 +42,7 @@ const SDK_MODULES = {
   "embedded:io/socket/listener": "$(MODDABLE)/modules/io/manifest.json",
   "net": "$(MODDABLE)/modules/network/net/manifest.json",
   "Resource": "$(MODDABLE)/modules/files/resource/manifest.json",
+  "modules": "$(MODDABLE)/modules/base/modules/manifest.json",
 };
 /** Extensions mcconfig treats as modules or native sources (tools/mcmanifest.js, ModulesRule). */
 const SOURCE_EXTENSIONS = [".ts", ".js", ".mjs", ".json", ".c", ".cc", ".cpp", ".h"];
@@ -306,6 +308,23 @@ check("every import resolves the way XS resolves it, on each platform", (fail) =
   }
 });
 
+check("no device module calls a function named native (xsc reserves native(\"symbol\"))", (fail) => {
+  for (const map of table.values()) {
+    for (const file of new Set(map.values())) {
+      if (!file.endsWith(".ts") && !file.endsWith(".js")) continue;
+      const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      const visit = (node) => {
+        if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "native") {
+          const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+          fail(`${rel(file)}:${line + 1}: a call to "native(...)": xsc compiles it as native("symbol") and fails the build; rename the function`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+  }
+});
+
 check("every preloaded module is mapped", (fail) => {
   for (const [path, manifest] of manifests) {
     const all = modulesFor(table, manifest[PLATFORM]);
@@ -324,6 +343,16 @@ check("the certificate bundle's resource (manifest_certs.json) is the name the d
   if (typeof wanted !== "string") { fail("no config.websocket.certificates in our manifests"); return; }
   // mcconfig names a resource by its target plus the file's extension; the packed bundle is a .wscb.
   if (!targets.some((t) => t + ".wscb" === wanted)) fail(`manifest_certs.json maps ${JSON.stringify(targets)}, but the device opens "${wanted}"`);
+});
+
+check("manifest_deflate.json brings the SDK inflater the device entries look up, and turns the offer on", (fail) => {
+  const path = join(root, "manifest_deflate.json");
+  if (!isFile(path)) { fail("manifest_deflate.json not found"); return; }
+  const manifest = readJson(path);
+  const inflate = "$(MODDABLE)/modules/data/zlib/manifest_inflate.json";
+  if (![].concat(manifest.include ?? []).includes(inflate)) fail(`manifest_deflate.json does not include ${inflate} (modules/device/compression.ts looks up "inflate")`);
+  const offer = manifest.config?.websocket?.perMessageDeflate;
+  if (offer !== true && (typeof offer !== "object" || offer === null)) fail("manifest_deflate.json: config.websocket.perMessageDeflate must be true or an object of options");
 });
 
 check("tsconfig.moddable.json maps each manifest specifier to the same file", (fail) => {

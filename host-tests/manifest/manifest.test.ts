@@ -34,7 +34,7 @@ function problems(report: Report): string[] {
 /** A copy of what the checks read, with node_modules linked, to break one thing in. */
 function copyOfRepository(): string {
   const dir = mkdtempSync(join(tmpdir(), "check-moddable-"));
-  for (const name of ["manifest.json", "manifest_namespaced.json", "manifest_certs.json", "tsconfig.json", "tsconfig.moddable.json",
+  for (const name of ["manifest.json", "manifest_namespaced.json", "manifest_certs.json", "manifest_deflate.json", "tsconfig.json", "tsconfig.moddable.json",
     "modules", "specifiers", "node", "examples"]) {
     cpSync(join(ROOT, name), join(dir, name), { recursive: true });
   }
@@ -94,6 +94,22 @@ describe("check-moddable fails on a broken copy", () => {
     expect(problems(report)).toEqual(expect.arrayContaining([
       expect.stringMatching(/specifiers\/websocket\.ts \(module "websocket"\) imports "\.\/modules\/device\/connect" = "modules\/device\/connect", which no manifest maps/),
     ]));
+  });
+
+  test("a call to a function named native, which xsc compiles as its native(\"symbol\") form", () => {
+    edit(join(dir, "modules", "core", "utf8.ts"), (t) => t.split("!wholeCheck(bytes").join("!native(bytes"));
+    const report = runChecks(dir, ["--skip-typecheck"]);
+    expect(report.exitCode).toBe(1);
+    expect(problems(report)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/modules\/core\/utf8\.ts:\d+: a call to "native\(\.\.\.\)": xsc compiles it as native\("symbol"\)/),
+    ]));
+  });
+
+  test("the deflate manifest without the SDK inflater it looks up", () => {
+    edit(join(dir, "manifest_deflate.json"), (t) => t.replace(/"\$\(MODDABLE\)\/modules\/data\/zlib\/manifest_inflate\.json"/, ""));
+    const report = runChecks(dir, ["--skip-typecheck"]);
+    expect(report.exitCode).toBe(1);
+    expect(problems(report)).toEqual(expect.arrayContaining([expect.stringContaining("manifest_deflate.json does not include $(MODDABLE)/modules/data/zlib/manifest_inflate.json")]));
   });
 
   test("an SDK module imported without including the manifest that provides it", () => {

@@ -29,7 +29,7 @@ export interface SocketOptions extends Omit<ClientOptions, "protocols" | "header
   protocol?: string | string[];
   /** Sent as the Origin header. */
   origin?: string;
-  /** Offer permessage-deflate with default parameters (needs a platform with a compression provider). */
+  /** true: offer permessage-deflate (the entry's configured offer, or default parameters); false: do not, even where the manifest turns it on. */
   perMessageDeflate?: boolean;
   /** Largest message accepted, in bytes (fibjs default 64 MiB; here the client's default). */
   maxPayload?: number;
@@ -82,7 +82,7 @@ export class Socket extends EventEmitterTarget {
     if (originHeader) allHeaders["Origin"] = originHeader;
     this.origin = originHeader ?? "";
     const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload,
-      ...(perMessageDeflate ? { perMessageDeflate: {} } : {}) });
+      ...(perMessageDeflate === undefined ? {} : { perMessageDeflate: perMessageDeflate && (defaults?.perMessageDeflate || {}) }) });
     this.client = new Client(runtime, url, options, {
       onOpen: () => this.dispatch(new WsEvent("open"), this.onopen),
       onMessage: (data, binary) => {

@@ -62,6 +62,7 @@ export class CompressedMessages {
 
   private failed(result: Extract<InflateResult, { ok: false }>): void {
     if (result.tooBig) this.sink.onFail("MESSAGE_TOO_BIG", CLOSE.TOO_BIG, result.message);
+    else if (result.internal) this.sink.onFail(result.internal.code, CLOSE.INTERNAL_ERROR, result.message);
     else this.sink.onFail("PROTOCOL_ERROR", CLOSE.INVALID_DATA, result.message);
   }
 

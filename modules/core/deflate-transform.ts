@@ -6,6 +6,7 @@
  * cap on inflated bytes.
  */
 import type { CompressionProvider, Deflater, Inflater } from "../platform/compression";
+import { WebSocketError } from "./errors";
 import type { DeflateAgreement } from "./extensions/permessage-deflate";
 
 const TAIL = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
@@ -24,7 +25,7 @@ export interface DeflateTransformSettings {
 
 export type InflateResult =
   | { ok: true; pieces: Uint8Array[] }
-  | { ok: false; tooBig: boolean; message: string };
+  | { ok: false; tooBig: boolean; message: string; internal?: WebSocketError };
 
 export class DeflateTransform {
   private readonly settings: DeflateTransformSettings;
@@ -76,7 +77,15 @@ export class DeflateTransform {
    * Stops as soon as the message would exceed maxMessageSize.
    */
   inflate(data: Uint8Array, final: boolean): InflateResult {
-    if (!this.inflater) this.inflater = this.settings.provider.createInflater(this.peerWindowBits, this.peerNoContextTakeover);
+    if (!this.inflater) {
+      try {
+        this.inflater = this.settings.provider.createInflater(this.peerWindowBits, this.peerNoContextTakeover);
+      } catch (e) {
+        // Our side cannot inflate (e.g. no inflater in a device build): not the peer's fault, so 1011, not 1007.
+        const error = e instanceof WebSocketError ? e : new WebSocketError("INVALID_STATE", `no inflater: ${e instanceof Error ? e.message : String(e)}`);
+        return { ok: false, tooBig: false, message: error.message, internal: error };
+      }
+    }
     const limit = this.settings.maxMessageSize;
     const pieces: Uint8Array[] = [];
     try {

@@ -1,8 +1,8 @@
 /**
  * What every device entry shares: the manifest's settings, one runtime (ECMA-419
  * TCP for ws:, the mbedTLS transport over its XS binding for wss:), and the
- * default client options (limits and the flash certificate bundle). Options an
- * app passes win over these.
+ * default client options (limits, the flash certificate bundle, the
+ * permessage-deflate offer). Options an app passes win over these.
  */
 import config from "mc/config";
 import wsxTls from "wsx-tls";
@@ -10,6 +10,7 @@ import type { ClientOptions } from "../client/client";
 import type { Runtime } from "../client/runtime";
 import { mbedtlsTransportFactory } from "../transport/mbedtls";
 import { flashBundleProvider } from "./certificates";
+import { sdkInflateCompression } from "./compression";
 import { createDeviceRuntime } from "./runtime";
 import { readSettings, type DeviceSettings } from "./settings";
 
@@ -17,6 +18,7 @@ export const settings: DeviceSettings = readSettings(config);
 
 // Frozen: these are preloaded into flash, where a frozen object needs no RAM alias.
 export const runtime: Runtime = Object.freeze(createDeviceRuntime({
+  platform: settings.perMessageDeflate ? { compression: sdkInflateCompression() } : undefined,
   highWaterMark: settings.highWaterMark,
   secure: (platform) => mbedtlsTransportFactory({ native: wsxTls, platform, highWaterMark: settings.highWaterMark }),
 }));
@@ -28,4 +30,5 @@ export const defaults: ClientOptions = Object.freeze({
   closeTimeout: settings.closeTimeout,
   connectTimeout: settings.connectTimeout,
   certificates: flashBundleProvider(settings.certificates),
+  perMessageDeflate: settings.perMessageDeflate,
 });

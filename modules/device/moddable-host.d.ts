@@ -44,3 +44,10 @@ declare module "net" {
   };
   export default Net;
 }
+
+declare module "modules" {
+  export default class Modules {
+    static has(specifier: string): boolean;
+    static importNow(specifier: string): unknown;
+  }
+}

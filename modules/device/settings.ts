@@ -4,6 +4,7 @@
  * an app's own `config.websocket` entries override them key by key.
  */
 import { WebSocketError } from "../core/errors";
+import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
 
 export interface DeviceSettings {
   maxMessageSize: number;
@@ -14,7 +15,16 @@ export interface DeviceSettings {
   highWaterMark: number;
   /** Resource name of the certificate bundle mapped from flash. */
   certificates: string;
+  /** What every connection offers (manifest_deflate.json turns it on); false: no offer, no inflater in RAM. */
+  perMessageDeflate: false | PerMessageDeflateOptions;
 }
+
+/**
+ * `"perMessageDeflate": true` in a manifest: small windows, as a device wants. The server compresses
+ * with 1 KiB of window (less memory for it; the SDK's miniz inflater keeps 32 KiB whatever it is told),
+ * and client_max_window_bits is not offered, since a device sends uncompressed.
+ */
+export const DEVICE_DEFLATE_OFFER: PerMessageDeflateOptions = Object.freeze({ serverMaxWindowBits: 10, clientMaxWindowBits: false });
 
 // Frozen here and below: preloaded into flash, a frozen object needs no RAM alias (XS linker warnings).
 const NUMBERS = Object.freeze(["maxMessageSize", "maxFragments", "closeTimeout", "connectTimeout", "highWaterMark"] as const);
@@ -41,5 +51,16 @@ export function readSettings(config: unknown): DeviceSettings {
   const certificates = values.certificates;
   if (typeof certificates !== "string" || certificates === "") bad(`certificates must be a resource name, got ${JSON.stringify(certificates)}`);
   settings.certificates = certificates;
+  settings.perMessageDeflate = readDeflate(values.perMessageDeflate);
   return Object.freeze(settings);
+}
+
+function readDeflate(value: unknown): false | PerMessageDeflateOptions {
+  if (value === undefined || value === false || value === "false") return false;
+  if (value === true || value === "true") return DEVICE_DEFLATE_OFFER;
+  try {
+    return Object.freeze({ ...validateDeflateOptions(value) });
+  } catch (error) {
+    return bad(`${error instanceof Error ? error.message : String(error)} (perMessageDeflate is true, false or an object of options: docs/compression.md)`);
+  }
 }
