@@ -3,12 +3,17 @@
  * xsnap worker: a real Client on the device's own configuration
  * (modules/device/configured.ts: the mbedTLS transport over `wsx-tls`,
  * certificates from the flash bundle), whose `wsx-tls` is the C core in the
- * parent; and the `wsx-tls` socket object alone, to subtract its share.
+ * parent; the `wsx-tls` socket object alone, to subtract its share; and the
+ * mbedTLS transport over a stand-in native in XS memory, for what it
+ * allocates per message without the simulator's bridge traffic.
  */
 import wsxTls from "wsx-tls";
 import { withEntryDefaults } from "../../modules/api/options";
 import { Client } from "../../modules/client/client";
 import { defaults, runtime } from "../../modules/device/configured";
+import type { Platform } from "../../modules/platform/platform";
+import { MbedtlsTransport } from "../../modules/transport/mbedtls";
+import { NativeState, STEP_PROGRESS, type MbedtlsNative } from "../../modules/transport/mbedtls-native";
 import { expose, post } from "../../host-tests/xs/shims/expose";
 
 const clients: (Client | undefined)[] = [];
@@ -46,4 +51,95 @@ expose("rawClose", (args) => {
   sockets[Number(args[0])]?.close();
   sockets[Number(args[0])] = undefined;
   return 0;
+});
+
+// ---- the transport alone, per message: the native stood in for by bytes in XS memory ----
+
+interface Due {
+  run: () => void;
+  live: boolean;
+}
+
+/** Timers that run only when the bench says, so a measured call has no bridge traffic in it. */
+let due: Due[] = [];
+const manualPlatform: Platform = {
+  now: () => 0,
+  setTimer(callback) {
+    const timer: Due = { run: callback, live: true };
+    due.push(timer);
+    return timer;
+  },
+  clearTimer(handle) {
+    (handle as Due).live = false;
+  },
+  randomFill() {},
+};
+
+function runDue(): void {
+  const now = due;
+  due = [];
+  for (const timer of now) {
+    if (!timer.live) continue;
+    timer.live = false;
+    timer.run();
+  }
+}
+
+let records: ArrayBuffer[] = [];
+let nextRecord = 0;
+let payload = new Uint8Array(0);
+let received = 0;
+
+/** What the binding does per call, minus the C: read() hands over a fresh ArrayBuffer, write() takes all. */
+const memoryNative: MbedtlsNative = {
+  open: () => ({
+    step: () => NativeState.OPEN | STEP_PROGRESS,
+    read: () => (nextRecord < records.length ? records[nextRecord++].slice(0) : null),
+    write: (bytes: Uint8Array) => bytes.length,
+    shutdown() {},
+    close() {},
+    state: NativeState.OPEN,
+    failure: 0,
+    error: "",
+    mbedtlsError: 0,
+    verifyFlags: 0,
+  }),
+};
+
+let transport: MbedtlsTransport | undefined;
+
+/** A fresh transport, open, with `count` decrypted records of `size` bytes waiting (one per read). */
+expose("transportPrepare", (args) => {
+  const [size, count] = args as [number, number];
+  records = [];
+  for (let i = 0; i < count; i++) records.push(new ArrayBuffer(size));
+  nextRecord = count; // nothing to read until transportFeed
+  payload = new Uint8Array(size);
+  received = 0;
+  let opened = false;
+  transport = new MbedtlsTransport({ native: memoryNative, platform: manualPlatform });
+  transport.connect({ host: "localhost", port: 443, secure: true }, {
+    onOpen: () => (opened = true),
+    onData: () => received++,
+    onDrain() {},
+    onClose() {},
+  });
+  while (!opened) runDue();
+  return count;
+});
+
+/** Every waiting record read through the transport's polls. */
+expose("transportFeed", () => {
+  nextRecord = 0;
+  received = 0;
+  while (nextRecord < records.length) runDue();
+  if (received !== records.length) throw new Error(`transport delivered ${received} chunks, expected ${records.length}`);
+  return received;
+});
+
+/** `n` writes of the payload, each taken whole by the native at once. */
+expose("transportSend", (args) => {
+  const n = Number(args[0]);
+  for (let i = 0; i < n; i++) transport!.write(payload);
+  return n;
 });
