@@ -12,6 +12,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import * as zlib from "node:zlib";
 import { WebSocketServer } from "ws";
 import { buildOurs, OUT, sourceFromArgs } from "./build-ours.mjs";
 import { bundlePayloads, messages } from "./compression-payloads.mjs";
@@ -20,6 +21,8 @@ export const XS_SLOT = 32; // bytes per XS slot on this 64-bit host
 export const ESP32_SLOT = 16;
 export const XS_SIZES = [256, 4096, 65536];
 const MESSAGES = 3; // snapshots after the first and after the last
+// Bursts for slots allocated per received message: the slope between two burst lengths cancels the calls' own cost.
+const BURSTS = { 256: [20, 100], 4096: [10, 50], 65536: [2, 6] };
 
 /** host-tests/xs pieces (TypeScript written for jest), bundled with each file's __dirname kept at its source. */
 async function loadHost() {
@@ -93,8 +96,8 @@ async function startEngine(host, entry) {
       waiters.push({ test, resolve: (e) => { clearTimeout(timer); events.splice(events.indexOf(e), 1); resolve(e); } });
     });
   };
-  const call = async (name, args = []) => {
-    const { header } = await bridge.post({ t: "call", name, args, hasBody: false });
+  const call = async (name, args = [], bytes = undefined) => {
+    const { header } = await bridge.post({ t: "call", name, args, hasBody: bytes !== undefined }, bytes);
     if (typeof header.error === "string") throw new Error(header.error);
     return header.result;
   };
@@ -113,12 +116,22 @@ async function startEngine(host, entry) {
     }
     return { chunks: atoms.BLOC, slots: atoms.HEAP / XS_SLOT };
   };
+  /** Live slots after a collection (xsnap's meter). */
+  const collect = async () => {
+    await engine.idle();
+    return (await engine.evaluate("gc();")).meter.currentHeapCount;
+  };
+  /** Slots counted by the meter now, without collecting: after collect(), what was allocated since. */
+  const meterNow = async () => {
+    await engine.idle();
+    return engine.lastMeter.currentHeapCount;
+  };
   const stop = async () => {
     bridge.dispose();
     compression.dispose();
     await engine.stop();
   };
-  return { call, waitEvent, snapshot, stop, compression, uncaught: bridge.uncaught };
+  return { call, waitEvent, snapshot, collect, meterNow, stop, compression, uncaught: bridge.uncaught };
 }
 
 /** A ws server that sends the next message of `list` each time the client says "next". */
@@ -127,11 +140,20 @@ async function startServer(perMessageDeflate, lists) {
   server.on("connection", (peer, req) => {
     const list = lists[new URL(req.url, "http://x").searchParams.get("size")];
     let next = 0;
-    peer.on("message", () => peer.send(list[next++ % list.length]));
+    peer.on("message", (data) => {
+      const burst = /^burst:(\d+)$/.exec(data.toString());
+      for (let i = burst ? Number(burst[1]) : 1; i > 0; i--) peer.send(list[next++ % list.length]);
+    });
     peer.on("error", () => {});
   });
   await new Promise((resolve) => server.once("listening", resolve));
   return { url: `ws://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => { for (const c of server.clients) c.terminate(); server.close(resolve); }) };
+}
+
+/** Slots per message between two counts; undefined if a collection ran meanwhile (the count went down). */
+function slope(allocated, [n1, n2]) {
+  const perMessage = (allocated[1] - allocated[0]) / (n2 - n1);
+  return allocated[0] > 0 && perMessage > 0 ? perMessage : undefined;
 }
 
 const diff = (a, b) => ({ chunks: b.chunks - a.chunks, slots: b.slots - a.slots });
@@ -156,6 +178,7 @@ export async function measureXs({ source = {}, log = () => {} } = {}) {
     { name: "deflate10", short: "deflate 10-bit", title: "`perMessageDeflate: { serverMaxWindowBits: 10, clientMaxWindowBits: false }` (the suggested device offer)", server: deflating, options: { perMessageDeflate: { serverMaxWindowBits: 10, clientMaxWindowBits: false } } },
   ];
   const rows = [];
+  const bridge = {};
   try {
     const session = async (config, size) => {
       const id = await xs.call("open", [`${config.server.url}/?size=${size}`, config.options]);
@@ -173,7 +196,33 @@ export async function measureXs({ source = {}, log = () => {} } = {}) {
       await xs.waitEvent((e) => e.type === "close" && e.id === id, "close");
       await xs.call("forget", [id]);
     };
+    /** Slots the meter counts per message received in a burst (undefined if a collection ran meanwhile). */
+    const slotsPerMessage = async (id, size) => {
+      const allocated = [];
+      for (const n of BURSTS[size]) {
+        const live = await xs.collect();
+        await xs.call("expect", [id, n]);
+        await xs.call("send", [id, `burst:${n}`]);
+        await xs.waitEvent((e) => e.type === "burst" && e.id === id, "burst");
+        allocated.push((await xs.meterNow()) - live);
+      }
+      return slope(allocated, BURSTS[size]);
+    };
+    /** Slots per push of the simulator's bridged inflater alone (one compressed message of this size). */
+    const bridgeSlots = async (size) => {
+      const flushed = zlib.deflateRawSync(Buffer.from(lists[size][0]), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      const compressed = flushed.subarray(0, flushed.length - 4); // as on the wire: the device adds the tail back
+      const allocated = [];
+      for (const n of BURSTS[size]) {
+        const live = await xs.collect();
+        await xs.call("bridgeInflate", [n], compressed);
+        allocated.push((await xs.meterNow()) - live);
+      }
+      return slope(allocated, BURSTS[size]);
+    };
     for (const size of XS_SIZES) {
+      bridge[size] = await bridgeSlots(size);
+      log(`xs ${String(size).padStart(6)} B the simulator's bridged inflater alone: ${bridge[size]?.toFixed(1) ?? "?"} slots per message (two requests)`);
       for (const config of configs) {
         // A first session, opened, used and closed, so one-time module state is not counted.
         const warm = await session(config, size);
@@ -188,10 +237,11 @@ export async function measureXs({ source = {}, log = () => {} } = {}) {
         const first = diff(before, await xs.snapshot());
         for (let i = 1; i < MESSAGES; i++) await receive(id, size);
         const last = diff(before, await xs.snapshot());
+        const perMessage = await slotsPerMessage(id, size);
         await end(id);
-        const row = { size, config: config.name, short: config.short, title: config.title, extensions, idle, first, last };
+        const row = { size, config: config.name, short: config.short, title: config.title, extensions, idle, first, last, perMessage };
         rows.push(row);
-        log(`xs ${String(size).padStart(6)} B ${config.name.padEnd(9)} idle ${bytes(idle)} B, after 1 message ${bytes(first)} B, after ${MESSAGES} ${bytes(last)} B (extensions "${extensions}")`);
+        log(`xs ${String(size).padStart(6)} B ${config.name.padEnd(9)} idle ${bytes(idle)} B, after 1 message ${bytes(first)} B, after ${MESSAGES} ${bytes(last)} B, ${perMessage?.toFixed(1) ?? "?"} slots allocated per message (extensions "${extensions}")`);
       }
     }
     if (xs.uncaught.length) throw new Error(`XS compression bench: uncaught in the worker: ${xs.uncaught.join("; ")}`);
@@ -200,7 +250,7 @@ export async function measureXs({ source = {}, log = () => {} } = {}) {
     await deflating.close();
     await plain.close();
   }
-  return { rows, messages: MESSAGES, source: built.source, slot: XS_SLOT, esp32Slot: ESP32_SLOT, sizes: XS_SIZES };
+  return { rows, bridge, messages: MESSAGES, source: built.source, slot: XS_SLOT, esp32Slot: ESP32_SLOT, sizes: XS_SIZES };
 }
 
 export const bytes = (d, slot = XS_SLOT) => d.chunks + d.slots * slot;
