@@ -108,7 +108,8 @@ async function main() {
   }
   // permessage-deflate: ratio and throughput with and without it (bench/compression.mjs).
   if (!flag("no-compression")) {
-    const compressionArgs = ["bench/compression.mjs", ...sourceArgs, ...(quick ? ["--quick"] : [`--runs=${runs}`]), ...(write ? ["--write"] : [])];
+    const compressionArgs = ["bench/compression.mjs", ...sourceArgs, ...(quick ? ["--quick"] : [`--runs=${runs}`]), ...(write ? ["--write"] : []),
+      ...(option("clients") ? [`--clients=${option("clients")}`] : [])];
     execFileSync(process.execPath, compressionArgs, { stdio: "inherit" });
   }
   if (!flag("no-xs")) {
