@@ -32,7 +32,8 @@ export function withHeapCounter() {
     return null;
   }
   const counterFile = path.join(os.tmpdir(), `ws-bench-heap-${process.pid}`);
-  const run = spawnSync(process.execPath, process.argv.slice(1), {
+  // --expose-gc: the bench collects the binding's closed objects to see their C memory come back.
+  const run = spawnSync(process.execPath, ["--expose-gc", ...process.argv.slice(1)], {
     stdio: "inherit",
     env: { ...process.env, LD_PRELOAD: library, WSX_HEAP_COUNT_FILE: counterFile, WSX_HEAP_COUNT_ACTIVE: "1" },
   });

@@ -69,7 +69,13 @@ export async function measureWss({ sim, events, snapshot, diff, counter, repeats
 
     const xs = [];
     const native = [];
+    const collect = async () => {
+      // The XS binding frees the C connection at close(); the N-API one when V8 collects its object.
+      globalThis.gc?.();
+      await settle(20); // N-API finalizers run after the collection
+    };
     for (let i = 0; i < repeats; i++) {
+      await collect(); // earlier connections' C memory goes back before the window, not inside it
       const before = await snapshot();
       const nativeBefore = counter?.read();
       counter?.resetPeak();
@@ -78,7 +84,7 @@ export async function measureWss({ sim, events, snapshot, diff, counter, repeats
       const open = await snapshot();
       const nativeOpen = counter?.read();
       await closeOne(id);
-      await settle(20);
+      await collect();
       const nativeClosed = counter?.read();
       xs.push(diff(before, open));
       if (counter) {
@@ -107,6 +113,7 @@ export async function measureWss({ sim, events, snapshot, diff, counter, repeats
       native: counter ? { open: pick(native, "open"), peak: pick(native, "peak"), allocations: pick(native, "allocations"), closed: pick(native, "closed") } : null,
       mbedtlsVersion,
       perMessage,
+      collected: typeof globalThis.gc === "function",
       repeats,
       nativeOpened: sim.bridge.tls.opened,
     };
@@ -168,7 +175,7 @@ export function wssLines(w, { SLOT, ESP32_SLOT, ownIdleWs }) {
       `| Held while open and idle (core struct, TLS record buffers, session, parsed CA, read buffer) | ${range(w.native.open)} (${kb(w.native.open.median)}) |`,
       `| Peak during connect + handshake | ${range(w.native.peak)} (${kb(w.native.peak.median)}) |`,
       `| Heap blocks allocated up to open | ${range(w.native.allocations)} |`,
-      `| Still held after close() until the object is freed (struct + parsed CA) | ${range(w.native.closed)} |`,
+      `| Still held after close() and a collection (the XS binding frees at close(); the N-API object when collected) | ${range(w.native.closed)}${w.collected ? "" : " (no gc(): run with --expose-gc)"} |`,
       "",
       "Counted by `bench/xs/native-heap.c`, preloaded into the bench's Node process: heap blocks allocated and not yet freed by code in the mbedTLS libraries and the wsx_tls addon (sizes as glibc's `malloc_usable_size`); Node's and V8's own allocations are not counted. Debian's mbedTLS 2.28 has no `MBEDTLS_PLATFORM_MEMORY`, so `mbedtls_platform_set_calloc_free` was not available. mbedTLS's shared entropy and CTR-DRBG are static (not heap) and shared by all connections.",
     );

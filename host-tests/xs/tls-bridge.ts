@@ -16,13 +16,15 @@ import type { WireHeader } from "./shims/wire";
 
 const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
-/** What the bridge answers for a host it will not dial: the core's own failure for a name it cannot resolve. */
-class RefusedSocket implements NativeTlsSocket {
-  readonly state = NativeState.FAILED;
-  readonly failure = NativeFailure.CONNECT;
+/**
+ * A socket with no C connection behind it: after close() (the XS binding frees
+ * the connection there, so later calls see CLOSED and no error), or for a host
+ * the bridge will not dial (the core's own failure for a name it cannot resolve).
+ */
+class DetachedSocket implements NativeTlsSocket {
   readonly mbedtlsError = 0;
   readonly verifyFlags = 0;
-  constructor(readonly error: string) {}
+  constructor(readonly state: number, readonly failure: number, readonly error: string) {}
   step(): number {
     return this.state;
   }
@@ -35,6 +37,8 @@ class RefusedSocket implements NativeTlsSocket {
   shutdown(): void {}
   close(): void {}
 }
+
+const CLOSED = new DetachedSocket(NativeState.CLOSED, NativeFailure.NONE, "");
 
 /** Split the body back into the byte options the header lists by length. */
 function take(body: Uint8Array, at: { offset: number }, length: number): Uint8Array {
@@ -69,7 +73,9 @@ export class TlsBridge {
         socket.shutdown();
         return { header: {} };
       case "tls.close":
+        // Dropped here, so V8 collects the binding's object and frees the C struct, as the XS binding frees it at once.
         socket.close();
+        this.sockets.set(Number(header.id), CLOSED);
         return { header: {} };
       case "tls.get": {
         const name = String(header.name);
@@ -107,7 +113,7 @@ export class TlsBridge {
       this.opened++;
     } else {
       this.refused.push(host);
-      socket = new RefusedSocket(`cannot resolve ${host}: the simulator only reaches 127.0.0.1 and localhost`);
+      socket = new DetachedSocket(NativeState.FAILED, NativeFailure.CONNECT, `cannot resolve ${host}: the simulator only reaches 127.0.0.1 and localhost`);
     }
     const id = this.nextId++;
     this.sockets.set(id, socket);
