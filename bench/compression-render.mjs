@@ -115,7 +115,7 @@ function providerTable({ rows, rounds }) {
   ];
 }
 
-function xsTable({ rows, bridge, messages, slot, esp32Slot, sizes }) {
+function xsTable({ rows, bridge, messages, repeats, slot, esp32Slot, sizes }) {
   const at = (config, size) => rows.find((r) => r.config === config && r.size === size);
   const both = (d) => `${d.chunks + d.slots * esp32Slot} B (${d.chunks + d.slots * slot} B)`;
   const delta = (a, b) => ({ chunks: a.chunks - b.chunks, slots: a.slots - b.slots });
@@ -144,20 +144,20 @@ function xsTable({ rows, bridge, messages, slot, esp32Slot, sizes }) {
     }
   }
   const slots = (v) => (v === undefined ? "—" : v.toFixed(0));
+  const slotRange = (s) => (s === undefined ? "—" : s.min.toFixed(0) === s.max.toFixed(0) ? s.median.toFixed(0) : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`);
   const compressed = configs.filter((c) => c !== "plain");
   lines.push(
     "",
-    "Slots allocated per received message (xsnap's meter after a collection, for bursts of two lengths sent by the server; the slope cancels the calls' own cost; the application drops each message). In the simulator every compressed message costs two synchronous requests to the parent's inflater (the message's bytes, then the 0x00 0x00 0xff 0xff tail with flush), whose encoding and decoding in XS is measured on its own (`bridge`) and is not what a device pays: there the SDK's `inflate` hands back 1 KiB chunks through `onData` instead. The last columns are what remains, the core and the transport receiving the compressed frame, to compare with the first column, the same for the plain frame (a plain 64 KiB frame takes several times more reads than its compressed form, hence more slots there). Slot counts vary by a few slots with how the reads happen to batch.",
+    `Slots allocated per received message (xsnap's meter after a collection, for bursts of two lengths sent by the server; the slope cancels the calls' own cost; the application drops each message; median (min–max) of ${repeats} slopes). In the simulator every compressed message costs two synchronous requests to the parent's inflater (the message's bytes, then the 0x00 0x00 0xff 0xff tail with flush), whose encoding and decoding in XS is measured on its own (\`bridge\`) and is not what a device pays: there the SDK's \`inflate\` hands back 1 KiB chunks through \`onData\` instead. The last columns are what remains, the core and the transport receiving the compressed frame, to compare with the first column, the same for the plain frame (a plain 64 KiB frame takes several times more reads than its compressed form, hence more slots there). The slope varies with how the simulator's reads happen to batch, hence the ranges.`,
     "",
     `| Received message | no extension | ${compressed.map((c) => `${at(c, idleSize).short}`).join(" | ")} | bridge requests alone | ${compressed.map((c) => `${at(c, idleSize).short} − bridge`).join(" | ")} |`,
     `|---|---:|${compressed.map(() => "---:").join("|")}|---:|${compressed.map(() => "---:").join("|")}|`,
     ...sizes.map((size) => {
-      const base = at("plain", size)?.perMessage;
       const rest = (c) => {
         const v = at(c, size)?.perMessage;
-        return v === undefined || bridge[size] === undefined ? undefined : v - bridge[size];
+        return v === undefined || bridge[size] === undefined ? undefined : v.median - bridge[size];
       };
-      return `| ${bytes(size)} JSON text | ${slots(base)} | ${compressed.map((c) => slots(at(c, size)?.perMessage)).join(" | ")} | ${slots(bridge[size])} | ${compressed.map((c) => slots(rest(c))).join(" | ")} |`;
+      return `| ${bytes(size)} JSON text | ${slotRange(at("plain", size)?.perMessage)} | ${compressed.map((c) => slotRange(at(c, size)?.perMessage)).join(" | ")} | ${slots(bridge[size])} | ${compressed.map((c) => slots(rest(c))).join(" | ")} |`;
     }),
   );
   return lines;
