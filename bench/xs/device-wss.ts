@@ -7,6 +7,7 @@
  * mbedTLS transport over a stand-in native in XS memory, for what it
  * allocates per message without the simulator's bridge traffic.
  */
+import Timer from "timer";
 import wsxTls from "wsx-tls";
 import { withEntryDefaults } from "../../modules/api/options";
 import { Client } from "../../modules/client/client";
@@ -61,27 +62,29 @@ interface Due {
 }
 
 /** Timers that run only when the bench says, so a measured call has no bridge traffic in it. */
-let due: Due[] = [];
-const manualPlatform: Platform = {
-  now: () => 0,
-  setTimer(callback) {
-    const timer: Due = { run: callback, live: true };
-    due.push(timer);
-    return timer;
-  },
-  clearTimer(handle) {
-    (handle as Due).live = false;
-  },
-  randomFill() {},
-};
+class ManualTimers {
+  private due: Due[] = [];
+  readonly platform: Platform = {
+    now: () => 0,
+    setTimer: (callback) => {
+      const timer: Due = { run: callback, live: true };
+      this.due.push(timer);
+      return timer;
+    },
+    clearTimer(handle) {
+      (handle as Due).live = false;
+    },
+    randomFill() {},
+  };
 
-function runDue(): void {
-  const now = due;
-  due = [];
-  for (const timer of now) {
-    if (!timer.live) continue;
-    timer.live = false;
-    timer.run();
+  runDue(): void {
+    const now = this.due;
+    this.due = [];
+    for (const timer of now) {
+      if (!timer.live) continue;
+      timer.live = false;
+      timer.run();
+    }
   }
 }
 
@@ -90,23 +93,67 @@ let nextRecord = 0;
 let payload = new Uint8Array(0);
 let received = 0;
 
-/** What the binding does per call, minus the C: read() hands over a fresh ArrayBuffer, write() takes all. */
-const memoryNative: MbedtlsNative = {
-  open: () => ({
-    step: () => NativeState.OPEN | STEP_PROGRESS,
-    read: () => (nextRecord < records.length ? records[nextRecord++].slice(0) : null),
-    write: (bytes: Uint8Array) => bytes.length,
-    shutdown() {},
-    close() {},
-    state: NativeState.OPEN,
-    failure: 0,
-    error: "",
-    mbedtlsError: 0,
-    verifyFlags: 0,
-  }),
-};
+/**
+ * What the binding does per call, minus the C: read() hands over a fresh
+ * ArrayBuffer, write() takes all. No own properties, as a host object has none.
+ */
+class MemorySocket {
+  step(): number {
+    return NativeState.OPEN | STEP_PROGRESS;
+  }
+  read(): ArrayBuffer | null {
+    return nextRecord < records.length ? records[nextRecord++].slice(0) : null;
+  }
+  write(bytes: Uint8Array): number {
+    return bytes.length;
+  }
+  shutdown(): void {}
+  close(): void {}
+  get state(): number {
+    return NativeState.OPEN;
+  }
+  get failure(): number {
+    return 0;
+  }
+  get error(): string {
+    return "";
+  }
+  get mbedtlsError(): number {
+    return 0;
+  }
+  get verifyFlags(): number {
+    return 0;
+  }
+}
+
+/** The same with nothing to read, for transports kept idle. */
+class IdleSocket extends MemorySocket {
+  override read(): ArrayBuffer | null {
+    return null;
+  }
+}
+
+const memoryNative: MbedtlsNative = { open: () => new MemorySocket() };
+const idleNative: MbedtlsNative = { open: () => new IdleSocket() };
 
 let transport: MbedtlsTransport | undefined;
+
+const measured = new ManualTimers();
+/** The idle transports' polls never run (they would allocate inside other measurements). */
+const idle = new ManualTimers();
+
+function openTransport(native: MbedtlsNative, timers: ManualTimers, onData: () => void): MbedtlsTransport {
+  let opened = false;
+  const made = new MbedtlsTransport({ native, platform: timers.platform });
+  made.connect({ host: "localhost", port: 443, secure: true }, {
+    onOpen: () => (opened = true),
+    onData,
+    onDrain() {},
+    onClose() {},
+  });
+  while (!opened) timers.runDue();
+  return made;
+}
 
 /** A fresh transport, open, with `count` decrypted records of `size` bytes waiting (one per read). */
 expose("transportPrepare", (args) => {
@@ -116,15 +163,7 @@ expose("transportPrepare", (args) => {
   nextRecord = count; // nothing to read until transportFeed
   payload = new Uint8Array(size);
   received = 0;
-  let opened = false;
-  transport = new MbedtlsTransport({ native: memoryNative, platform: manualPlatform });
-  transport.connect({ host: "localhost", port: 443, secure: true }, {
-    onOpen: () => (opened = true),
-    onData: () => received++,
-    onDrain() {},
-    onClose() {},
-  });
-  while (!opened) runDue();
+  transport = openTransport(memoryNative, measured, () => received++);
   return count;
 });
 
@@ -132,7 +171,7 @@ expose("transportPrepare", (args) => {
 expose("transportFeed", () => {
   nextRecord = 0;
   received = 0;
-  while (nextRecord < records.length) runDue();
+  while (nextRecord < records.length) measured.runDue();
   if (received !== records.length) throw new Error(`transport delivered ${received} chunks, expected ${records.length}`);
   return received;
 });
@@ -142,4 +181,25 @@ expose("transportSend", (args) => {
   const n = Number(args[0]);
   for (let i = 0; i < n; i++) transport!.write(payload);
   return n;
+});
+
+// ---- pieces of the idle connection, measured alone ----
+
+/** Open idle transports over the stand-in, kept for a heap snapshot (their pending poll is one small object). */
+const idleTransports: MbedtlsTransport[] = [];
+const ignore = (): void => {};
+expose("transportAlone", () => {
+  idleTransports.push(openTransport(idleNative, idle, ignore));
+  return idleTransports.length;
+});
+
+/** A pending timer of the simulator's `timer` module (a host object on a device). */
+const pending: Timer[] = [];
+expose("timerAlone", () => {
+  pending.push(Timer.set(ignore, 1 << 30));
+  return pending.length;
+});
+expose("timerClear", () => {
+  for (const timer of pending.splice(0)) Timer.clear(timer);
+  return 0;
 });

@@ -101,6 +101,13 @@ export async function measureWss({ sim, events, snapshot, diff, counter, repeats
     const raw = await call("rawOpen", [peer.port]);
     const socket = diff(beforeRaw, await snapshot());
     await call("rawClose", [raw]);
+    const beforeTransport = await snapshot();
+    await call("transportAlone");
+    const transport = diff(beforeTransport, await snapshot());
+    const beforeTimer = await snapshot();
+    await call("timerAlone");
+    const timer = diff(beforeTimer, await snapshot());
+    await call("timerClear");
 
     const perMessage = await transportCosts(sim, repeats > 2 ? [500, 2500] : [200, 700]);
 
@@ -110,6 +117,8 @@ export async function measureWss({ sim, events, snapshot, diff, counter, repeats
       connection: xs[0],
       sameEveryTime,
       socket,
+      transport,
+      timer,
       native: counter ? { open: pick(native, "open"), peak: pick(native, "peak"), allocations: pick(native, "allocations"), closed: pick(native, "closed") } : null,
       mbedtlsVersion,
       perMessage,
@@ -156,6 +165,8 @@ export function wssLines(w, { SLOT, ESP32_SLOT, ownIdleWs }) {
     `| Whole connection: Client, core, MbedtlsTransport, timers, \`wsx-tls\` socket object | ${w.connection.chunks} B | ${w.connection.slots} | ${b64(w.connection)} B | ${b32(w.connection)} B |`,
     `| The simulator's \`wsx-tls\` socket object alone (the binding's host object on a device) | ${w.socket.chunks} B | ${w.socket.slots} | ${b64(w.socket)} B | ${b32(w.socket)} B |`,
     `| **This library's share over wss** (difference) | ${own.chunks} B | ${own.slots} | ${b64(own)} B | **${b32(own)} B** |`,
+    `| of which the MbedtlsTransport, open and idle (measured alone over a stand-in native; its pending poll as one small object) | ${w.transport.chunks} B | ${w.transport.slots} | ${b64(w.transport)} B | ${b32(w.transport)} B |`,
+    `| of which one pending timer of the simulator's \`timer\` (the poll's; a host object on a device) | ${w.timer.chunks} B | ${w.timer.slots} | ${b64(w.timer)} B | ${b32(w.timer)} B |`,
     `| compared with ws (the table above) | ${signed(own.chunks - ownIdleWs.chunks)} B | ${signed(own.slots - ownIdleWs.slots)} | ${signed(b64(own) - b64(ownIdleWs))} B | ${signed(b32(own) - b32(ownIdleWs))} B |`,
     "",
     `| wss: slots the mbedTLS transport allocates per 64-byte message (stand-in native in XS memory, ${w.perMessage.counts.join(" and ")} messages) | slots per message | bytes here / ESP32 |`,
