@@ -108,7 +108,9 @@ export class DeflateTransform {
 
   private take(out: Uint8Array[] | undefined, into: Uint8Array[]): boolean {
     if (!out) return false;
-    for (const piece of out) {
+    // Indexed loops here and below: for...of allocates an iterator per loop on XS.
+    for (let i = 0; i < out.length; i++) {
+      const piece = out[i];
       if (!piece.length) continue;
       this.inflated += piece.length;
       into.push(piece);
@@ -126,9 +128,9 @@ export class DeflateTransform {
 export function joinPieces(pieces: Uint8Array[]): Uint8Array {
   if (pieces.length === 1) return pieces[0];
   let total = 0;
-  for (const p of pieces) total += p.length;
+  for (let i = 0; i < pieces.length; i++) total += pieces[i].length;
   const out = new Uint8Array(total);
   let at = 0;
-  for (const p of pieces) { out.set(p, at); at += p.length; }
+  for (let i = 0; i < pieces.length; i++) { out.set(pieces[i], at); at += pieces[i].length; }
   return out;
 }
