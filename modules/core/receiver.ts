@@ -21,7 +21,7 @@ export interface ReceiverSink {
    * boundaries. Parts of a compressed message are raw compressed bytes.
    */
   onPart(binary: boolean, data: Uint8Array, final: boolean, compressed: boolean): void;
-  /** A whole control frame (at most 125 bytes). */
+  /** A whole control frame (at most 125 bytes); `payload` may view the transport's chunk. */
   onControl(opcode: number, payload: Uint8Array): void;
   /** The peer broke the protocol; nothing more will be delivered. */
   onFail(code: ErrorCode, closeCode: number, message: string): void;
@@ -29,7 +29,15 @@ export interface ReceiverSink {
 
 const HEADER = 0;
 const PAYLOAD = 1;
+/** After a close frame or a failure: nothing more is read. */
+const STOPPED = 2;
 const EMPTY = new Uint8Array(0);
+
+/** Header bytes a frame has, from its second byte (length marker and mask bit). */
+function headerSize(b1: number): number {
+  const marker = b1 & 0x7f;
+  return 2 + (marker === 126 ? 2 : marker === 127 ? 8 : 0) + (b1 & 0x80 ? 4 : 0);
+}
 
 /**
  * Incremental frame decoder: takes chunks split anywhere, enforces RFC 6455
@@ -37,43 +45,45 @@ const EMPTY = new Uint8Array(0);
  * soon as the offending byte is seen.
  */
 export class Receiver {
+  // Every field costs a slot per connection on XS (16 bytes on an ESP32), so state is kept to what decoding needs.
   private readonly options: ReceiverLimits;
-  /** Server role: frames from clients must be masked. Client role: must not be. */
+  /** Server role: frames from clients must be masked (every accepted frame is). Client role: must not be. */
   private readonly expectMasked: boolean;
   private readonly sink: ReceiverSink;
-  private stopped = false;
   /** An extension (permessage-deflate) gives RSV1 a meaning on a message's first frame. */
   private rsv1Allowed = false;
 
   private phase = HEADER;
-  private readonly header = new Uint8Array(14);
+  /**
+   * A header split across reads is gathered here, and a masking key (server
+   * role) is kept at [0..3]; made the first time either is needed. Headers
+   * that arrive whole are read where they lie.
+   */
+  private header: Uint8Array | null = null;
   private headerHave = 0;
   private headerNeed = 2;
 
   private fin = false;
   private opcode = 0;
-  private masked = false;
-  private frameLength = 0;
   private remaining = 0;
   private maskPhase = 0;
-  /** Where the masking key sits in `header` (server role). */
-  private maskAt = 0;
 
   // The data message being received (opcode 0 when none).
   private messageOpcode = 0;
   private messageCompressed = false;
   private messageSize = 0;
   private fragments = 0;
-  // Pieces of a message that spans reads: the first alone needs no array (the common case).
-  private firstPart: Uint8Array | null = null;
-  private moreParts: Uint8Array[] | null = null;
-  private whole: Uint8Array | null = null; // single-frame message spanning chunks
-  private wholeAt = 0;
+  /** Pieces of a message that spans reads: the first alone needs no array (the common case). */
+  private parts: Uint8Array | Uint8Array[] | null = null;
+  /**
+   * The payload of a frame that spans reads and is delivered whole: a
+   * single-frame message or a control frame (never both at once). A control
+   * frame within one read is kept here as a view of it.
+   */
+  private gathered: Uint8Array | null = null;
+  private gatheredAt = 0;
   private readonly utf8 = new Utf8Validator();
   private textCarry: Uint8Array = EMPTY; // streaming: bytes of an unfinished character
-
-  private control: Uint8Array = EMPTY;
-  private controlAt = 0;
 
   constructor(options: ReceiverLimits, expectMasked: boolean, sink: ReceiverSink) {
     this.options = options;
@@ -83,10 +93,9 @@ export class Receiver {
 
   /** No more frames are processed (after a close frame or a failure). */
   stop(): void {
-    this.stopped = true;
-    this.firstPart = null;
-    this.moreParts = null;
-    this.whole = null;
+    this.phase = STOPPED;
+    this.parts = null;
+    this.gathered = null;
   }
 
   /** permessage-deflate was agreed: RSV1 may mark a message's first frame. */
@@ -95,13 +104,13 @@ export class Receiver {
   }
 
   get isStopped(): boolean {
-    return this.stopped;
+    return this.phase === STOPPED;
   }
 
   push(chunk: Uint8Array): void {
     let pos = 0;
     const end = chunk.length;
-    while (!this.stopped) {
+    while (this.phase !== STOPPED) {
       if (this.phase === HEADER) {
         if (pos >= end) return;
         pos = this.readHeader(chunk, pos, end);
@@ -113,13 +122,13 @@ export class Receiver {
           pos += n;
           if (this.remaining > 0) return;
         }
-        if (!this.stopped) this.frameDone();
+        if (this.phase !== STOPPED) this.frameDone();
       }
     }
   }
 
   private fail(code: ErrorCode, closeCode: number, message: string): void {
-    if (this.stopped) return;
+    if (this.phase === STOPPED) return;
     this.stop();
     this.sink.onFail(code, closeCode, message);
   }
@@ -129,37 +138,59 @@ export class Receiver {
   }
 
   private readHeader(chunk: Uint8Array, pos: number, end: number): number {
-    const h = this.header;
+    if (this.headerHave === 0 && end - pos >= 2) {
+      // The common case: the whole header is in this read, and is read where it lies.
+      const need = headerSize(chunk[pos + 1]);
+      if (end - pos >= need) {
+        if (!this.checkFirstTwo(chunk[pos], chunk[pos + 1])) return pos;
+        this.headerDone(chunk, pos, need, end - pos - need);
+        return pos + need;
+      }
+    }
+    // Split across reads: gathered in `header`.
+    const h = (this.header ??= new Uint8Array(14));
     while (pos < end && this.headerHave < this.headerNeed) {
       h[this.headerHave++] = chunk[pos++];
-      if (this.headerHave === 2 && !this.checkFirstTwo()) return pos;
+      if (this.headerHave === 2) {
+        if (!this.checkFirstTwo(h[0], h[1])) return pos;
+        this.headerNeed = headerSize(h[1]);
+      }
     }
-    if (this.headerHave < this.headerNeed) return pos;
+    if (this.headerHave === this.headerNeed) this.headerDone(h, 0, this.headerNeed, end - pos);
+    return pos;
+  }
 
-    const marker = h[1] & 0x7f;
+  /** The `need`-byte header at bytes[at..] is complete (its first two bytes checked); `left` bytes of this read follow it. */
+  private headerDone(bytes: Uint8Array, at: number, need: number, left: number): void {
+    this.headerHave = 0;
+    this.headerNeed = 2;
+    const marker = bytes[at + 1] & 0x7f;
     let length: number;
     if (marker < 126) {
       length = marker;
     } else if (marker === 126) {
-      length = (h[2] << 8) | h[3];
+      length = (bytes[at + 2] << 8) | bytes[at + 3];
     } else {
-      if (h[2] & 0x80) { this.protocolError("64-bit payload length has its most significant bit set"); return pos; }
-      const high = (h[2] << 24 | h[3] << 16 | h[4] << 8 | h[5]) >>> 0;
-      const low = (h[6] << 24 | h[7] << 16 | h[8] << 8 | h[9]) >>> 0;
-      if (high > 0x1fffff) { this.tooBig(`a frame of more than 2^53 bytes`); return pos; }
+      if (bytes[at + 2] & 0x80) { this.protocolError("64-bit payload length has its most significant bit set"); return; }
+      const high = (bytes[at + 2] << 24 | bytes[at + 3] << 16 | bytes[at + 4] << 8 | bytes[at + 5]) >>> 0;
+      const low = (bytes[at + 6] << 24 | bytes[at + 7] << 16 | bytes[at + 8] << 8 | bytes[at + 9]) >>> 0;
+      if (high > 0x1fffff) { this.tooBig(`a frame of more than 2^53 bytes`); return; }
       length = high * 0x100000000 + low;
     }
-    this.frameLength = length;
+    if (this.expectMasked) {
+      // The key ends the header; keep it past this read (in order: it may already sit in `header` at [2..]).
+      const k = at + need - 4;
+      const key = (this.header ??= new Uint8Array(14));
+      key[0] = bytes[k]; key[1] = bytes[k + 1]; key[2] = bytes[k + 2]; key[3] = bytes[k + 3];
+    }
     this.remaining = length;
     this.maskPhase = 0;
-    this.maskAt = this.headerNeed - 4;
-    this.headerHave = 0;
-    this.headerNeed = 2;
     this.phase = PAYLOAD;
 
     if (isControl(this.opcode)) {
-      this.control = length ? new Uint8Array(length) : EMPTY;
-      this.controlAt = 0;
+      // Gathered only when it spans reads; otherwise payload() keeps a view of the read.
+      this.gathered = length > left ? new Uint8Array(length) : null;
+      this.gatheredAt = 0;
     } else {
       const size = this.messageSize + length;
       const max = this.options.maxMessageSize;
@@ -168,22 +199,20 @@ export class Receiver {
       const limit = this.messageCompressed ? max + Math.floor(max / 1024) + 1024 : max;
       if (size > limit) {
         this.tooBig(`${this.messageCompressed ? "compressed " : ""}message of ${size} bytes exceeds the limit of ${limit}`);
-        return pos;
+        return;
       }
       this.messageSize = size;
-      this.whole = null;
-      // One allocation for a single-frame message that will not arrive in this chunk.
-      if (!this.options.streaming && this.fin && this.fragments === 1 && length > end - pos) {
-        this.whole = new Uint8Array(length);
-        this.wholeAt = 0;
+      this.gathered = null;
+      // One allocation for a single-frame message that will not arrive in this read.
+      if (!this.options.streaming && this.fin && this.fragments === 1 && length > left) {
+        this.gathered = new Uint8Array(length);
+        this.gatheredAt = 0;
       }
     }
-    return pos;
   }
 
   /** Check the first two header bytes, so a bad frame fails before its length or payload arrives. */
-  private checkFirstTwo(): boolean {
-    const b0 = this.header[0], b1 = this.header[1];
+  private checkFirstTwo(b0: number, b1: number): boolean {
     const fin = (b0 & 0x80) !== 0;
     const rsv = b0 & 0x70;
     const opcode = b0 & 0x0f;
@@ -219,8 +248,6 @@ export class Receiver {
     }
     this.fin = fin;
     this.opcode = opcode;
-    this.masked = masked;
-    this.headerNeed = 2 + (marker === 126 ? 2 : marker === 127 ? 8 : 0) + (masked ? 4 : 0);
     return true;
   }
 
@@ -229,14 +256,18 @@ export class Receiver {
   }
 
   private payload(chunk: Uint8Array, pos: number, n: number): void {
-    if (this.masked) {
-      applyMask(chunk, pos, n, this.header, this.maskAt, this.maskPhase);
+    if (this.expectMasked) {
+      applyMask(chunk, pos, n, this.header!, 0, this.maskPhase);
       this.maskPhase = (this.maskPhase + n) & 3;
     }
     this.remaining -= n;
     if (isControl(this.opcode)) {
-      this.control.set(chunk.subarray(pos, pos + n), this.controlAt);
-      this.controlAt += n;
+      if (!this.gathered) {
+        this.gathered = chunk.subarray(pos, pos + n); // the whole payload, within this read
+      } else {
+        this.gathered.set(chunk.subarray(pos, pos + n), this.gatheredAt);
+        this.gatheredAt += n;
+      }
       return;
     }
     const piece = chunk.subarray(pos, pos + n);
@@ -252,13 +283,16 @@ export class Receiver {
       this.finishMessage();
       return;
     }
-    if (this.whole) {
-      this.whole.set(piece, this.wholeAt);
-      this.wholeAt += n;
-    } else if (!this.firstPart) {
-      this.firstPart = piece;
+    const parts = this.parts;
+    if (this.gathered) {
+      this.gathered.set(piece, this.gatheredAt);
+      this.gatheredAt += n;
+    } else if (!parts) {
+      this.parts = piece;
+    } else if (Array.isArray(parts)) {
+      parts.push(piece);
     } else {
-      (this.moreParts ??= []).push(piece);
+      this.parts = [parts, piece];
     }
   }
 
@@ -279,15 +313,15 @@ export class Receiver {
   private frameDone(): void {
     this.phase = HEADER;
     if (isControl(this.opcode)) {
-      const payload = this.control;
-      this.control = EMPTY;
+      const payload = this.gathered ?? EMPTY;
+      this.gathered = null;
       this.sink.onControl(this.opcode, payload);
       return;
     }
     if (!this.fin) return;
     if (this.options.streaming) {
-      // Only an empty final frame reaches here without having been emitted.
-      if (this.frameLength === 0 && !this.endsInsideCharacter()) {
+      // Only an empty final frame reaches here with its message unfinished (a payload's last piece finishes it).
+      if (this.messageOpcode !== 0 && !this.endsInsideCharacter()) {
         this.emitPart(EMPTY, true);
         this.finishMessage();
       }
@@ -302,21 +336,18 @@ export class Receiver {
   }
 
   private assemble(): Uint8Array {
-    if (this.whole) {
-      const w = this.whole;
-      this.whole = null;
-      return w;
+    const whole = this.gathered;
+    if (whole) {
+      this.gathered = null;
+      return whole;
     }
-    const first = this.firstPart;
-    const more = this.moreParts;
-    this.firstPart = null;
-    this.moreParts = null;
-    if (!first) return EMPTY;
-    if (!more) return first;
+    const parts = this.parts;
+    this.parts = null;
+    if (!parts) return EMPTY;
+    if (!Array.isArray(parts)) return parts;
     const out = new Uint8Array(this.messageSize);
-    out.set(first);
-    let at = first.length;
-    for (const p of more) { out.set(p, at); at += p.length; }
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
     return out;
   }
 
