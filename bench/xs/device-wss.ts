@@ -17,17 +17,19 @@ import { MbedtlsTransport } from "../../modules/transport/mbedtls";
 import { NativeState, STEP_PROGRESS, type MbedtlsNative } from "../../modules/transport/mbedtls-native";
 import { expose, post } from "../../host-tests/xs/shims/expose";
 
-const clients: (Client | undefined)[] = [];
+// Room made up front: a growing array would add its own chunk to a measured connection.
+const clients: (Client | undefined)[] = new Array<Client | undefined>(64).fill(undefined);
+let clientCount = 0;
 
 expose("open", (args) => {
   const url = String(args[0]);
-  const id = clients.length;
-  clients.push(new Client(runtime, url, withEntryDefaults(defaults, {}), {
+  const id = clientCount++;
+  clients[id] = new Client(runtime, url, withEntryDefaults(defaults, {}), {
     onOpen: () => post({ type: "open", id }),
     onMessage: (data) => post({ type: "message", id, length: typeof data === "string" ? data.length : data.byteLength }),
     onError: (error) => post({ type: "error", id, code: error.code, message: error.message }),
     onClose: (code) => post({ type: "close", id, code }),
-  }));
+  });
   return id;
 });
 
@@ -42,15 +44,15 @@ expose("forget", (args) => {
 });
 
 /** The `wsx-tls` socket object alone (on a device: the binding's host object). */
-const sockets: (ReturnType<typeof wsxTls.open> | undefined)[] = [];
+let rawSocket: ReturnType<typeof wsxTls.open> | undefined;
 expose("rawOpen", (args) => {
-  sockets.push(wsxTls.open({ host: "127.0.0.1", port: Number(args[0]), secure: true, verify: false, insist: false }));
-  return sockets.length - 1;
+  rawSocket = wsxTls.open({ host: "127.0.0.1", port: Number(args[0]), secure: true, verify: false, insist: false });
+  return 0;
 });
 
-expose("rawClose", (args) => {
-  sockets[Number(args[0])]?.close();
-  sockets[Number(args[0])] = undefined;
+expose("rawClose", () => {
+  rawSocket?.close();
+  rawSocket = undefined;
   return 0;
 });
 
@@ -185,21 +187,22 @@ expose("transportSend", (args) => {
 
 // ---- pieces of the idle connection, measured alone ----
 
-/** Open idle transports over the stand-in, kept for a heap snapshot (their pending poll is one small object). */
-const idleTransports: MbedtlsTransport[] = [];
+/** An open idle transport over the stand-in, kept for a heap snapshot (its pending poll is one small object). */
+let idleTransport: MbedtlsTransport | undefined;
 const ignore = (): void => {};
 expose("transportAlone", () => {
-  idleTransports.push(openTransport(idleNative, idle, ignore));
-  return idleTransports.length;
+  idleTransport = openTransport(idleNative, idle, ignore);
+  return 1;
 });
 
 /** A pending timer of the simulator's `timer` module (a host object on a device). */
-const pending: Timer[] = [];
+let pending: Timer | undefined;
 expose("timerAlone", () => {
-  pending.push(Timer.set(ignore, 1 << 30));
-  return pending.length;
+  pending = Timer.set(ignore, 1 << 30);
+  return 1;
 });
 expose("timerClear", () => {
-  for (const timer of pending.splice(0)) Timer.clear(timer);
+  if (pending) Timer.clear(pending);
+  pending = undefined;
   return 0;
 });

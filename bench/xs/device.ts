@@ -156,25 +156,28 @@ expose("encodeSpeed", (args) => {
 });
 
 /** Connections of the core alone (framing + receiver, no Client, no transport), kept alive for a heap snapshot. */
-const cores: FramedConnection[] = [];
+// Room made up front here and below: a growing array would add its own chunk to what is measured.
+const cores: (FramedConnection | undefined)[] = new Array<FramedConnection | undefined>(16).fill(undefined);
+let coreCount = 0;
 expose("core", () => {
-  cores.push(connection());
-  return cores.length;
+  cores[coreCount++] = connection();
+  return coreCount;
 });
 
 // ---- a real connection through the simulator's sockets ----
 
 const runtime = createDeviceRuntime({ platform: { randomFill: bridgeRandomFill } });
-const clients: (Client | undefined)[] = [];
+const clients: (Client | undefined)[] = new Array<Client | undefined>(64).fill(undefined);
+let clientCount = 0;
 
 expose("open", (args) => {
   const url = String(args[0]);
-  const id = clients.length;
-  clients.push(new Client(runtime, url, {}, {
+  const id = clientCount++;
+  clients[id] = new Client(runtime, url, {}, {
     onOpen: () => post({ type: "open", id }),
     onMessage: (data) => post({ type: "message", id, length: typeof data === "string" ? data.length : data.byteLength }),
     onClose: (code) => post({ type: "close", id, code }),
-  }));
+  });
   return id;
 });
 
@@ -189,17 +192,18 @@ expose("forget", (args) => {
 });
 
 /** The simulator's ECMA-419 socket alone (what the transport sits on), to subtract its share. */
-const sockets: (TCP | undefined)[] = [];
+const sockets: (TCP | undefined)[] = new Array<TCP | undefined>(16).fill(undefined);
+let socketCount = 0;
 expose("rawOpen", (args) => {
-  const id = sockets.length;
+  const id = socketCount++;
   let told = false;
-  sockets.push(new TCP({
+  sockets[id] = new TCP({
     address: "127.0.0.1",
     port: Number(args[0]),
     onReadable() {},
     onWritable() { if (!told) { told = true; post({ type: "rawOpen", id }); } },
     onError() {},
-  } as never));
+  } as never);
   return id;
 });
 
