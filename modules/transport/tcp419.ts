@@ -91,7 +91,8 @@ export class Tcp419Transport implements Transport {
   private cancelResolve: (() => void) | undefined;
   /** Bytes the socket will take now without blocking. */
   private writable = 0;
-  private readonly queue: Uint8Array[] = [];
+  /** Bytes waiting for the socket; made the first time bytes must wait (most writes go straight through). */
+  private queue: Uint8Array[] | null = null;
   private queueOffset = 0;
   private queued = 0;
   private ending = false;
@@ -140,9 +141,13 @@ export class Tcp419Transport implements Transport {
   write(bytes: Uint8Array): boolean {
     if (this.state === State.Closed || this.ending) return false;
     if (bytes.length > 0) {
-      this.queue.push(bytes);
-      this.queued += bytes.length;
-      if (this.state === State.Open) this.flush();
+      if (this.state === State.Open && this.queued === 0 && bytes.length <= this.writable && this.socket) {
+        this.writeToSocket(this.socket, bytes); // nothing waits and the socket takes it all
+      } else {
+        (this.queue ??= []).push(bytes);
+        this.queued += bytes.length;
+        if (this.state === State.Open) this.flush();
+      }
     }
     const below = this.queued < this.highWaterMark;
     if (!below) this.drainOwed = true;
@@ -227,26 +232,32 @@ export class Tcp419Transport implements Transport {
   /** Hand queued bytes to the socket, never more than it said it can take. */
   private flush(): void {
     const socket = this.socket;
-    while (socket && this.state === State.Open && this.queued > 0 && this.writable > 0) {
-      const head = this.queue[0];
+    const queue = this.queue;
+    while (socket && queue && this.state === State.Open && this.queued > 0 && this.writable > 0) {
+      const head = queue[0];
       const size = Math.min(head.length - this.queueOffset, this.writable);
-      const chunk = head.subarray(this.queueOffset, this.queueOffset + size);
-      let left: number | undefined | void;
-      try {
-        left = socket.write(chunk);
-      } catch (error) {
-        // lwIP throws "not ready" once it has seen the connection fail (its onError follows).
-        this.fail("CONNECTION_LOST", `connection to ${this.where} lost: the socket refused a write (${error instanceof Error ? error.message : String(error)})`, error);
-        return;
-      }
-      this.writable = typeof left === "number" ? left : this.writable - size;
+      if (!this.writeToSocket(socket, head.subarray(this.queueOffset, this.queueOffset + size))) return;
       this.queueOffset += size;
       this.queued -= size;
       if (this.queueOffset === head.length) {
-        this.queue.shift();
+        queue.shift();
         this.queueOffset = 0;
       }
     }
+  }
+
+  /** Bytes the socket said it can take now. False when it refused them (the transport is then closed). */
+  private writeToSocket(socket: Tcp419Socket, bytes: Uint8Array): boolean {
+    let left: number | undefined | void;
+    try {
+      left = socket.write(bytes);
+    } catch (error) {
+      // lwIP throws "not ready" once it has seen the connection fail (its onError follows).
+      this.fail("CONNECTION_LOST", `connection to ${this.where} lost: the socket refused a write (${error instanceof Error ? error.message : String(error)})`, error);
+      return false;
+    }
+    this.writable = typeof left === "number" ? left : this.writable - bytes.length;
+    return true;
   }
 
   /** Connected: tell the owner. False when the owner closed us from inside onOpen. */
@@ -288,7 +299,7 @@ export class Tcp419Transport implements Transport {
     this.cancelResolve = undefined;
     const socket = this.socket;
     this.socket = undefined;
-    this.queue.length = 0;
+    this.queue = null;
     this.queued = 0;
     this.queueOffset = 0;
     if (socket) {
