@@ -103,13 +103,19 @@ export class TlsBridge {
     if (lengths.cert !== undefined) options.cert = take(body, at, lengths.cert);
     if (lengths.key !== undefined) options.key = take(body, at, lengths.key);
     let socket: NativeTlsSocket;
-    const host = String(options.host);
-    if (host === "localhost" || LOOPBACK.test(host)) {
+    const host = options.host;
+    if (typeof host !== "string" || host === "localhost" || LOOPBACK.test(host)) {
       if (host === "localhost") {
         options.host = "127.0.0.1";
         if (options.servername === undefined) options.servername = "localhost";
       }
-      socket = loadMbedtlsNative().open(options); // throws TypeError on bad option types, as the XS binding does
+      try {
+        socket = loadMbedtlsNative().open(options);
+      } catch (error) {
+        // Wrong option types: the binding throws a TypeError (of the main realm: jest's differs), which the worker throws again as one.
+        if ((error as Error).name === "TypeError") return { header: { typeError: (error as Error).message } };
+        throw error;
+      }
       this.opened++;
     } else {
       this.refused.push(host);

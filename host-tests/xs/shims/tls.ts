@@ -78,7 +78,9 @@ export class TlsSocket {
 
   constructor(options: WsxTlsOptions) {
     const { header, body } = openRequest(options);
-    this.id = Number(request(header, body).header.id);
+    const answer = request(header, body).header;
+    if (typeof answer.typeError === "string") throw new TypeError(answer.typeError);
+    this.id = Number(answer.id);
   }
 
   step(): number {
