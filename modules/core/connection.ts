@@ -55,6 +55,15 @@ export interface ConnectionEvents {
 
 export type Payload = string | Uint8Array;
 
+// Bits of FramedConnection.ending.
+const CLOSE_SENT = 1;
+const CLOSE_RECEIVED = 2;
+/** Failed or aborted: a protocol error, a local fault, or a close handshake that timed out. */
+const FAILED = 4;
+const ERROR_REPORTED = 8;
+/** The transport is gone and `closed` was emitted. */
+const FINISHED = 16;
+
 /** Each frame's masking key (client role): filled fresh and copied into the frame at once, so one serves every connection. */
 const MASK_KEY = new Uint8Array(4);
 
@@ -70,11 +79,8 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   private readonly role: Role;
   private readonly receiver: Receiver;
 
-  private closeSent = false;
-  private closeReceived = false;
-  private failed = false;
-  private errorReported = false;
-  private finished = false;
+  /** How the connection is ending, as bits (one field, not five: each costs a slot per connection on XS). */
+  private ending = 0;
   private code: number = CLOSE.ABNORMAL;
   private reason = "";
   /** Opcode of the message being sent frame by frame with sendFrame(), 0 when none. */
@@ -99,7 +105,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   /** Send a whole message. Returns false (nothing sent) unless OPEN. */
   send(data: Payload, binary = typeof data !== "string"): boolean {
-    if (this.state !== OPEN || this.closeSent) return false;
+    if (this.state !== OPEN || (this.ending & CLOSE_SENT) !== 0) return false;
     if (this.sendingOpcode !== 0) {
       throw new WebSocketError("INVALID_STATE", "a message started with sendFrame() is not finished; send its last fragment first");
     }
@@ -131,7 +137,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     } else if (this.sendingOpcode !== 0) {
       throw new WebSocketError("INVALID_STATE", "a new data frame cannot start inside an unfinished fragmented message");
     }
-    if (this.state !== OPEN || this.closeSent) return false;
+    if (this.state !== OPEN || (this.ending & CLOSE_SENT) !== 0) return false;
     if (!isControl(opcode)) this.sendingOpcode = fin ? 0 : (opcode === OPCODE.CONTINUATION ? this.sendingOpcode : opcode);
     this.writeFrame(opcode, fin, bytes);
     return true;
@@ -157,12 +163,12 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   /** The transport is gone. Emits `closed` once. */
   transportClosed(error?: WebSocketError): void {
-    if (this.finished) return;
-    this.finished = true;
+    if (this.ending & FINISHED) return;
+    this.ending |= FINISHED;
     this.receiver.stop();
     this.deflate?.dispose();
-    const clean = this.closeSent && this.closeReceived && !this.failed;
-    if (!clean && !this.closeReceived && !this.failed) {
+    const clean = (this.ending & (CLOSE_SENT | CLOSE_RECEIVED | FAILED)) === (CLOSE_SENT | CLOSE_RECEIVED);
+    if ((this.ending & (CLOSE_RECEIVED | FAILED)) === 0) {
       this.code = CLOSE.ABNORMAL;
       this.reportError(error ?? new WebSocketError("CONNECTION_LOST", "connection closed without a close frame", { closeCode: CLOSE.ABNORMAL }));
     }
@@ -172,9 +178,9 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   /** Our close frame got no answer in time. */
   closeTimedOut(): void {
-    if (this.finished) return;
-    if (!this.closeReceived) {
-      this.failed = true;
+    if (this.ending & FINISHED) return;
+    if ((this.ending & CLOSE_RECEIVED) === 0) {
+      this.ending |= FAILED;
       this.code = CLOSE.ABNORMAL;
       this.reason = "close handshake timed out";
     }
@@ -186,8 +192,8 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
    * `graceful` flushes what was written first (a server's refusal response).
    */
   abort(error: WebSocketError, graceful = false): void {
-    if (this.finished || this.failed) return;
-    this.failed = true;
+    if (this.ending & (FINISHED | FAILED)) return;
+    this.ending |= FAILED;
     this.code = CLOSE.ABNORMAL;
     this.reason = "";
     this.reportError(error);
@@ -199,30 +205,30 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   // ---- receiver callbacks ----
 
   onMessage(binary: boolean, data: Uint8Array, compressed = false): void {
-    if (this.closeReceived) return;
+    if (this.ending & CLOSE_RECEIVED) return;
     if (compressed && this.compressed) { this.compressed.message(binary, data); return; }
     this.events.message(binary ? data : this.decode(data), binary);
   }
 
   onPart(binary: boolean, data: Uint8Array, final: boolean, compressed = false): void {
-    if (this.closeReceived) return;
+    if (this.ending & CLOSE_RECEIVED) return;
     if (compressed && this.compressed) { this.compressed.part(binary, data, final); return; }
     this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
   }
 
   inflatedMessage(binary: boolean, data: Uint8Array): void {
-    if (this.failed) return;
+    if (this.ending & FAILED) return;
     this.events.message(binary ? data : this.decode(data), binary);
   }
 
   inflatedPart(binary: boolean, data: Uint8Array, final: boolean): void {
-    if (this.failed) return;
+    if (this.ending & FAILED) return;
     this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
   }
 
   onControl(opcode: number, payload: Uint8Array): void {
     if (opcode === OPCODE.PING) {
-      if (!this.closeSent) this.writeFrame(OPCODE.PONG, true, payload);
+      if ((this.ending & CLOSE_SENT) === 0) this.writeFrame(OPCODE.PONG, true, payload);
       this.events.ping(payload);
     } else if (opcode === OPCODE.PONG) {
       this.events.pong(payload);
@@ -264,21 +270,21 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   }
 
   protected reportError(error: WebSocketError): void {
-    if (this.errorReported) return;
-    this.errorReported = true;
+    if (this.ending & ERROR_REPORTED) return;
+    this.ending |= ERROR_REPORTED;
     this.events.error(error);
   }
 
   /** RFC 6455 7.1.7: send a close with the error's code, report, and drop the connection. */
   protected failWith(error: WebSocketError): void {
-    if (this.failed || this.finished) return;
-    this.failed = true;
+    if (this.ending & (FAILED | FINISHED)) return;
+    this.ending |= FAILED;
     this.receiver.stop();
     const closeCode = error.closeCode ?? CLOSE.PROTOCOL_ERROR;
     this.code = closeCode;
     this.reason = error.message.length <= 123 ? error.message : "";
-    if (!this.closeSent && (this.state === OPEN || this.state === CLOSING)) {
-      this.closeSent = true;
+    if ((this.ending & CLOSE_SENT) === 0 && (this.state === OPEN || this.state === CLOSING)) {
+      this.ending |= CLOSE_SENT;
       const reasonBytes = this.encode(this.reason);
       const body = new Uint8Array(2 + reasonBytes.length);
       body[0] = closeCode >>> 8;
@@ -297,11 +303,11 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
       this.failWith(new WebSocketError(parsed.error, parsed.message, { closeCode: parsed.closeCode }));
       return;
     }
-    this.closeReceived = true;
+    this.ending |= CLOSE_RECEIVED;
     this.receiver.stop();
     this.code = parsed.code;
     this.reason = parsed.reason;
-    if (!this.closeSent) {
+    if ((this.ending & CLOSE_SENT) === 0) {
       // Echo the code (an empty close is answered with an empty close).
       this.sendClose(parsed.code === CLOSE.NO_STATUS ? new Uint8Array(0) : payload.subarray(0, 2));
     }
@@ -309,7 +315,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   }
 
   private sendClose(body: Uint8Array): void {
-    this.closeSent = true;
+    this.ending |= CLOSE_SENT;
     this.setState(CLOSING);
     this.writeFrame(OPCODE.CLOSE, true, body);
   }
@@ -319,7 +325,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     if (bytes.length > 125) {
       throw new WebSocketError("INVALID_ARGUMENT", `${opcode === OPCODE.PING ? "ping" : "pong"} payload is ${bytes.length} bytes; at most 125 are allowed`);
     }
-    if (this.state !== OPEN || this.closeSent) return false;
+    if (this.state !== OPEN || (this.ending & CLOSE_SENT) !== 0) return false;
     this.writeFrame(opcode, true, bytes);
     return true;
   }
