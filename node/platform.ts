@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { randomFillSync } from "node:crypto";
 import type { Platform } from "../modules/platform/platform";
 import { nodeCompression } from "./deflate";
+import { slabFrame } from "./frame-slab";
 
 // Masking keys are drawn from a pool so each frame costs no system call.
 const POOL_SIZE = 8192;
@@ -24,5 +25,6 @@ export const nodePlatform: Platform = {
   decodeUtf8: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
   encodeUtf8: (text) => Buffer.from(text, "utf8"),
   isUtf8: (bytes) => isUtf8(bytes),
+  allocateFrame: slabFrame,
   compression: nodeCompression,
 };

@@ -4,6 +4,7 @@
  * touches these; the client layer gets them through this seam so tests can
  * drive time by hand.
  */
+import type { FrameAllocator } from "../core/frame";
 import type { CompressionProvider } from "./compression";
 
 export type TimerHandle = unknown;
@@ -21,6 +22,11 @@ export interface Platform {
   isUtf8?(bytes: Uint8Array): boolean;
   /** Optional native UTF-8 encoding. */
   encodeUtf8?(text: string): Uint8Array;
+  /**
+   * Optional memory for small outgoing frames (Node: cut from a shared slab);
+   * absent, each frame gets its own ArrayBuffer, which is what XS wants.
+   */
+  allocateFrame?: FrameAllocator;
   /** Raw DEFLATE for permessage-deflate (RFC 7692); without it the extension cannot be offered. */
   compression?: CompressionProvider;
 }
