@@ -15,6 +15,7 @@ export class NodeTransport implements Transport, AcceptedChannel {
   private opened = false;
   private error: WebSocketError | undefined;
   private target: ConnectTarget | null = null;
+  private corked = false;
 
   constructor(accepted?: net.Socket) {
     if (accepted) {
@@ -72,8 +73,22 @@ export class NodeTransport implements Transport, AcceptedChannel {
   }
 
   write(bytes: Uint8Array): boolean {
-    if (!this.socket || this.socket.destroyed) return false;
-    return this.socket.write(bytes);
+    const socket = this.socket;
+    if (!socket || socket.destroyed) return false;
+    // Frames written in the same turn (a burst of sends, or replies to every message
+    // of one read) leave in one system call: held until the turn ends, then one writev.
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(uncork, this);
+    }
+    return socket.write(bytes);
+  }
+
+  /** @internal the end of the turn that corked the socket. */
+  flush(): void {
+    this.corked = false;
+    this.socket?.uncork();
   }
 
   end(): void {
@@ -81,6 +96,8 @@ export class NodeTransport implements Transport, AcceptedChannel {
   }
 
   destroy(): void {
+    // What was written before stays written, as without the cork: only later writes are dropped.
+    if (this.corked) this.flush();
     this.socket?.destroy();
   }
 
@@ -116,4 +133,8 @@ export class NodeTransport implements Transport, AcceptedChannel {
     }
     return new WebSocketError("CONNECTION_LOST", `connection to ${where} lost: ${code === "ECONNRESET" ? "reset by peer" : err.message}`, { cause: err });
   }
+}
+
+function uncork(transport: NodeTransport): void {
+  transport.flush();
 }
