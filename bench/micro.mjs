@@ -1,7 +1,8 @@
 // In-process micro-benchmarks of the hot paths, without sockets: frame
 // decoding (this project's FramedConnection vs ws's Receiver), frame encoding
 // with masking (FramedConnection.send vs ws's Sender.frame) and UTF-8
-// validation (this project's Utf8Validator vs node:buffer isUtf8, which ws uses).
+// validation (the receiver's check of a text piece vs node:buffer isUtf8, which
+// ws uses). The core gets the Node platform's hooks, as the Client passes them.
 //   node bench/micro.mjs [--core=path/to/core.mjs] [--working-tree | --rev=<commit>] [--quick] [--write]
 // --write puts the table into BENCHMARKS.md (section "micro").
 // --core measures another build of the core (for experiments on a copy).
@@ -36,7 +37,7 @@ async function coreModule() {
   const fs = await import("node:fs");
   fs.writeFileSync(entry, [
     `export { FramedConnection } from ${JSON.stringify(path.resolve(root, "modules/core/connection"))};`,
-    `export { Utf8Validator } from ${JSON.stringify(path.resolve(root, "modules/core/utf8"))};`,
+    `export { Utf8Validator, validateUtf8Piece } from ${JSON.stringify(path.resolve(root, "modules/core/utf8"))};`,
     `export { nodePlatform } from ${JSON.stringify(path.resolve(root, "node/platform"))};`,
   ].join("\n"));
   await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "node20", outfile: path.join(OUT, "core.mjs"), logLevel: "warning" });
@@ -98,13 +99,20 @@ function report(name, unit, { ours, ws, ratio }) {
   console.log(`${name.padEnd(34)} ours ${f(ours).padStart(10)}  ws ${f(ws).padStart(10)}  ${unit.padEnd(9)} ours/ws ${ratio.median.toFixed(2)}x (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`);
 }
 
+/** The core configured from the Node platform the way the Client configures it (modules/client/client.ts). */
+function platformHooks() {
+  const p = core.nodePlatform;
+  return {
+    streaming: false,
+    random: (bytes) => p.randomFill(bytes),
+    encodeUtf8: p.encodeUtf8, decodeUtf8: p.decodeUtf8, isUtf8: p.isUtf8, allocateFrame: p.allocateFrame,
+  };
+}
+
 // ---- decode ----
 function oursDecoder(onMessage) {
   const events = { write() {}, message: onMessage, fragment() {}, ping() {}, pong() {}, error(e) { throw e; }, stateChange() {}, shutdown() {}, open() {}, closed() {} };
-  const conn = new core.FramedConnection("client", {
-    maxMessageSize: 64 * 1024 * 1024, maxFragments: 131072, streaming: false,
-    random: core.nodePlatform.randomFill, encodeUtf8: core.nodePlatform.encodeUtf8, decodeUtf8: core.nodePlatform.decodeUtf8,
-  }, events);
+  const conn = new core.FramedConnection("client", { maxMessageSize: 64 * 1024 * 1024, maxFragments: 131072, ...platformHooks() }, events);
   conn.state = 1;
   return (chunk) => conn.receiveFrames(chunk);
 }
@@ -136,10 +144,7 @@ decodeCase("decode 4 MiB binary frames", 2, pattern(4 * 1024 * 1024), 1, "MB/s")
 // ---- encode + mask ----
 function encodeCase(name, payload, unit) {
   const events = { write() {}, message() {}, fragment() {}, ping() {}, pong() {}, error() {}, stateChange() {}, shutdown() {}, open() {}, closed() {} };
-  const conn = new core.FramedConnection("client", {
-    maxMessageSize: 1 << 26, maxFragments: 1024, streaming: false,
-    random: core.nodePlatform.randomFill, encodeUtf8: core.nodePlatform.encodeUtf8, decodeUtf8: core.nodePlatform.decodeUtf8,
-  }, events);
+  const conn = new core.FramedConnection("client", { maxMessageSize: 1 << 26, maxFragments: 1024, ...platformHooks() }, events);
   conn.state = 1;
   const batch = payload.length > 4096 ? 4 : 256;
   const per = unit === "MB/s" ? payload.length * batch : batch;
@@ -155,11 +160,12 @@ encodeCase("encode+mask 1 KiB UTF-8 text", multiByteText(1024), "MB/s");
 encodeCase("encode+mask 64 KiB binary", pattern(65536), "MB/s");
 encodeCase("encode+mask 4 MiB binary", pattern(4 * 1024 * 1024), "MB/s");
 
-// ---- UTF-8 validation alone ----
+// ---- UTF-8 validation alone: the receiver's check of a text piece (native check, JS validator for a split character's bytes) ----
 function utf8Case(name, bytes) {
   const v = new core.Utf8Validator();
+  const isUtf8Native = core.nodePlatform.isUtf8;
   report(name, "MB/s", compare(
-    () => { v.reset(); if (v.update(bytes) >= 0 || !v.complete) throw new Error("invalid"); },
+    () => { v.reset(); if (core.validateUtf8Piece(v, bytes, isUtf8Native) >= 0 || !v.complete) throw new Error("invalid"); },
     () => { if (!isUtf8(bytes)) throw new Error("invalid"); },
     bytes.length));
 }
@@ -173,7 +179,7 @@ if (args.includes("--write")) {
   const lines = [
     "### Node: hot paths in process (`node bench/micro.mjs`), this project against ws's own Receiver, Sender and validator",
     "",
-    `Run ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} on ${coreSource}; ${ROUNDS} alternating rounds of ${ROUND_MS} ms of CPU time per side (CPU time, so other processes on the machine slow neither side's clock). No sockets: frames are fed from memory in 64 KiB reads; encoding includes the masking key and masking; text is decoded to strings on both sides.`,
+    `Run ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} on ${coreSource}; ${ROUNDS} alternating rounds of ${ROUND_MS} ms of CPU time per side (CPU time, so other processes on the machine slow neither side's clock). No sockets: frames are fed from memory in 64 KiB reads; encoding includes the masking key and masking; text is decoded to strings on both sides; this project's core runs with the Node platform's hooks, as the Client configures it (native UTF-8 check, frame slab).`,
     "",
     "| Hot path | unit | this project | ws | this project ÷ ws, median (min–max) of the rounds |",
     "|---|---|---:|---:|---:|",
