@@ -11,7 +11,8 @@ import net from "node:net";
 import { decodeWire, encodeWire, type WireHeader } from "./shims/wire";
 import type { XsEngine } from "./engine";
 import { ListenerBridge } from "./listener-bridge";
-import { BuildBridge } from "./build-bridge";
+import { BuildBridge, type BuildOptions } from "./build-bridge";
+import { CompressionBridge } from "./compression-bridge";
 import { TlsBridge } from "./tls-bridge";
 
 /** lwIP defaults in ESP-IDF: TCP send buffer and receive window, 4 segments of 1440 bytes. */
@@ -27,6 +28,8 @@ export interface BridgeOptions {
   onOutput?(text: string): void;
   /** Messages a device-side harness posts with `request({ op: "event", ... })`. */
   onHarnessEvent?(header: WireHeader, body: Uint8Array): void;
+  /** The app's manifests and config, as mcconfig would build them (build-bridge.ts). */
+  build?: BuildOptions;
 }
 
 const READABLE = 1;
@@ -85,12 +88,15 @@ export class Bridge {
   /** `wsx-tls`: the mbedTLS C core, through its N-API binding (tls-bridge.ts). */
   readonly tls = new TlsBridge();
   /** `mc/config` and `Resource`: what the build puts into the app (build-bridge.ts). */
-  readonly build = new BuildBridge();
+  readonly build: BuildBridge;
+  /** The SDK's native zlib, as node:zlib here (compression-bridge.ts). */
+  readonly compression = new CompressionBridge();
   readonly stats: BridgeStats = { socketsOpened: 0, readableEvents: 0, socketsFailed: 0, largestRead: 0, largestWrite: 0, wouldBlock: 0, notReady: 0 };
 
   constructor(private readonly options: BridgeOptions = {}) {
     this.sendBuffer = options.sendBuffer ?? LWIP_TCP_SND_BUF;
     this.receiveWindow = options.receiveWindow ?? LWIP_TCP_WND;
+    this.build = new BuildBridge(options.build);
   }
 
   attach(engine: XsEngine): void {
@@ -185,6 +191,7 @@ export class Bridge {
       default:
         if (String(header.op).startsWith("tls.")) return this.tls.answer(header, body);
         if (String(header.op).startsWith("build.")) return this.build.answer(header);
+        if (String(header.op).startsWith("zlib.")) return this.compression.answer(header, body);
         throw new Error(`simulator bridge: unknown request ${String(header.op)}`);
     }
   }

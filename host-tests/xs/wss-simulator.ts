@@ -3,6 +3,7 @@
  * one event log per client: what the XS wss tests drive.
  */
 import path from "node:path";
+import type { BuildOptions } from "./build-bridge";
 import { EventLog } from "./event-log";
 import { XsSimulator } from "./simulator";
 
@@ -17,6 +18,8 @@ export interface WssClient {
   id: number;
   log: EventLog<WssEvent>;
   next<T extends WssEvent["type"]>(type: T, timeoutMs?: number): Promise<Extract<WssEvent, { type: T }>>;
+  /** The first event, seen or to come, that passes `test`. */
+  nextWhere(test: (event: WssEvent) => boolean, timeoutMs?: number): Promise<WssEvent>;
   all<T extends WssEvent["type"]>(type: T): Extract<WssEvent, { type: T }>[];
   send(data: string | Uint8Array): Promise<boolean>;
   close(code?: number, reason?: string): Promise<void>;
@@ -29,10 +32,12 @@ export class WssSimulator {
 
   private constructor(readonly simulator: XsSimulator) {}
 
-  static async start(): Promise<WssSimulator> {
+  /** `build`: the app's manifests and config (default: manifest_namespaced.json's config). */
+  static async start(build?: BuildOptions): Promise<WssSimulator> {
     let self: WssSimulator | undefined;
     const pending: [number, WssEvent][] = [];
     const simulator = await XsSimulator.start(WSS_DEVICE_ENTRY, {
+      build,
       onHarnessEvent: (header, body) => {
         const event = decode(header, body);
         if (self) self.log(Number(header.id)).push(event);
@@ -60,6 +65,7 @@ export class WssSimulator {
       id,
       log,
       next: (type, timeoutMs) => log.waitFor((e) => e.type === type, type, timeoutMs) as never,
+      nextWhere: (test, timeoutMs) => log.waitFor(test, "matching", timeoutMs),
       all: (type) => log.events.filter((e) => e.type === type) as never,
       send: async (data) =>
         (await this.simulator.call("send", [id, typeof data === "string"], typeof data === "string" ? new TextEncoder().encode(data) : data)).result as boolean,
