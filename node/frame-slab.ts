@@ -14,10 +14,13 @@ const MAX_FRAME = 4 * 1024;
 let slab = new ArrayBuffer(SLAB_SIZE);
 let used = 0;
 
-export function slabFrame(headerSize: number, payloadLength: number): Uint8Array | undefined {
+export function slabFrame(headerSize: number, payloadLength: number): Uint8Array {
   const size = headerSize + payloadLength;
-  if (size > MAX_FRAME) return undefined;
-  // Start the frame so that its payload lands on a 4-byte boundary.
+  // Every frame starts so that its payload lands on a 4-byte boundary.
+  if (size > MAX_FRAME) {
+    const pad = (4 - (headerSize & 3)) & 3;
+    return new Uint8Array(new ArrayBuffer(pad + size), pad, size);
+  }
   let at = used + ((4 - ((used + headerSize) & 3)) & 3);
   if (at + size > SLAB_SIZE) {
     slab = new ArrayBuffer(SLAB_SIZE);

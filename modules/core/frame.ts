@@ -26,9 +26,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * Memory for one outgoing frame (Platform.allocateFrame): a view of
  * headerSize + payloadLength bytes that nothing else writes to while the
  * transport holds it, with byte headerSize on a 4-byte boundary (word-wise
- * masking); undefined to let encodeFrame allocate the frame itself.
+ * masking).
  */
-export type FrameAllocator = (headerSize: number, payloadLength: number) => Uint8Array | undefined;
+export type FrameAllocator = (headerSize: number, payloadLength: number) => Uint8Array;
 
 /**
  * One frame as bytes ready for the transport. With a `mask` key (client role,
@@ -40,7 +40,9 @@ export function encodeFrame(opcode: number, fin: boolean, payload: Uint8Array,
   const length = payload.length;
   const lengthBytes = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
   const headerSize = 2 + lengthBytes + (mask ? 4 : 0);
-  const out = (allocate && allocate(headerSize, length)) || ownFrame(headerSize, length, mask !== null);
+  const pad = mask && length >= WORD_MASK_THRESHOLD ? (4 - (headerSize & 3)) & 3 : 0;
+  const out = allocate ? allocate(headerSize, length)
+    : new Uint8Array(new ArrayBuffer(pad + headerSize + length), pad, headerSize + length);
   out[0] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
   const maskBit = mask ? 0x80 : 0;
   if (lengthBytes === 0) {
@@ -62,12 +64,6 @@ export function encodeFrame(opcode: number, fin: boolean, payload: Uint8Array,
     applyMask(out, headerSize, length, mask, 0);
   }
   return out;
-}
-
-/** A frame in its own ArrayBuffer, padded at the front so the payload sits on a 4-byte boundary. */
-function ownFrame(headerSize: number, length: number, masked: boolean): Uint8Array {
-  const pad = masked && length >= WORD_MASK_THRESHOLD ? (4 - (headerSize & 3)) & 3 : 0;
-  return new Uint8Array(new ArrayBuffer(pad + headerSize + length), pad, headerSize + length);
 }
 
 /**
