@@ -14,7 +14,7 @@ const byPlatform = new WeakMap<Platform, FramingOptions[]>();
 function matches(framing: FramingOptions, platform: Platform, maxMessageSize: number, maxFragments: number, streaming: boolean): boolean {
   return framing.maxMessageSize === maxMessageSize && framing.maxFragments === maxFragments && framing.streaming === streaming &&
     framing.encodeUtf8 === platform.encodeUtf8 && framing.decodeUtf8 === platform.decodeUtf8 &&
-    framing.isUtf8 === platform.isUtf8 && framing.compression === platform.compression;
+    framing.isUtf8 === platform.isUtf8 && framing.compression === platform.compression && framing.allocateFrame === platform.allocateFrame;
 }
 
 export function sharedFraming(platform: Platform, maxMessageSize: number, maxFragments: number, streaming: boolean): FramingOptions {
@@ -34,6 +34,7 @@ export function sharedFraming(platform: Platform, maxMessageSize: number, maxFra
     decodeUtf8: platform.decodeUtf8,
     isUtf8: platform.isUtf8,
     compression: platform.compression,
+    allocateFrame: platform.allocateFrame,
   });
   if (kept.unshift(framing) > KEPT) kept.length = KEPT;
   return framing;

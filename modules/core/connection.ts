@@ -3,7 +3,7 @@ import { CLOSE, closeBody, parseCloseBody } from "./close";
 import { CompressedMessages, type InflatedSink } from "./compressed-messages";
 import { DeflateTransform } from "./deflate-transform";
 import { WebSocketError, type ErrorCode } from "./errors";
-import { OPCODE, encodeFrame, isControl } from "./frame";
+import { OPCODE, encodeFrame, isControl, type FrameAllocator } from "./frame";
 import { Receiver, type ReceiverLimits, type ReceiverSink } from "./receiver";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
 import { DEFAULT_THRESHOLD, type DeflateAgreement } from "./extensions/permessage-deflate";
@@ -27,6 +27,8 @@ export interface FramingOptions extends ReceiverLimits {
   decodeUtf8?: (bytes: Uint8Array) => string;
   /** Raw DEFLATE from the platform, used once permessage-deflate is agreed. */
   compression?: CompressionProvider;
+  /** Memory for outgoing frames (Platform.allocateFrame); absent, each frame gets its own buffer. */
+  allocateFrame?: FrameAllocator;
 }
 
 /** How to run permessage-deflate once agreed (threshold and zlib tuning for what we send). */
@@ -344,6 +346,6 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
       mask = MASK_KEY;
       this.options.random(mask);
     }
-    this.events.write(encodeFrame(opcode, fin, payload, mask, rsv1));
+    this.events.write(encodeFrame(opcode, fin, payload, mask, rsv1, this.options.allocateFrame));
   }
 }
