@@ -77,11 +77,11 @@ export class Receiver {
   private parts: Uint8Array | Uint8Array[] | null = null;
   /**
    * The payload of a frame that spans reads and is delivered whole: a
-   * single-frame message or a control frame (never both at once). A control
-   * frame within one read is kept here as a view of it.
+   * single-frame message or a control frame (never both at once), sized to
+   * the frame, so the next byte goes at its length minus what is still to come.
+   * A control frame within one read is kept here as a view of it.
    */
   private gathered: Uint8Array | null = null;
-  private gatheredAt = 0;
   private readonly utf8 = new Utf8Validator();
   private textCarry: Uint8Array = EMPTY; // streaming: bytes of an unfinished character
 
@@ -190,7 +190,6 @@ export class Receiver {
     if (isControl(this.opcode)) {
       // Gathered only when it spans reads; otherwise payload() keeps a view of the read.
       this.gathered = length > left ? new Uint8Array(length) : null;
-      this.gatheredAt = 0;
     } else {
       const size = this.messageSize + length;
       const max = this.options.maxMessageSize;
@@ -206,7 +205,6 @@ export class Receiver {
       // One allocation for a single-frame message that will not arrive in this read.
       if (!this.options.streaming && this.fin && this.fragments === 1 && length > left) {
         this.gathered = new Uint8Array(length);
-        this.gatheredAt = 0;
       }
     }
   }
@@ -265,8 +263,7 @@ export class Receiver {
       if (!this.gathered) {
         this.gathered = chunk.subarray(pos, pos + n); // the whole payload, within this read
       } else {
-        this.gathered.set(chunk.subarray(pos, pos + n), this.gatheredAt);
-        this.gatheredAt += n;
+        this.gathered.set(chunk.subarray(pos, pos + n), this.gathered.length - this.remaining - n);
       }
       return;
     }
@@ -285,8 +282,7 @@ export class Receiver {
     }
     const parts = this.parts;
     if (this.gathered) {
-      this.gathered.set(piece, this.gatheredAt);
-      this.gatheredAt += n;
+      this.gathered.set(piece, this.gathered.length - this.remaining - n);
     } else if (!parts) {
       this.parts = piece;
     } else if (Array.isArray(parts)) {
