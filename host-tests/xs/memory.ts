@@ -41,6 +41,8 @@ export interface XsMemoryReport {
   firstUseSlots: number;
   /** Extra live slots of one open, idle connection. */
   idleConnectionSlots: number;
+  /** The same for a ReconnectingClient (default options: no keep-alive), its Client included. */
+  idleReconnectingSlots: number;
   /** Extra live slots left after that connection closed and was dropped. */
   afterCloseSlots: number;
   /** Slots one harness call costs by itself (parent-to-worker plumbing, not the client). */
@@ -167,7 +169,13 @@ export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 5
       client.log.events.length = 0; // the parent's log, not the worker's heap
     }
 
-    for (const [index, c] of [client, oneWayClient].entries()) {
+    // A reconnecting client, open and idle (its Client shares what the first connection made).
+    const beforeReconnecting = (await sim.heap()).currentHeapCount;
+    const reconnecting = await engine.open(server.url, {}, "reconnecting");
+    await reconnecting.next("open");
+    const idleReconnecting = (await sim.heap()).currentHeapCount - beforeReconnecting;
+
+    for (const [index, c] of [client, oneWayClient, reconnecting].entries()) {
       await c.close();
       await c.next("close");
       await sim.call("forget", [index + 1]);
@@ -178,6 +186,7 @@ export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 5
       baselineSlots: baseline,
       firstUseSlots: warm - baseline,
       idleConnectionSlots: idle - warm,
+      idleReconnectingSlots: idleReconnecting,
       afterCloseSlots: after - warm,
       callOverheadSlots: callOverhead,
       messages,
@@ -196,6 +205,7 @@ export function formatXsMemory(report: XsMemoryReport): string {
     `  bundle: ${report.bundleBytes} bytes of JavaScript; baseline ${report.baselineSlots} live slots`,
     `  made once by the first connection (shared by later ones): ${report.firstUseSlots} slots`,
     `  one open idle connection: ${report.idleConnectionSlots} slots (~${kb(report.idleConnectionSlots, SLOT_BYTES_ESP32)} on ESP32), the test harness's listener included`,
+    `  one open idle ReconnectingClient: ${report.idleReconnectingSlots} slots (~${kb(report.idleReconnectingSlots, SLOT_BYTES_ESP32)} on ESP32), the harness's listener included`,
     `  after close and release: ${report.afterCloseSlots} slots above baseline`,
     `  simulator plumbing: ${report.callOverheadSlots} slots per harness call; socket events and reads also pass through the bridge shims, so per-message figures are upper bounds`,
   ];

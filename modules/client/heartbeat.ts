@@ -1,5 +1,13 @@
 import type { Platform, TimerHandle } from "../platform/platform";
 
+/** What the heartbeat asks of the connection it watches (an object, not two closures: XS heap). */
+export interface HeartbeatOwner {
+  /** Send a keep-alive ping. */
+  heartbeatPing(): void;
+  /** Nothing arrived in time after a ping: the link is dead. */
+  heartbeatDead(): void;
+}
+
 /**
  * Keep-alive with a deadline over one timer. A ping goes out only when
  * nothing arrived for `interval` ms; after it, anything received (a pong or
@@ -10,19 +18,17 @@ export class Heartbeat {
   private readonly platform: Platform;
   private readonly interval: number;
   private readonly timeout: number;
-  private readonly sendPing: () => void;
-  private readonly onDead: () => void;
+  private readonly owner: HeartbeatOwner;
   private timer: TimerHandle | undefined;
   private lastSeen = 0;
   private awaiting = false;
   private running = false;
 
-  constructor(platform: Platform, interval: number, timeout: number, sendPing: () => void, onDead: () => void) {
+  constructor(platform: Platform, interval: number, timeout: number, owner: HeartbeatOwner) {
     this.platform = platform;
     this.interval = interval;
     this.timeout = timeout;
-    this.sendPing = sendPing;
-    this.onDead = onDead;
+    this.owner = owner;
   }
 
   start(): void {
@@ -56,7 +62,7 @@ export class Heartbeat {
     if (!this.running) return;
     if (this.awaiting) {
       this.stop();
-      this.onDead();
+      this.owner.heartbeatDead();
       return;
     }
     const idle = this.platform.now() - this.lastSeen;
@@ -66,7 +72,7 @@ export class Heartbeat {
     }
     this.awaiting = true;
     this.schedule(this.timeout);
-    this.sendPing();
+    this.owner.heartbeatPing();
   }
 
   private schedule(ms: number): void {

@@ -55,10 +55,21 @@ function nonNegative(name: string, value: number | undefined, fallback: number, 
   return value;
 }
 
+/** The default backoff, shared by every client that keeps it. */
+const DEFAULT_RECONNECT: ReconnectSettings = Object.freeze({
+  baseDelay: RECONNECT_DEFAULTS.baseDelay,
+  maxDelay: RECONNECT_DEFAULTS.maxDelay,
+  maxAttempts: RECONNECT_DEFAULTS.maxAttempts,
+  resetAfter: RECONNECT_DEFAULTS.resetAfter,
+  onCloseCodes: RECONNECT_DEFAULTS.onCloseCodes,
+});
+
 /** Check the options this layer adds; Client checks its own. */
 export function resolveReconnectOptions(options: ReconnectOptions): ResolvedReconnectOptions {
   let reconnect: ReconnectSettings | null = null;
-  if (options.reconnect !== false) {
+  if (options.reconnect === undefined) {
+    reconnect = DEFAULT_RECONNECT;
+  } else if (options.reconnect !== false) {
     const r = options.reconnect ?? {};
     if (typeof r !== "object" || r === null) {
       throw new WebSocketError("INVALID_ARGUMENT", `reconnect must be false or an object, got ${String(r)}`);

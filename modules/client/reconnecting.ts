@@ -2,15 +2,16 @@ import { closeBody } from "../core/close";
 import { CLOSING, CONNECTING, OPEN } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { encodeUtf8 } from "../core/utf8";
-import type { TimerHandle } from "../platform/platform";
+import type { Platform, TimerHandle } from "../platform/platform";
+import type { ConnectTarget, Transport } from "../transport/transport";
 import { backoffDelay } from "./backoff";
 import { Client, type ClientListener, type OpenInfo } from "./client";
-import { Heartbeat } from "./heartbeat";
+import { Heartbeat, type HeartbeatOwner } from "./heartbeat";
 import { toPayload, type SendData } from "./payload";
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from "./reconnect-options";
 import type { Runtime } from "./runtime";
 import { SendQueue, checkQueueableFrame, payloadLength, type QueuedSend } from "./send-queue";
-import { WatchedTransport } from "./watched-transport";
+import { WatchedTransport, type BytesWatcher } from "./watched-transport";
 
 export { RECONNECT_DEFAULTS, type ReconnectOptions } from "./reconnect-options";
 
@@ -21,13 +22,52 @@ export interface ReconnectListener extends ClientListener {
   onUndelivered?(count: number, bytes: number, reason: string): void;
 }
 
-/** One connection attempt: its Client, its transport, and why it was dropped. */
-interface Attempt {
-  client: Client | null;
-  transport: WatchedTransport | null;
-  openedAt: number | undefined;
+/**
+ * One connection attempt: its Client, its transport, and why it was dropped.
+ * It is its Client's listener and its heartbeat's owner, and passes events
+ * on only while it is the current attempt: one object per attempt instead of
+ * a closure per event (XS heap on a device).
+ */
+class Attempt implements ClientListener, HeartbeatOwner {
+  client: Client | null = null;
+  transport: WatchedTransport | null = null;
+  openedAt: number | undefined = undefined;
   /** The heartbeat declared the link dead and is tearing it down. */
-  dead: boolean;
+  dead = false;
+  private readonly owner: ReconnectingClient;
+
+  constructor(owner: ReconnectingClient) {
+    this.owner = owner;
+  }
+
+  onOpen(info: OpenInfo): void { if (this.owner.isCurrent(this)) this.owner.attemptOpened(this, info); }
+  onMessage(data: string | Uint8Array, binary: boolean): void { if (this.owner.isCurrent(this)) this.owner.userListener.onMessage?.(data, binary); }
+  onFragment(data: string | Uint8Array, binary: boolean, final: boolean): void { if (this.owner.isCurrent(this)) this.owner.userListener.onFragment?.(data, binary, final); }
+  onPing(payload: Uint8Array): void { if (this.owner.isCurrent(this)) this.owner.userListener.onPing?.(payload); }
+  onPong(payload: Uint8Array): void { if (this.owner.isCurrent(this)) this.owner.userListener.onPong?.(payload); }
+  onError(error: WebSocketError): void { if (this.owner.isCurrent(this)) this.owner.userListener.onError?.(error); }
+  onDrain(): void { if (this.owner.isCurrent(this)) this.owner.userListener.onDrain?.(); }
+  onClose(code: number, reason: string, wasClean: boolean): void { if (this.owner.isCurrent(this)) this.owner.attemptClosed(this, code, reason, wasClean); }
+
+  heartbeatPing(): void { this.client?.ping(); }
+  heartbeatDead(): void { this.owner.attemptDead(this); }
+}
+
+/** The runtime every attempt's Client gets: the owner's, with each transport watched. */
+class WatchingRuntime implements Runtime {
+  readonly platform: Platform;
+  private readonly inner: Runtime;
+  private readonly owner: ReconnectingClient;
+
+  constructor(inner: Runtime, owner: ReconnectingClient) {
+    this.platform = inner.platform;
+    this.inner = inner;
+    this.owner = owner;
+  }
+
+  createTransport(target: ConnectTarget): Transport {
+    return this.owner.watched(this.inner.createTransport(target));
+  }
 }
 
 type Phase = "connecting" | "waiting" | "closed";
@@ -38,7 +78,7 @@ type Phase = "connecting" | "waiting" | "closed";
  * and a bounded queue for sends while disconnected. Every message accepted
  * by send() is handed to an open connection or reported via onUndelivered.
  */
-export class ReconnectingClient {
+export class ReconnectingClient implements BytesWatcher {
   readonly url: string;
   private readonly rawUrl: string;
   private readonly runtime: Runtime;
@@ -46,7 +86,8 @@ export class ReconnectingClient {
   private readonly settings: ResolvedReconnectOptions;
   private readonly listener: ReconnectListener;
   private readonly watchedRuntime: Runtime;
-  private readonly queue: SendQueue | null;
+  /** Sends held while disconnected; made on the first one. */
+  private queue: SendQueue | undefined;
   private current: Attempt | null = null;
   private phase: Phase = "connecting";
   private userClosed = false;
@@ -62,15 +103,7 @@ export class ReconnectingClient {
     this.options = options;
     this.listener = listener;
     this.settings = resolveReconnectOptions(options);
-    this.queue = this.settings.offlineMaxBytes === null ? null : new SendQueue(this.settings.offlineMaxBytes);
-    this.watchedRuntime = {
-      platform: runtime.platform,
-      createTransport: (target) => {
-        const transport = new WatchedTransport(runtime.createTransport(target), () => this.heartbeat?.seen());
-        if (this.current) this.current.transport = transport;
-        return transport;
-      },
-    };
+    this.watchedRuntime = new WatchingRuntime(runtime, this);
     const client = this.connect(); // bad URL, protocols or headers throw here, as Client does
     this.url = client.url;
   }
@@ -164,50 +197,60 @@ export class ReconnectingClient {
   // ---- attempts ----
 
   private connect(): Client {
-    const attempt: Attempt = { client: null, transport: null, openedAt: undefined, dead: false };
+    const attempt = new Attempt(this);
     this.current = attempt;
     this.phase = "connecting";
-    const client = new Client(this.watchedRuntime, this.rawUrl, this.options, this.listenerFor(attempt));
+    const client = new Client(this.watchedRuntime, this.rawUrl, this.options, attempt);
     attempt.client = client;
     return client;
   }
 
-  private listenerFor(attempt: Attempt): ClientListener {
-    const live = () => this.current === attempt;
-    const l = this.listener;
-    return {
-      onOpen: (info) => { if (live()) this.opened(attempt, info); },
-      onMessage: (data, binary) => { if (live()) l.onMessage?.(data, binary); },
-      onFragment: (data, binary, final) => { if (live()) l.onFragment?.(data, binary, final); },
-      onPing: (payload) => { if (live()) l.onPing?.(payload); },
-      onPong: (payload) => { if (live()) l.onPong?.(payload); },
-      onError: (error) => { if (live()) l.onError?.(error); },
-      onDrain: () => { if (live()) l.onDrain?.(); },
-      onClose: (code, reason, wasClean) => { if (live()) this.closed(attempt, code, reason, wasClean); },
-    };
+  // ---- calls from the current attempt, its transport and its runtime ----
+
+  /** @internal */
+  isCurrent(attempt: Attempt): boolean {
+    return this.current === attempt;
   }
 
-  private opened(attempt: Attempt, info: OpenInfo): void {
+  /** @internal */
+  get userListener(): ReconnectListener {
+    return this.listener;
+  }
+
+  /** @internal a transport for the current attempt's Client, watched for liveness. */
+  watched(inner: Transport): WatchedTransport {
+    const transport = new WatchedTransport(inner, this);
+    if (this.current) this.current.transport = transport;
+    return transport;
+  }
+
+  /** @internal bytes arrived on the current transport. */
+  bytesSeen(): void {
+    this.heartbeat?.seen();
+  }
+
+  /** @internal */
+  attemptOpened(attempt: Attempt, info: OpenInfo): void {
     attempt.openedAt = this.runtime.platform.now();
     const { keepAlive, keepAliveTimeout } = this.settings;
     if (keepAlive > 0) {
-      this.heartbeat = new Heartbeat(this.runtime.platform, keepAlive, keepAliveTimeout,
-        () => { attempt.client?.ping(); },
-        () => this.heartbeatTimedOut(attempt));
+      this.heartbeat = new Heartbeat(this.runtime.platform, keepAlive, keepAliveTimeout, attempt);
       this.heartbeat.start();
     }
     this.flush(attempt);
     if (this.current === attempt && !attempt.dead) this.listener.onOpen?.(info);
   }
 
-  private heartbeatTimedOut(attempt: Attempt): void {
+  /** @internal the heartbeat found the attempt's link dead. */
+  attemptDead(attempt: Attempt): void {
     if (this.current !== attempt || !attempt.transport) return;
     attempt.dead = true;
     attempt.transport.kill(new WebSocketError("HEARTBEAT_TIMEOUT",
       `no pong or other data within ${this.settings.keepAliveTimeout} ms of a keep-alive ping: heartbeat timeout`, { closeCode: 1006 }));
   }
 
-  private closed(attempt: Attempt, code: number, reason: string, wasClean: boolean): void {
+  /** @internal */
+  attemptClosed(attempt: Attempt, code: number, reason: string, wasClean: boolean): void {
     this.heartbeat?.stop();
     this.heartbeat = null;
     if (attempt.dead && code === 1006) reason = "heartbeat timeout";
@@ -260,12 +303,14 @@ export class ReconnectingClient {
   // ---- the offline queue ----
 
   private enqueue(item: QueuedSend): void {
-    if (!this.queue) {
+    const maxBytes = this.settings.offlineMaxBytes;
+    if (maxBytes === null) {
       throw new WebSocketError("SEND_FAILED", `not sent: not connected${this.phase === "waiting" ? ` (waiting to reconnect, attempt ${this.retries})` : ""} and offline sends are rejected`);
     }
-    if (!this.queue.push(item)) {
+    const queue = (this.queue ??= new SendQueue(maxBytes));
+    if (!queue.push(item)) {
       this.listener.onUndelivered?.(1, item.bytes,
-        `offline queue full: ${item.bytes} bytes do not fit (${this.queue.bytes} of ${this.queue.maxBytes} bytes used)`);
+        `offline queue full: ${item.bytes} bytes do not fit (${queue.bytes} of ${queue.maxBytes} bytes used)`);
     }
   }
 
