@@ -5,6 +5,8 @@
 //    module's own path, bare ones against the manifests' maps or an SDK module whose manifest we include);
 //  - every preloaded name is a mapped module;
 //  - no device module calls a function named `native` (xsc takes any such call for its native("symbol") form);
+//  - no device module keeps state the XS linker would freeze into flash (a module-level Map/Set/WeakMap, or a
+//    module-level typed array that is not empty and not marked read-only);
 //  - tsconfig.moddable.json maps each manifest specifier to the same file (so its type-check is the build's);
 //  - every API in specifiers/apis.json is exposed by the manifest and by the Node entry, with the same names;
 //  - every example has a manifest that includes ours, a main.ts, and a README with the esp32 and lin commands;
@@ -321,6 +323,45 @@ check("no device module calls a function named native (xsc reserves native(\"sym
         ts.forEachChild(node, visit);
       };
       visit(source);
+    }
+  }
+});
+
+/**
+ * Preloaded modules run at build time and their objects go to flash: there a Map, Set, WeakMap or WeakSet
+ * throws on set/add/delete, and a typed array throws on every write (SDK documentation/xs/XS linker
+ * warnings.md), though all of it works on Node and in the simulator. Our entries are preloaded, and so is
+ * everything they import.
+ */
+const FROZEN_COLLECTIONS = ["Map", "Set", "WeakMap", "WeakSet"];
+const TYPED_ARRAYS = ["ArrayBuffer", "DataView", "Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array"];
+check("no module-level state the XS linker would freeze into flash (preloaded Map/Set/WeakMap, written typed arrays)", (fail) => {
+  for (const map of table.values()) {
+    for (const file of new Set(map.values())) {
+      if (!file.endsWith(".ts") && !file.endsWith(".js")) continue;
+      const text = readFileSync(file, "utf8");
+      const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+      for (const statement of source.statements) {
+        if (!ts.isVariableStatement(statement)) continue;
+        for (const declaration of statement.declarationList.declarations) {
+          const init = declaration.initializer;
+          if (!init || !ts.isNewExpression(init) || !ts.isIdentifier(init.expression)) continue;
+          const kind = init.expression.text;
+          const where = `${rel(file)}:${source.getLineAndCharacterOfPosition(declaration.getStart()).line + 1}`;
+          const name = declaration.name.getText(source);
+          if (FROZEN_COLLECTIONS.includes(kind)) {
+            fail(`${where}: module-level ${kind} "${name}": preloaded, its ${kind === "Set" || kind === "WeakSet" ? "add" : "set"}() throws on a device; keep the state in an instance`);
+          } else if (TYPED_ARRAYS.includes(kind)) {
+            const empty = init.arguments?.length === 1 && init.arguments[0].getText(source) === "0";
+            const lineEnd = text.indexOf("\n", statement.getEnd());
+            const marked = /preload: read-only/.test(text.slice(statement.getFullStart(), lineEnd < 0 ? text.length : lineEnd));
+            if (!empty && !marked) {
+              fail(`${where}: module-level ${kind} "${name}": preloaded into flash, every write to it throws on a device; ` +
+                `allocate it per instance, or mark it "// preload: read-only" if nothing ever writes to it`);
+            }
+          }
+        }
+      }
     }
   }
 });

@@ -105,6 +105,18 @@ describe("check-moddable fails on a broken copy", () => {
     ]));
   });
 
+  test("module-level state the XS linker freezes into flash: a Map, and a typed array something writes", () => {
+    edit(join(dir, "modules", "client", "framing.ts"), (t) => t.replace("const KEPT = 8;", "const KEPT = 8;\nconst seen = new Map<Platform, number>();"));
+    edit(join(dir, "modules", "core", "connection.ts"), (t) => t.replace("const maskScratch: Uint8Array[] = [];", "const maskScratch = new Uint8Array(4);"));
+    const report = runChecks(dir, ["--skip-typecheck"]);
+    expect(report.exitCode).toBe(1);
+    expect(problems(report)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/modules\/client\/framing\.ts:\d+: module-level Map "seen": preloaded, its set\(\) throws on a device/),
+      expect.stringMatching(/modules\/core\/connection\.ts:\d+: module-level Uint8Array "maskScratch": preloaded into flash, every write to it throws on a device/),
+    ]));
+    expect(problems(report).join("\n")).not.toMatch(/TAIL|ZERO4/);
+  });
+
   test("the deflate manifest without the SDK inflater it looks up", () => {
     edit(join(dir, "manifest_deflate.json"), (t) => t.replace(/"\$\(MODDABLE\)\/modules\/data\/zlib\/manifest_inflate\.json"/, ""));
     const report = runChecks(dir, ["--skip-typecheck"]);

@@ -227,4 +227,4 @@ export class CertificateBundle {
   }
 }
 
-const ZERO4 = new Uint8Array(4);
+const ZERO4 = new Uint8Array(4); // preload: read-only

@@ -7,9 +7,13 @@
 import type { FramingOptions } from "../core/connection";
 import type { Platform } from "../platform/platform";
 
-/** Kinds of settings kept per platform (client defaults, server defaults, a few custom limits). */
-const KEPT = 4;
-const byPlatform = new WeakMap<Platform, FramingOptions[]>();
+/**
+ * The most recently used settings, newest first: on a device one platform and a kind or two of limits;
+ * on a host with many platforms, older ones fall off. An array, not a WeakMap: these modules are
+ * preloaded into flash on a device, where a WeakMap's set() throws while an array can still change.
+ */
+const KEPT = 8;
+const recent: { platform: Platform; framing: FramingOptions }[] = [];
 
 function matches(framing: FramingOptions, platform: Platform, maxMessageSize: number, maxFragments: number, streaming: boolean): boolean {
   return framing.maxMessageSize === maxMessageSize && framing.maxFragments === maxFragments && framing.streaming === streaming &&
@@ -18,24 +22,25 @@ function matches(framing: FramingOptions, platform: Platform, maxMessageSize: nu
 }
 
 export function sharedFraming(platform: Platform, maxMessageSize: number, maxFragments: number, streaming: boolean): FramingOptions {
-  let kept = byPlatform.get(platform);
-  if (!kept) {
-    kept = [];
-    byPlatform.set(platform, kept);
+  let random: FramingOptions["random"] | undefined;
+  for (let i = 0; i < recent.length; i++) {
+    const entry = recent[i];
+    if (entry.platform !== platform) continue;
+    if (matches(entry.framing, platform, maxMessageSize, maxFragments, streaming)) return entry.framing;
+    random = entry.framing.random;
   }
-  for (const framing of kept) if (matches(framing, platform, maxMessageSize, maxFragments, streaming)) return framing;
   const framing: FramingOptions = Object.freeze({
     maxMessageSize,
     maxFragments,
     streaming,
     // Read at each call, and called as the platform's method.
-    random: kept[0]?.random ?? ((bytes: Uint8Array) => platform.randomFill(bytes)),
+    random: random ?? ((bytes: Uint8Array) => platform.randomFill(bytes)),
     encodeUtf8: platform.encodeUtf8,
     decodeUtf8: platform.decodeUtf8,
     isUtf8: platform.isUtf8,
     compression: platform.compression,
     allocateFrame: platform.allocateFrame,
   });
-  if (kept.unshift(framing) > KEPT) kept.length = KEPT;
+  if (recent.unshift({ platform, framing }) > KEPT) recent.length = KEPT;
   return framing;
 }

@@ -66,8 +66,12 @@ const ERROR_REPORTED = 8;
 /** The transport is gone and `closed` was emitted. */
 const FINISHED = 16;
 
-/** Each frame's masking key (client role): filled fresh and copied into the frame at once, so one serves every connection. */
-const MASK_KEY = new Uint8Array(4);
+/**
+ * Each frame's masking key (client role): filled fresh and copied into the frame at once, so one serves
+ * every connection. Made at the first masked frame, not at load: on a device this module is preloaded
+ * into flash, where a typed array made at load cannot be written; an array can.
+ */
+const maskScratch: Uint8Array[] = [];
 
 /**
  * RFC 6455 after the opening handshake, for either role: framing, masking,
@@ -343,7 +347,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   protected writeFrame(opcode: number, fin: boolean, payload: Uint8Array, rsv1 = false): void {
     let mask: Uint8Array | null = null;
     if (this.role === "client") {
-      mask = MASK_KEY;
+      mask = maskScratch[0] ?? (maskScratch[0] = new Uint8Array(4));
       this.options.random(mask);
     }
     this.events.write(encodeFrame(opcode, fin, payload, mask, rsv1, this.options.allocateFrame));

@@ -9,7 +9,7 @@ import type { CompressionProvider, Deflater, Inflater } from "../platform/compre
 import { WebSocketError } from "./errors";
 import type { DeflateAgreement } from "./extensions/permessage-deflate";
 
-const TAIL = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
+const TAIL = new Uint8Array([0x00, 0x00, 0xff, 0xff]); // preload: read-only
 
 export interface DeflateTransformSettings {
   role: "client" | "server";
