@@ -3,6 +3,7 @@ import { WebSocketError } from "../core/errors";
 import { ServerConnection, type ServerPolicy } from "../core/server-connection";
 import type { UpgradeRequest } from "../core/server-handshake";
 import { Endpoint, type ClientListener } from "../client/endpoint";
+import { sharedFraming } from "../client/framing";
 import type { Platform, TimerHandle } from "../platform/platform";
 import type { AcceptedChannel } from "../transport/transport";
 
@@ -65,16 +66,10 @@ export class ServerPeer extends Endpoint {
     super(platform, listener, options.closeTimeout ?? SERVER_DEFAULTS.closeTimeout);
     this.transport = channel;
     this.idleTimeout = options.idleTimeout ?? SERVER_DEFAULTS.idleTimeout;
-    this.connection = new ServerConnection({
-      maxMessageSize: options.maxMessageSize ?? SERVER_DEFAULTS.maxMessageSize,
-      maxFragments: options.maxFragments ?? SERVER_DEFAULTS.maxFragments,
-      streaming: false,
-      random: (bytes) => platform.randomFill(bytes),
-      encodeUtf8: platform.encodeUtf8,
-      decodeUtf8: platform.decodeUtf8,
-      isUtf8: platform.isUtf8,
-      compression: platform.compression,
-    }, options.policy ?? {}, this.connectionEvents());
+    // Connections with the same platform and limits share one frozen options object (framing.ts).
+    const framing = sharedFraming(platform, options.maxMessageSize ?? SERVER_DEFAULTS.maxMessageSize,
+      options.maxFragments ?? SERVER_DEFAULTS.maxFragments, false);
+    this.connection = new ServerConnection(framing, options.policy ?? {}, this.connectionEvents());
     channel.attach(this);
     if (parsed) {
       this.connection.accept(parsed.request, parsed.head);
