@@ -11,6 +11,8 @@ import Timer from "timer";
 import wsxTls from "wsx-tls";
 import { withEntryDefaults } from "../../modules/api/options";
 import { Client } from "../../modules/client/client";
+import type { ClientListener } from "../../modules/client/endpoint";
+import type { WebSocketError } from "../../modules/core/errors";
 import { defaults, runtime } from "../../modules/device/configured";
 import type { Platform } from "../../modules/platform/platform";
 import { MbedtlsTransport } from "../../modules/transport/mbedtls";
@@ -21,15 +23,30 @@ import { expose, post } from "../../host-tests/xs/shims/expose";
 const clients: (Client | undefined)[] = new Array<Client | undefined>(64).fill(undefined);
 let clientCount = 0;
 
+/** The app's listener: one object per connection (a class's instance) rather than a closure per event, as in device.ts. */
+class Probe implements ClientListener {
+  readonly id: number;
+  constructor(id: number) {
+    this.id = id;
+  }
+  onOpen(): void {
+    post({ type: "open", id: this.id });
+  }
+  onMessage(data: string | Uint8Array): void {
+    post({ type: "message", id: this.id, length: typeof data === "string" ? data.length : data.byteLength });
+  }
+  onError(error: WebSocketError): void {
+    post({ type: "error", id: this.id, code: error.code, message: error.message });
+  }
+  onClose(code: number): void {
+    post({ type: "close", id: this.id, code });
+  }
+}
+
 expose("open", (args) => {
   const url = String(args[0]);
   const id = clientCount++;
-  clients[id] = new Client(runtime, url, withEntryDefaults(defaults, {}), {
-    onOpen: () => post({ type: "open", id }),
-    onMessage: (data) => post({ type: "message", id, length: typeof data === "string" ? data.length : data.byteLength }),
-    onError: (error) => post({ type: "error", id, code: error.code, message: error.message }),
-    onClose: (code) => post({ type: "close", id, code }),
-  });
+  clients[id] = new Client(runtime, url, withEntryDefaults(defaults, {}), new Probe(id));
   return id;
 });
 
@@ -144,16 +161,28 @@ const measured = new ManualTimers();
 /** The idle transports' polls never run (they would allocate inside other measurements). */
 const idle = new ManualTimers();
 
-function openTransport(native: MbedtlsNative, timers: ManualTimers, onData: () => void): MbedtlsTransport {
-  let opened = false;
+/** The transport's listener: an instance of a class (its methods shared), so the idle transport's row holds no closures of ours. */
+class TransportProbe {
+  opened = false;
+  readonly counting: boolean;
+  constructor(counting: boolean) {
+    this.counting = counting;
+  }
+  onOpen(): void {
+    this.opened = true;
+  }
+  onData(): void {
+    if (this.counting) received++;
+  }
+  onDrain(): void {}
+  onClose(): void {}
+}
+
+function openTransport(native: MbedtlsNative, timers: ManualTimers, counting: boolean): MbedtlsTransport {
+  const listener = new TransportProbe(counting);
   const made = new MbedtlsTransport({ native, platform: timers.platform });
-  made.connect({ host: "localhost", port: 443, secure: true }, {
-    onOpen: () => (opened = true),
-    onData,
-    onDrain() {},
-    onClose() {},
-  });
-  while (!opened) timers.runDue();
+  made.connect({ host: "localhost", port: 443, secure: true }, listener);
+  while (!listener.opened) timers.runDue();
   return made;
 }
 
@@ -165,7 +194,7 @@ expose("transportPrepare", (args) => {
   nextRecord = count; // nothing to read until transportFeed
   payload = new Uint8Array(size);
   received = 0;
-  transport = openTransport(memoryNative, measured, () => received++);
+  transport = openTransport(memoryNative, measured, true);
   return count;
 });
 
@@ -191,7 +220,7 @@ expose("transportSend", (args) => {
 let idleTransport: MbedtlsTransport | undefined;
 const ignore = (): void => {};
 expose("transportAlone", () => {
-  idleTransport = openTransport(idleNative, idle, ignore);
+  idleTransport = openTransport(idleNative, idle, false);
   return 1;
 });
 

@@ -6,7 +6,10 @@
  * - a real Client on the device runtime (ECMA-419 TCP through the simulator's
  *   bridge) to measure the heap one open idle connection holds.
  */
+import { WebSocketBase } from "../../modules/api/browser";
+import type { CloseEvent } from "../../modules/api/events";
 import { Client } from "../../modules/client/client";
+import { ReconnectingClient, type ReconnectListener } from "../../modules/client/reconnecting";
 import { FramedConnection, type ConnectionEvents } from "../../modules/core/connection";
 import { createDeviceRuntime } from "../../modules/device/runtime";
 import TCP from "embedded:io/socket/tcp";
@@ -165,44 +168,97 @@ expose("core", () => {
 });
 
 // ---- a real connection through the simulator's sockets ----
+//
+// What the app adds is kept out of the figures as far as it can be: one listener object per
+// connection (an instance of a class, its methods shared) rather than a closure per event, and
+// browser-style handlers that are module-level functions. The raw socket uses module-level
+// callbacks and its `target`, as Tcp419Transport does, so subtracting it removes the socket only.
 
 const runtime = createDeviceRuntime({ platform: { randomFill: bridgeRandomFill } });
-const clients: (Client | undefined)[] = new Array<Client | undefined>(64).fill(undefined);
-let clientCount = 0;
+type Connection = Client | ReconnectingClient | WebSocketBase;
+const connections: (Connection | undefined)[] = new Array<Connection | undefined>(64).fill(undefined);
+let connectionCount = 0;
 
+/** The app's listener for a Client or a ReconnectingClient: one object of two slots or so. */
+class Probe implements ReconnectListener {
+  readonly id: number;
+  constructor(id: number) {
+    this.id = id;
+  }
+  onOpen(): void {
+    post({ type: "open", id: this.id });
+  }
+  onMessage(data: string | Uint8Array): void {
+    post({ type: "message", id: this.id, length: typeof data === "string" ? data.length : data.byteLength });
+  }
+  onClose(code: number): void {
+    post({ type: "close", id: this.id, code });
+  }
+}
+
+// Browser-style handlers are called with the socket as `this`.
+function browserOpen(this: WebSocketBase): void {
+  post({ type: "open", id: connections.indexOf(this) });
+}
+function browserClose(this: WebSocketBase, event: CloseEvent): void {
+  post({ type: "close", id: connections.indexOf(this), code: event.code });
+}
+
+/** Heartbeat period of the "reconnecting-keepalive" kind: long enough that no ping happens while measured. */
+const KEEP_ALIVE_MS = 60000;
+
+/** kind: "client" (default), "reconnecting", "reconnecting-keepalive" or "browser" (modules/api/browser.ts). */
 expose("open", (args) => {
   const url = String(args[0]);
-  const id = clientCount++;
-  clients[id] = new Client(runtime, url, {}, {
-    onOpen: () => post({ type: "open", id }),
-    onMessage: (data) => post({ type: "message", id, length: typeof data === "string" ? data.length : data.byteLength }),
-    onClose: (code) => post({ type: "close", id, code }),
-  });
+  const kind = args[1] === undefined ? "client" : String(args[1]);
+  const id = connectionCount++;
+  if (kind === "client") {
+    connections[id] = new Client(runtime, url, {}, new Probe(id));
+  } else if (kind === "reconnecting" || kind === "reconnecting-keepalive") {
+    const options = kind === "reconnecting" ? {} : { keepAlive: KEEP_ALIVE_MS };
+    connections[id] = new ReconnectingClient(runtime, url, options, new Probe(id));
+  } else if (kind === "browser") {
+    const socket = new WebSocketBase(runtime, url);
+    connections[id] = socket; // before any event: the handlers find their id by the socket
+    socket.onopen = browserOpen;
+    socket.onclose = browserClose;
+  } else {
+    throw new Error(`unknown connection kind ${kind}`);
+  }
   return id;
 });
 
 expose("close", (args) => {
-  clients[Number(args[0])]?.close();
+  connections[Number(args[0])]?.close();
   return 0;
 });
 
 expose("forget", (args) => {
-  clients[Number(args[0])] = undefined;
+  connections[Number(args[0])] = undefined;
   return 0;
 });
 
 /** The simulator's ECMA-419 socket alone (what the transport sits on), to subtract its share. */
 const sockets: (TCP | undefined)[] = new Array<TCP | undefined>(16).fill(undefined);
 let socketCount = 0;
+// Module-level, as an array of flags made up front: the socket's `target` is its id, a number (no object).
+const rawTold: boolean[] = new Array<boolean>(16).fill(false);
+function rawWritable(this: { readonly target: number }): void {
+  if (rawTold[this.target]) return;
+  rawTold[this.target] = true;
+  post({ type: "rawOpen", id: this.target });
+}
+function rawIgnore(): void {}
+
 expose("rawOpen", (args) => {
   const id = socketCount++;
-  let told = false;
   sockets[id] = new TCP({
     address: "127.0.0.1",
     port: Number(args[0]),
-    onReadable() {},
-    onWritable() { if (!told) { told = true; post({ type: "rawOpen", id }); } },
-    onError() {},
+    target: id,
+    onReadable: rawIgnore,
+    onWritable: rawWritable,
+    onError: rawIgnore,
   } as never);
   return id;
 });
@@ -211,4 +267,12 @@ expose("rawClose", (args) => {
   sockets[Number(args[0])]?.close();
   sockets[Number(args[0])] = undefined;
   return 0;
+});
+
+/** The app's listener object alone (counted in every connection row), kept for a heap snapshot. */
+const probes: (Probe | undefined)[] = new Array<Probe | undefined>(16).fill(undefined);
+let probeCount = 0;
+expose("probe", () => {
+  probes[probeCount] = new Probe(probeCount);
+  return ++probeCount;
 });

@@ -147,27 +147,38 @@ async function speed(name, size, text, chunkSize, count, rounds, repeats) {
   return { median: median(rates), min: Math.min(...rates), max: Math.max(...rates), steps };
 }
 
+/** Heap held by one open idle connection of `kind` (device.ts's "open"), after one of its kind was opened and closed. */
+async function idleOf(url, kind) {
+  const openOne = async () => {
+    const { result: id } = await call("open", [url, kind]);
+    await waitEvent((e) => e.type === "open" && e.id === id, `${kind} open`);
+    return id;
+  };
+  const closeOne = async (id) => {
+    await call("close", [id]);
+    await waitEvent((e) => e.type === "close" && e.id === id, `${kind} close`);
+    await call("forget", [id]);
+  };
+  // A first connection, opened and closed, so one-time module state is not counted.
+  await closeOne(await openOne());
+  const before = await snapshot();
+  const id = await openOne();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const open = await snapshot();
+  await closeOne(id);
+  return diff(before, open);
+}
+
 async function idleConnection() {
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
   server.on("connection", (peer) => peer.on("message", (data, binary) => peer.send(data, { binary })));
   await new Promise((resolve) => server.once("listening", resolve));
   const url = `ws://127.0.0.1:${server.address().port}`;
   try {
-    // A first connection, opened and closed, so one-time module state is not counted.
-    let { result: id } = await call("open", [url]);
-    await waitEvent((e) => e.type === "open" && e.id === id, "open");
-    await call("close", [id]);
-    await waitEvent((e) => e.type === "close" && e.id === id, "close");
-    await call("forget", [id]);
-
-    const before = await snapshot();
-    ({ result: id } = await call("open", [url]));
-    await waitEvent((e) => e.type === "open" && e.id === id, "open");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const open = await snapshot();
-    await call("close", [id]);
-    await waitEvent((e) => e.type === "close" && e.id === id, "close");
-    await call("forget", [id]);
+    const connection = await idleOf(url, "client");
+    const reconnecting = await idleOf(url, "reconnecting");
+    const keepAlive = await idleOf(url, "reconnecting-keepalive");
+    const browser = await idleOf(url, "browser");
 
     // The simulator's socket object alone (on a device the socket is a host object of a few slots).
     const beforeRaw = await snapshot();
@@ -180,7 +191,11 @@ async function idleConnection() {
     const beforeCore = await snapshot();
     await call("core");
     const core = diff(beforeCore, await snapshot());
-    return { connection: diff(before, open), socket: diff(beforeRaw, rawOpen), core };
+    // The app's listener object alone (part of every connection row).
+    const beforeProbe = await snapshot();
+    await call("probe");
+    const listener = diff(beforeProbe, await snapshot());
+    return { connection, reconnecting, keepAlive, browser, socket: diff(beforeRaw, rawOpen), core, listener };
   } finally {
     for (const c of server.clients) c.terminate();
     await new Promise((resolve) => server.close(resolve));
@@ -207,6 +222,9 @@ try {
   const started = new Date();
   const idle = await idleConnection();
   const ownIdle = diff(idle.socket, idle.connection);
+  const ownReconnecting = diff(idle.socket, idle.reconnecting);
+  const ownKeepAlive = diff(idle.socket, idle.keepAlive);
+  const ownBrowser = diff(idle.socket, idle.browser);
   const recvOne = await receiveCost(64, false, 0);
   const recvMss = await receiveCost(64, false, 1460);
   const recvText = await receiveCost(64, true, 0);
@@ -233,10 +251,14 @@ try {
     "",
     "| Heap held by one open, idle connection (after a collection) | chunks | slots | bytes here | ESP32 estimate |",
     "|---|---:|---:|---:|---:|",
-    `| Whole connection: Client, core, Tcp419Transport, timers, simulator socket | ${idle.connection.chunks} B | ${idle.connection.slots} | ${bytes64(idle.connection)} B | ${bytes32(idle.connection)} B |`,
-    `| The simulator's JS socket object alone (a native host object on a device) | ${idle.socket.chunks} B | ${idle.socket.slots} | ${bytes64(idle.socket)} B | ${bytes32(idle.socket)} B |`,
-    `| **This library's share** (difference) | ${ownIdle.chunks} B | ${ownIdle.slots} | ${bytes64(ownIdle)} B | **${bytes32(ownIdle)} B** |`,
+    `| Whole connection: Client, core, Tcp419Transport, timers, simulator socket, the app's listener object | ${idle.connection.chunks} B | ${idle.connection.slots} | ${bytes64(idle.connection)} B | ${bytes32(idle.connection)} B |`,
+    `| The simulator's JS socket object alone (a native host object on a device; module-level callbacks found through its \`target\`, as Tcp419Transport's) | ${idle.socket.chunks} B | ${idle.socket.slots} | ${bytes64(idle.socket)} B | ${bytes32(idle.socket)} B |`,
+    `| **This library's share: Client** (difference) | ${ownIdle.chunks} B | ${ownIdle.slots} | ${bytes64(ownIdle)} B | **${bytes32(ownIdle)} B** |`,
     `| of which the sans-I/O core (FramedConnection + Receiver, measured alone) | ${idle.core.chunks} B | ${idle.core.slots} | ${bytes64(idle.core)} B | ${bytes32(idle.core)} B |`,
+    `| of which the app's listener object (one instance of a class; in every row here) | ${idle.listener.chunks} B | ${idle.listener.slots} | ${bytes64(idle.listener)} B | ${bytes32(idle.listener)} B |`,
+    `| ReconnectingClient, default options (no keep-alive), its Client included, less the socket | ${ownReconnecting.chunks} B | ${ownReconnecting.slots} | ${bytes64(ownReconnecting)} B | ${bytes32(ownReconnecting)} B |`,
+    `| ReconnectingClient with \`keepAlive: 60000\` (its heartbeat and pending timer included), less the socket | ${ownKeepAlive.chunks} B | ${ownKeepAlive.slots} | ${bytes64(ownKeepAlive)} B | ${bytes32(ownKeepAlive)} B |`,
+    `| Browser-style \`WebSocket\` (modules/api/browser.ts) over its Client, \`onopen\`/\`onclose\` set to shared functions, less the socket | ${ownBrowser.chunks} B | ${ownBrowser.slots} | ${bytes64(ownBrowser)} B | ${bytes32(ownBrowser)} B |`,
     "",
     `Target: under 2 KiB (2048 B) beyond the transport's buffers — ${bytes32(ownIdle) < 2048 ? "met" : "NOT met"} on the ESP32 estimate (${bytes32(ownIdle)} B), ${bytes64(ownIdle) < 2048 ? "met" : "not met"} with this host's 32-byte slots (${bytes64(ownIdle)} B).`,
     "",
