@@ -4,6 +4,7 @@ import { WebSocketError } from "../modules/core/errors";
 import type { AcceptedChannel, ConnectTarget, Transport, TransportEvents } from "../modules/transport/transport";
 import { nodeTlsOptions } from "./tls-options";
 import { tlsErrorFromNode } from "./tls-errors";
+import { ReadSlab } from "./read-slab";
 
 /**
  * Host-only transport over Node's net and tls sockets: one the client opens
@@ -31,7 +32,7 @@ export class NodeTransport implements Transport, AcceptedChannel {
     try {
       socket = target.secure
         ? tls.connect(nodeTlsOptions(target), () => this.opening())
-        : net.connect({ host: target.host, port: target.port }, () => this.opening());
+        : net.connect({ host: target.host, port: target.port, onread: this.reads() }, () => this.opening());
     } catch (e) {
       // Unusable TLS settings (no CA, wrong key password ...) end the connection like any
       // failed connect: reported through onClose on the next turn, never thrown out of connect().
@@ -53,8 +54,21 @@ export class NodeTransport implements Transport, AcceptedChannel {
     if (this.socket) this.wire(this.socket);
   }
 
+  /** Plain TCP reads straight into our own memory, without a Buffer and a 'data' event per read. */
+  private reads(): net.OnReadOpts {
+    const slab = new ReadSlab();
+    return {
+      buffer: () => slab.next(),
+      callback: (length: number, region: Uint8Array) => {
+        this.events?.onData(slab.take(region, length));
+        return true; // keep reading (pause() stops reads on its own)
+      },
+    };
+  }
+
   private wire(socket: net.Socket): void {
     socket.setNoDelay(true);
+    // TLS sockets and accepted ones deliver 'data' events.
     socket.on("data", (data: Buffer) => {
       this.events?.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     });
