@@ -19,10 +19,11 @@ export abstract class SocketBase extends EventEmitterTarget {
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
   static readonly CLOSED = 3;
-  readonly CONNECTING = 0;
-  readonly OPEN = 1;
-  readonly CLOSING = 2;
-  readonly CLOSED = 3;
+  // On the prototype too, as the spec has them (defined below the class): no slots per socket.
+  declare readonly CONNECTING: 0;
+  declare readonly OPEN: 1;
+  declare readonly CLOSING: 2;
+  declare readonly CLOSED: 3;
 
   onopen: ((event: WsEvent) => void) | null = null;
   onmessage: ((event: MessageEvent) => void) | null = null;
@@ -30,19 +31,37 @@ export abstract class SocketBase extends EventEmitterTarget {
   onclose: ((event: CloseEvent) => void) | null = null;
 
   protected readonly endpoint: Endpoint;
-  private binary: BinaryType = "arraybuffer";
   /** Bytes passed to send() after the connection started closing: counted, never sent (as browsers do). */
   private discarded = 0;
 
   protected constructor(makeEndpoint: (listener: ClientListener) => Endpoint) {
     super();
-    this.endpoint = makeEndpoint({
-      onOpen: () => this.dispatch(new WsEvent("open"), this.onopen),
-      onMessage: (data) => this.dispatch(new MessageEvent(typeof data === "string" ? data : toArrayBuffer(data)), this.onmessage),
-      onError: (error) => this.dispatch(new ErrorEvent(error), this.onerror),
-      onClose: (code, reason, wasClean) => this.dispatch(new CloseEvent(code, reason, wasClean), this.onclose),
-    });
+    this.endpoint = makeEndpoint(new SocketBase.Events(this));
   }
+
+  /**
+   * The endpoint's listener: one small object per socket whose methods are shared,
+   * instead of a closure per event (XS heap on a device). Declared in the class body
+   * to reach its protected dispatch.
+   */
+  private static readonly Events = class implements ClientListener {
+    private readonly socket: SocketBase;
+    constructor(socket: SocketBase) {
+      this.socket = socket;
+    }
+    onOpen(): void {
+      this.socket.dispatch(new WsEvent("open"), this.socket.onopen);
+    }
+    onMessage(data: string | Uint8Array): void {
+      this.socket.dispatch(new MessageEvent(typeof data === "string" ? data : toArrayBuffer(data)), this.socket.onmessage);
+    }
+    onError(error: WebSocketError): void {
+      this.socket.dispatch(new ErrorEvent(error), this.socket.onerror);
+    }
+    onClose(code: number, reason: string, wasClean: boolean): void {
+      this.socket.dispatch(new CloseEvent(code, reason, wasClean), this.socket.onclose);
+    }
+  };
 
   abstract get url(): string;
   get readyState(): number { return this.endpoint.readyState; }
@@ -50,12 +69,12 @@ export abstract class SocketBase extends EventEmitterTarget {
   get extensions(): string { return this.endpoint.extensions; }
   get bufferedAmount(): number { return this.endpoint.bufferedAmount + this.discarded; }
 
-  get binaryType(): BinaryType { return this.binary; }
+  /** Always "arraybuffer" (the only type there is here), so no field per socket holds it. */
+  get binaryType(): BinaryType { return "arraybuffer"; }
   set binaryType(type: BinaryType) {
     if ((type as string) === "blob") {
       throw new WebSocketError("INVALID_ARGUMENT", 'binaryType "blob" is not supported: devices have no Blob; binary messages arrive as ArrayBuffer');
     }
-    if (type === "arraybuffer") this.binary = type;
   }
 
   /** Throws INVALID_STATE while CONNECTING; after close() the data is counted in bufferedAmount and dropped. */
@@ -69,6 +88,14 @@ export abstract class SocketBase extends EventEmitterTarget {
     this.endpoint.close(code, reason);
   }
 }
+
+// As WebIDL constants are: read-only, enumerable, on the prototype and the class.
+Object.defineProperties(SocketBase.prototype, {
+  CONNECTING: { value: 0, enumerable: true },
+  OPEN: { value: 1, enumerable: true },
+  CLOSING: { value: 2, enumerable: true },
+  CLOSED: { value: 3, enumerable: true },
+});
 
 /** The client: `new WebSocket(url, protocols?, options?)`. Entries bind it to a runtime. */
 export class WebSocketBase extends SocketBase {

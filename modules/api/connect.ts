@@ -7,6 +7,7 @@
  *   const wsClient = ws.connect("ws://host:port/");
  */
 import { Client, type ClientOptions } from "../client/client";
+import type { ClientListener, OpenInfo } from "../client/endpoint";
 import { toArrayBuffer, type SendData } from "../client/payload";
 import type { Runtime } from "../client/runtime";
 import { WebSocketError, type ErrorCode } from "../core/errors";
@@ -138,22 +139,13 @@ function bad(message: string): never {
 
 class ConnectClient implements WsClient {
   private readonly client: Client;
-  private readonly listeners: { [E in WsEventName]: Array<(option: WsEventMap[E]) => void> } = { open: [], close: [], error: [], message: [] };
+  /** Event name, listener, event name, listener …, in the order added: one array for all events (XS heap on a device). */
+  private readonly listeners: (WsEventName | ((option: never) => void))[] = [];
   /** fragments mode: a message's first part has been delivered and its last has not. */
-  private midMessage = false;
+  midMessage = false;
 
   constructor(runtime: Runtime, url: string, protocols: string | string[] | undefined, headers: ExtraHeader | undefined, options: ConnectOptions) {
-    this.client = new Client(runtime, url, { ...options, protocols, headers }, {
-      onOpen: (info) => this.emit("open", { state: WS_CONNECTED, protocol: info.protocol, extensions: info.extensions, headers: info.headers }),
-      onMessage: (data) => this.emit("message", message(data, true, false)),
-      onFragment: (data, _binary, final) => {
-        const isFragment = this.midMessage || !final;
-        this.midMessage = !final;
-        this.emit("message", message(data, final, isFragment));
-      },
-      onError: (error) => this.emit("error", errorOption(error)),
-      onClose: (code, reason, wasClean) => this.emit("close", { state: WS_DISCONNECT, code, reason, wasClean }),
-    });
+    this.client = new Client(runtime, url, { ...options, protocols, headers }, new ConnectEvents(this));
   }
 
   get readyState(): 0 | 1 | 2 | 3 { return this.client.readyState; }
@@ -177,12 +169,41 @@ class ConnectClient implements WsClient {
   on<E extends WsEventName>(event: E, fn: (option: WsEventMap[E]) => void): WsClient {
     if (typeof event !== "string" || EVENTS.indexOf(event) < 0) bad(`unknown event "${String(event)}" (use ${EVENTS.join(", ")})`);
     if (typeof fn !== "function") bad(`the '${event}' listener must be a function`);
-    (this.listeners[event] as Array<(option: WsEventMap[E]) => void>).push(fn);
+    this.listeners.push(event, fn as (option: never) => void);
     return this;
   }
 
-  private emit<E extends WsEventName>(event: E, option: WsEventMap[E]): void {
-    for (const fn of (this.listeners[event] as Array<(option: WsEventMap[E]) => void>).slice()) fn.call(this, option);
+  /** @internal Listeners added while this runs are called from the next event on. */
+  emit<E extends WsEventName>(event: E, option: WsEventMap[E]): void {
+    const all = this.listeners.slice();
+    for (let i = 0; i < all.length; i += 2) {
+      if (all[i] === event) (all[i + 1] as (option: WsEventMap[E]) => void).call(this, option);
+    }
+  }
+}
+
+/** The Client's listener: one small object per connection, its methods shared (not a closure per event). */
+class ConnectEvents implements ClientListener {
+  private readonly owner: ConnectClient;
+  constructor(owner: ConnectClient) {
+    this.owner = owner;
+  }
+  onOpen(info: OpenInfo): void {
+    this.owner.emit("open", { state: WS_CONNECTED, protocol: info.protocol, extensions: info.extensions, headers: info.headers });
+  }
+  onMessage(data: string | Uint8Array): void {
+    this.owner.emit("message", message(data, true, false));
+  }
+  onFragment(data: string | Uint8Array, _binary: boolean, final: boolean): void {
+    const isFragment = this.owner.midMessage || !final;
+    this.owner.midMessage = !final;
+    this.owner.emit("message", message(data, final, isFragment));
+  }
+  onError(error: WebSocketError): void {
+    this.owner.emit("error", errorOption(error));
+  }
+  onClose(code: number, reason: string, wasClean: boolean): void {
+    this.owner.emit("close", { state: WS_DISCONNECT, code, reason, wasClean });
   }
 }
 

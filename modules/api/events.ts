@@ -48,18 +48,20 @@ interface Registration {
 
 /** addEventListener / removeEventListener / dispatch, as EventTarget has them. */
 export class EventEmitterTarget {
-  private registrations: Map<string, Registration[]> = new Map();
+  /** Made at the first addEventListener: most sockets only use the on<event> handlers (XS heap on a device). */
+  private registrations: Map<string, Registration[]> | null = null;
 
   addEventListener(type: string, listener: Listener<never> | null, options?: { once?: boolean } | boolean): void {
     if (!listener) return;
-    const list = this.registrations.get(type) ?? [];
+    const registrations = this.registrations ??= new Map<string, Registration[]>();
+    const list = registrations.get(type) ?? [];
     if (list.some((r) => r.listener === listener)) return;
     list.push({ listener, once: typeof options === "object" && options !== null && options.once === true });
-    this.registrations.set(type, list);
+    registrations.set(type, list);
   }
 
   removeEventListener(type: string, listener: Listener<never> | null): void {
-    const list = this.registrations.get(type);
+    const list = this.registrations?.get(type);
     if (!list || !listener) return;
     const i = list.findIndex((r) => r.listener === listener);
     if (i >= 0) list.splice(i, 1);
@@ -68,7 +70,7 @@ export class EventEmitterTarget {
   protected dispatch(event: WsEvent, handler: ((event: never) => void) | null): void {
     event.target = this;
     if (handler) call(handler as Listener<WsEvent>, event, this);
-    const list = this.registrations.get(event.type);
+    const list = this.registrations?.get(event.type);
     if (!list) return;
     for (const r of list.slice()) {
       if (r.once) this.removeEventListener(event.type, r.listener);

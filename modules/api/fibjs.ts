@@ -9,6 +9,7 @@
  * `ws.upgrade` (the server side) belongs to another issue and is absent.
  */
 import { Client, type ClientOptions } from "../client/client";
+import type { ClientListener } from "../client/endpoint";
 import { toArrayBuffer, type SendData } from "../client/payload";
 import type { Runtime } from "../client/runtime";
 import { WebSocketError } from "../core/errors";
@@ -83,16 +84,29 @@ export class Socket extends EventEmitterTarget {
     this.origin = originHeader ?? "";
     const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload,
       ...(perMessageDeflate === undefined ? {} : { perMessageDeflate: perMessageDeflate && (defaults?.perMessageDeflate || {}) }) });
-    this.client = new Client(runtime, url, options, {
-      onOpen: () => this.dispatch(new WsEvent("open"), this.onopen),
-      onMessage: (data, binary) => {
-        const payload = typeof data === "string" ? data : toArrayBuffer(data);
-        this.dispatch(new SocketMessageEvent(payload, Message.received(data, binary)), this.onmessage);
-      },
-      onError: (error) => this.dispatch(new ErrorEvent(error), this.onerror),
-      onClose: (code, reason, wasClean) => this.dispatch(new CloseEvent(code, reason, wasClean), this.onclose),
-    });
+    this.client = new Client(runtime, url, options, new Socket.Events(this));
   }
+
+  /** The Client's listener: one small object per socket, its methods shared (not a closure per event: XS heap on a device). */
+  private static readonly Events = class implements ClientListener {
+    private readonly socket: Socket;
+    constructor(socket: Socket) {
+      this.socket = socket;
+    }
+    onOpen(): void {
+      this.socket.dispatch(new WsEvent("open"), this.socket.onopen);
+    }
+    onMessage(data: string | Uint8Array, binary: boolean): void {
+      const payload = typeof data === "string" ? data : toArrayBuffer(data);
+      this.socket.dispatch(new SocketMessageEvent(payload, Message.received(data, binary)), this.socket.onmessage);
+    }
+    onError(error: WebSocketError): void {
+      this.socket.dispatch(new ErrorEvent(error), this.socket.onerror);
+    }
+    onClose(code: number, reason: string, wasClean: boolean): void {
+      this.socket.dispatch(new CloseEvent(code, reason, wasClean), this.socket.onclose);
+    }
+  };
 
   get url(): string { return this.client.url; }
   get protocol(): string { return this.client.protocol; }

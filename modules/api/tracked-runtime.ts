@@ -1,5 +1,5 @@
 import type { Runtime } from "../client/runtime";
-import type { Transport, TransportFactory } from "../transport/transport";
+import type { ConnectTarget, Transport } from "../transport/transport";
 import type { FlowControl } from "./recv-queue";
 
 /**
@@ -9,16 +9,19 @@ import type { FlowControl } from "./recv-queue";
  */
 export class TrackedRuntime implements Runtime, FlowControl {
   readonly platform: Runtime["platform"];
-  readonly createTransport: TransportFactory;
+  private readonly inner: Runtime;
   private current: Transport | null = null;
 
   constructor(inner: Runtime) {
     this.platform = inner.platform;
-    this.createTransport = (target) => {
-      const transport = inner.createTransport(target);
-      this.current = transport;
-      return transport;
-    };
+    this.inner = inner;
+  }
+
+  // A method, not a closure per runtime: the Client calls it as runtime.createTransport(target).
+  createTransport(target: ConnectTarget): Transport {
+    const transport = this.inner.createTransport(target);
+    this.current = transport;
+    return transport;
   }
 
   pause(): void {
