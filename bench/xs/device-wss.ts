@@ -15,7 +15,7 @@ import type { ClientListener } from "../../modules/client/endpoint";
 import type { WebSocketError } from "../../modules/core/errors";
 import { defaults, runtime } from "../../modules/device/configured";
 import type { Platform } from "../../modules/platform/platform";
-import { MbedtlsTransport } from "../../modules/transport/mbedtls";
+import { MbedtlsSettings, MbedtlsTransport } from "../../modules/transport/mbedtls";
 import { NativeState, STEP_PROGRESS, type MbedtlsNative } from "../../modules/transport/mbedtls-native";
 import { expose, post } from "../../host-tests/xs/shims/expose";
 
@@ -160,6 +160,9 @@ let transport: MbedtlsTransport | undefined;
 const measured = new ManualTimers();
 /** The idle transports' polls never run (they would allocate inside other measurements). */
 const idle = new ManualTimers();
+// Made once each, as a runtime's factory makes its settings once for all its connections.
+const measuredSettings = new MbedtlsSettings({ native: memoryNative, platform: measured.platform });
+const idleSettings = new MbedtlsSettings({ native: idleNative, platform: idle.platform });
 
 /** The transport's listener: an instance of a class (its methods shared), so the idle transport's row holds no closures of ours. */
 class TransportProbe {
@@ -178,9 +181,9 @@ class TransportProbe {
   onClose(): void {}
 }
 
-function openTransport(native: MbedtlsNative, timers: ManualTimers, counting: boolean): MbedtlsTransport {
+function openTransport(settings: MbedtlsSettings, timers: ManualTimers, counting: boolean): MbedtlsTransport {
   const listener = new TransportProbe(counting);
-  const made = new MbedtlsTransport({ native, platform: timers.platform });
+  const made = new MbedtlsTransport(settings);
   made.connect({ host: "localhost", port: 443, secure: true }, listener);
   while (!listener.opened) timers.runDue();
   return made;
@@ -194,7 +197,7 @@ expose("transportPrepare", (args) => {
   nextRecord = count; // nothing to read until transportFeed
   payload = new Uint8Array(size);
   received = 0;
-  transport = openTransport(memoryNative, measured, true);
+  transport = openTransport(measuredSettings, measured, true);
   return count;
 });
 
@@ -220,7 +223,7 @@ expose("transportSend", (args) => {
 let idleTransport: MbedtlsTransport | undefined;
 const ignore = (): void => {};
 expose("transportAlone", () => {
-  idleTransport = openTransport(idleNative, idle, false);
+  idleTransport = openTransport(idleSettings, idle, false);
   return 1;
 });
 

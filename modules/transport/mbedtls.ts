@@ -45,33 +45,20 @@ const FAILURE_CODES: Record<number, ErrorCode> = {
   [NativeFailure.CONFIG]: "TLS_ERROR",
 };
 
-export class MbedtlsTransport implements Transport {
-  private readonly native: MbedtlsNative;
-  private readonly platform: Platform;
-  private readonly maxPollInterval: number;
-  private readonly handshakeTimeout: number;
-  private readonly endTimeout: number;
-  private readonly highWaterMark: number;
-  private readonly readsPerPoll: number;
-  private readonly readBufferSize: number;
-  private readonly maxFragmentLength: number;
-
-  private socket: NativeTlsSocket | undefined;
-  private events: TransportEvents | undefined;
-  private target: ConnectTarget | undefined;
-  private pollTimer: TimerHandle | undefined;
-  private deadlineTimer: TimerHandle | undefined;
-  private idleDelay = 1;
-  private opened = false;
-  private ending = false;
-  private shutDown = false;
-  private paused = false;
-  private finished = false;
-  private needDrain = false;
-  private queue: Uint8Array[] = [];
-  private queueHead = 0;
-  private headOffset = 0;
-  private queued = 0;
+/**
+ * The options resolved, frozen, and shared by every transport of one factory
+ * (one reference per connection instead of nine fields: XS heap on a device).
+ */
+export class MbedtlsSettings {
+  readonly native: MbedtlsNative;
+  readonly platform: Platform;
+  readonly maxPollInterval: number;
+  readonly handshakeTimeout: number;
+  readonly endTimeout: number;
+  readonly highWaterMark: number;
+  readonly readsPerPoll: number;
+  readonly readBufferSize: number;
+  readonly maxFragmentLength: number;
 
   constructor(options: MbedtlsTransportOptions) {
     this.native = options.native;
@@ -83,6 +70,40 @@ export class MbedtlsTransport implements Transport {
     this.readsPerPoll = Math.max(1, positive(options.readsPerPoll, 16));
     this.readBufferSize = positive(options.readBufferSize, 0);
     this.maxFragmentLength = positive(options.maxFragmentLength, 0);
+    Object.freeze(this);
+  }
+}
+
+/** What the transport is doing, as bits of one number rather than a field each. */
+const enum Flag {
+  Opened = 1,
+  Ending = 2,
+  ShutDown = 4,
+  Paused = 8,
+  Finished = 16,
+  NeedDrain = 32,
+  /** The target was wss (kept after the target itself is let go). */
+  Secure = 64,
+}
+
+export class MbedtlsTransport implements Transport {
+  private readonly settings: MbedtlsSettings;
+  private socket: NativeTlsSocket | undefined;
+  private events: TransportEvents | undefined;
+  /** Until open: the handshake's error messages name it. Then let go, with the TLS options it carries. */
+  private target: ConnectTarget | undefined;
+  private pollTimer: TimerHandle | undefined;
+  private deadlineTimer: TimerHandle | undefined;
+  private idleDelay = 1;
+  private flags = 0;
+  /** Bytes waiting for the socket; made the first time bytes must wait (most writes go straight through). */
+  private queue: Uint8Array[] | null = null;
+  private queueHead = 0;
+  private headOffset = 0;
+  private queued = 0;
+
+  constructor(options: MbedtlsTransportOptions | MbedtlsSettings) {
+    this.settings = options instanceof MbedtlsSettings ? options : new MbedtlsSettings(options);
   }
 
   get bufferedAmount(): number {
@@ -93,6 +114,7 @@ export class MbedtlsTransport implements Transport {
     if (this.events) throw new WebSocketError("INVALID_STATE", "mbedTLS transport: connect() called twice");
     this.events = events;
     this.target = target;
+    if (target.secure) this.flags |= Flag.Secure;
     let options: NativeTlsOptions;
     try {
       options = this.nativeOptions(target);
@@ -101,55 +123,71 @@ export class MbedtlsTransport implements Transport {
       return;
     }
     try {
-      this.socket = this.native.open(options);
+      this.socket = this.settings.native.open(options);
     } catch (error) {
       this.finishLater(new WebSocketError("INVALID_ARGUMENT", `mbedTLS transport: ${String(error)}`, { cause: error }));
       return;
     }
-    if (this.handshakeTimeout > 0) {
-      this.deadlineTimer = this.platform.setTimer(() => this.handshakeTimedOut(), this.handshakeTimeout);
+    const { handshakeTimeout } = this.settings;
+    if (handshakeTimeout > 0) {
+      this.deadlineTimer = this.settings.platform.setTimer(() => this.handshakeTimedOut(), handshakeTimeout);
     }
     this.schedule(0);
   }
 
   write(bytes: Uint8Array): boolean {
-    if (this.finished || this.ending) return false;
+    if ((this.flags & (Flag.Finished | Flag.Ending)) !== 0) return false;
     if (bytes.length > 0) {
-      this.queue.push(bytes);
-      this.queued += bytes.length;
-      if (this.opened) this.flush(false);
-      if (this.queued > 0) this.schedule(0);
+      const opened = (this.flags & Flag.Opened) !== 0;
+      const socket = this.socket;
+      if (opened && this.queued === 0 && socket) {
+        // Nothing waits: straight to the socket; only what it did not take waits (no array per message).
+        const taken = Math.max(0, socket.write(bytes)); // -1: failure, seen as state FAILED by the next poll
+        if (taken < bytes.length) {
+          // After a 0 the core needs the same bytes again: the view is kept whole, with an offset.
+          this.queue = [bytes];
+          this.queueHead = 0;
+          this.headOffset = taken;
+          this.queued = bytes.length - taken;
+          this.schedule(0);
+        }
+      } else {
+        (this.queue ??= []).push(bytes);
+        this.queued += bytes.length;
+        if (opened) this.flush(false);
+        if (this.queued > 0) this.schedule(0);
+      }
     }
-    if (this.queued >= this.highWaterMark) {
-      this.needDrain = true;
+    if (this.queued >= this.settings.highWaterMark) {
+      this.flags |= Flag.NeedDrain;
       return false;
     }
     return true;
   }
 
   end(): void {
-    if (this.finished || this.ending) return;
-    this.ending = true;
-    if (!this.opened) {
+    if ((this.flags & (Flag.Finished | Flag.Ending)) !== 0) return;
+    this.flags |= Flag.Ending;
+    if ((this.flags & Flag.Opened) === 0) {
       this.destroy();
       return;
     }
-    this.deadlineTimer = this.replaceTimer(this.deadlineTimer, () => this.finish(), this.endTimeout);
+    this.deadlineTimer = this.replaceTimer(this.deadlineTimer, () => this.finish(), this.settings.endTimeout);
     this.schedule(0);
   }
 
   destroy(): void {
-    if (this.finished) return;
+    if ((this.flags & Flag.Finished) !== 0) return;
     this.finishLater(undefined);
   }
 
   pause(): void {
-    this.paused = true;
+    this.flags |= Flag.Paused;
   }
 
   resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
+    if ((this.flags & Flag.Paused) === 0) return;
+    this.flags &= ~Flag.Paused;
     this.schedule(0);
   }
 
@@ -157,10 +195,10 @@ export class MbedtlsTransport implements Transport {
   private poll(): void {
     this.pollTimer = undefined;
     const socket = this.socket;
-    if (this.finished || !socket) return;
+    if ((this.flags & Flag.Finished) !== 0 || !socket) return;
     let progress = false;
 
-    if (!this.opened) {
+    if ((this.flags & Flag.Opened) === 0) {
       const result = socket.step();
       progress = (result & STEP_PROGRESS) !== 0;
       const state = result & STATE_MASK;
@@ -172,22 +210,24 @@ export class MbedtlsTransport implements Transport {
         this.scheduleAfter(progress);
         return;
       }
-      this.opened = true;
-      if (!this.ending) this.clearDeadline();
+      this.flags |= Flag.Opened;
+      this.target = undefined;
+      if ((this.flags & Flag.Ending) === 0) this.clearDeadline();
       this.events?.onOpen();
-      if (this.finished) return;
+      if ((this.flags & Flag.Finished) !== 0) return;
       progress = true;
     }
 
     if (this.flush(true)) progress = true;
-    if (this.finished) return;
+    if ((this.flags & Flag.Finished) !== 0) return;
 
-    for (let i = 0; i < this.readsPerPoll && !this.paused; i++) {
+    const reads = this.settings.readsPerPoll;
+    for (let i = 0; i < reads && (this.flags & Flag.Paused) === 0; i++) {
       const chunk = socket.read();
       if (chunk === null) break;
       progress = true;
       this.events?.onData(new Uint8Array(chunk));
-      if (this.finished) return;
+      if ((this.flags & Flag.Finished) !== 0) return;
     }
 
     const state = socket.state;
@@ -199,8 +239,8 @@ export class MbedtlsTransport implements Transport {
       this.finish(this.nativeError(socket, "the connection failed"));
       return;
     }
-    if (this.ending && !this.shutDown && this.queued === 0) {
-      this.shutDown = true;
+    if ((this.flags & (Flag.Ending | Flag.ShutDown)) === Flag.Ending && this.queued === 0) {
+      this.flags |= Flag.ShutDown;
       socket.shutdown();
     }
     this.scheduleAfter(progress);
@@ -209,32 +249,35 @@ export class MbedtlsTransport implements Transport {
   /** Writes queued bytes until the socket would block. True when any moved. */
   private flush(mayDrain: boolean): boolean {
     const socket = this.socket;
+    const queue = this.queue;
     if (!socket) return false;
     let moved = false;
-    while (this.queueHead < this.queue.length) {
-      const head = this.queue[this.queueHead];
-      // After a 0 the core needs the same bytes again: head and offset only change when bytes are accepted.
-      const view = this.headOffset === 0 ? head : head.subarray(this.headOffset);
-      const n = socket.write(view);
-      if (n <= 0) break; // 0: would block; -1: failure, seen as state FAILED by the caller
-      moved = true;
-      this.queued -= n;
-      this.headOffset += n;
-      if (this.headOffset >= head.length) {
-        this.queueHead++;
-        this.headOffset = 0;
+    if (queue) {
+      while (this.queueHead < queue.length) {
+        const head = queue[this.queueHead];
+        // After a 0 the core needs the same bytes again: head and offset only change when bytes are accepted.
+        const view = this.headOffset === 0 ? head : head.subarray(this.headOffset);
+        const n = socket.write(view);
+        if (n <= 0) break; // 0: would block; -1: failure, seen as state FAILED by the caller
+        moved = true;
+        this.queued -= n;
+        this.headOffset += n;
+        if (this.headOffset >= head.length) {
+          this.queueHead++;
+          this.headOffset = 0;
+        }
+      }
+      if (this.queueHead === queue.length) {
+        this.queue = null;
+        this.queueHead = 0;
+      } else if (this.queueHead > 64) {
+        this.queue = queue.slice(this.queueHead);
+        this.queueHead = 0;
       }
     }
-    if (this.queueHead === this.queue.length) {
-      this.queue = [];
-      this.queueHead = 0;
-    } else if (this.queueHead > 64) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
-    }
     // onDrain only from a poll: never from inside the caller's write().
-    if (mayDrain && this.needDrain && this.queued === 0) {
-      this.needDrain = false;
+    if (mayDrain && (this.flags & Flag.NeedDrain) !== 0 && this.queued === 0) {
+      this.flags &= ~Flag.NeedDrain;
       this.events?.onDrain();
     }
     return moved;
@@ -242,19 +285,19 @@ export class MbedtlsTransport implements Transport {
 
   private handshakeTimedOut(): void {
     this.deadlineTimer = undefined;
-    if (this.finished || this.opened) return;
+    if ((this.flags & (Flag.Finished | Flag.Opened)) !== 0) return;
     const state = this.socket ? this.socket.state : NativeState.IDLE;
     const stage = state === NativeState.HANDSHAKING ? "TLS handshake" : "TCP connect";
     const where = this.target ? `${this.target.host}:${this.target.port}` : "the server";
-    this.finish(new WebSocketError("CONNECT_TIMEOUT", `${stage} with ${where} did not finish within ${this.handshakeTimeout} ms`));
+    this.finish(new WebSocketError("CONNECT_TIMEOUT", `${stage} with ${where} did not finish within ${this.settings.handshakeTimeout} ms`));
   }
 
   private nativeError(socket: NativeTlsSocket, fallback: string): WebSocketError | undefined {
     const failure = socket.failure;
     if (socket.state !== NativeState.FAILED && failure === NativeFailure.NONE) {
-      return this.opened ? undefined : new WebSocketError("CONNECTION_FAILED", fallback);
+      return (this.flags & Flag.Opened) !== 0 ? undefined : new WebSocketError("CONNECTION_FAILED", fallback);
     }
-    const code = FAILURE_CODES[failure] ?? (this.target?.secure ? "TLS_ERROR" : "CONNECTION_FAILED");
+    const code = FAILURE_CODES[failure] ?? ((this.flags & Flag.Secure) !== 0 ? "TLS_ERROR" : "CONNECTION_FAILED");
     return new WebSocketError(code, socket.error || fallback);
   }
 
@@ -266,8 +309,8 @@ export class MbedtlsTransport implements Transport {
       secure: target.secure,
       verify: tls.verify !== false,
       insist: tls.insist === true,
-      readBufferSize: this.readBufferSize,
-      maxFragmentLength: this.maxFragmentLength,
+      readBufferSize: this.settings.readBufferSize,
+      maxFragmentLength: this.settings.maxFragmentLength,
     };
     if (tls.servername !== undefined) options.servername = tls.servername;
     if (tls.ca) options.ca = tls.ca.map((c, i) => certBytes(c, `tls.ca[${i}]`));
@@ -284,48 +327,51 @@ export class MbedtlsTransport implements Transport {
       this.schedule(0);
     } else {
       this.schedule(this.idleDelay);
-      this.idleDelay = Math.min(this.idleDelay * 2, this.maxPollInterval);
+      this.idleDelay = Math.min(this.idleDelay * 2, this.settings.maxPollInterval);
     }
   }
 
   private schedule(ms: number): void {
-    if (this.finished || !this.socket) return;
+    if ((this.flags & Flag.Finished) !== 0 || !this.socket) return;
+    const { platform } = this.settings;
     if (this.pollTimer !== undefined) {
       if (ms > 0) return; // a poll is already due
-      this.platform.clearTimer(this.pollTimer);
+      platform.clearTimer(this.pollTimer);
     }
-    this.pollTimer = this.platform.setTimer(() => this.poll(), ms);
+    this.pollTimer = platform.setTimer(() => this.poll(), ms);
   }
 
   private replaceTimer(handle: TimerHandle | undefined, callback: () => void, ms: number): TimerHandle {
-    if (handle !== undefined) this.platform.clearTimer(handle);
-    return this.platform.setTimer(callback, ms);
+    const { platform } = this.settings;
+    if (handle !== undefined) platform.clearTimer(handle);
+    return platform.setTimer(callback, ms);
   }
 
   private clearDeadline(): void {
-    if (this.deadlineTimer !== undefined) this.platform.clearTimer(this.deadlineTimer);
+    if (this.deadlineTimer !== undefined) this.settings.platform.clearTimer(this.deadlineTimer);
     this.deadlineTimer = undefined;
   }
 
   /** Ends now and reports on the next turn (destroy() must not call back into its caller). */
   private finishLater(error: WebSocketError | undefined): void {
     this.stop();
-    this.platform.setTimer(() => this.events?.onClose(error), 0);
+    this.settings.platform.setTimer(() => this.events?.onClose(error), 0);
   }
 
   private finish(error?: WebSocketError): void {
-    if (this.finished) return;
+    if ((this.flags & Flag.Finished) !== 0) return;
     this.stop();
     this.events?.onClose(error);
   }
 
   private stop(): void {
-    this.finished = true;
-    if (this.pollTimer !== undefined) this.platform.clearTimer(this.pollTimer);
+    this.flags |= Flag.Finished;
+    if (this.pollTimer !== undefined) this.settings.platform.clearTimer(this.pollTimer);
     this.pollTimer = undefined;
     this.clearDeadline();
     this.socket?.close();
-    this.queue = [];
+    this.target = undefined;
+    this.queue = null;
     this.queueHead = 0;
     this.headOffset = 0;
     this.queued = 0;
@@ -334,7 +380,8 @@ export class MbedtlsTransport implements Transport {
 
 /** Transport factory for a Runtime: every connection gets its own MbedtlsTransport. */
 export function mbedtlsTransportFactory(options: MbedtlsTransportOptions): TransportFactory {
-  return () => new MbedtlsTransport(options);
+  const settings = new MbedtlsSettings(options);
+  return () => new MbedtlsTransport(settings);
 }
 
 function positive(value: number | undefined, fallback: number): number {
