@@ -4,7 +4,7 @@
  * than measured when its state was last slimmed, messages leave nothing
  * behind, and a closed, released connection gives its slots back.
  */
-import { formatXsMemory, measureXsMemory } from "./memory";
+import { formatIdleKinds, formatXsMemory, measureIdleKinds, measureXsMemory } from "./memory";
 
 test("XS heap: idle connection, per-message cost, no leaks", async () => {
   const report = await measureXsMemory([16, 125, 1024, 65536], 50);
@@ -23,4 +23,28 @@ test("XS heap: idle connection, per-message cost, no leaks", async () => {
     expect(message.retainedSlotsPerMessage).toBeLessThan(1); // nothing kept per message
   }
   expect(report.afterCloseSlots).toBeLessThan(report.idleConnectionSlots / 2);
+}, 60000);
+
+// Slots of one open idle connection, socket and the app's listener object included (see below).
+const CLIENT = 81;
+const RECONNECTING = 118;
+const KEEP_ALIVE = 159;
+const BROWSER = 89;
+const MBEDTLS_TRANSPORT = 30;
+
+test("XS heap: idle Client, ReconnectingClient (with and without keep-alive), browser WebSocket, MbedtlsTransport", async () => {
+  const kinds = await measureIdleKinds();
+  console.log(formatIdleKinds(kinds));
+  // Exact counts (XS is deterministic here), the app's listener one object of a class; a change that adds
+  // per-connection state must say so by raising them. The browser WebSocket held 143 (62 over its Client)
+  // while its constants were fields, its listener four closures and its listener Map made up front; the
+  // MbedtlsTransport 49 before its settings were shared, its booleans one field and its queue made on demand.
+  expect(kinds.client).toBeGreaterThan(0);
+  expect(kinds.client).toBeLessThanOrEqual(CLIENT);
+  expect(kinds.reconnecting).toBeLessThanOrEqual(RECONNECTING);
+  expect(kinds.keepAlive).toBeLessThanOrEqual(KEEP_ALIVE);
+  expect(kinds.browser).toBeLessThanOrEqual(BROWSER);
+  expect(kinds.browser - kinds.client).toBeLessThanOrEqual(BROWSER - CLIENT);
+  expect(kinds.mbedtlsTransport).toBeGreaterThan(0);
+  expect(kinds.mbedtlsTransport).toBeLessThanOrEqual(MBEDTLS_TRANSPORT);
 }, 60000);

@@ -57,6 +57,73 @@ async function echo(client: HarnessClient, data: Uint8Array, count: number): Pro
 }
 
 const PROBE_ENTRY = path.join(XS_DIR, "fixtures/tcp419-probe.ts");
+// The XS benchmark's device scripts: their listeners are one object of a class, as an app's can be,
+// so what they hold is the library's (bench/xs/run.mjs reports the same in bytes).
+const BENCH_DEVICE = path.join(XS_DIR, "../../bench/xs/device.ts");
+const BENCH_DEVICE_WSS = path.join(XS_DIR, "../../bench/xs/device-wss.ts");
+
+/** Live slots of one open idle connection of each kind, as an app with one listener object holds them. */
+export interface IdleKinds {
+  /** Client (device runtime, Tcp419Transport), the simulator's socket and the app's listener object. */
+  client: number;
+  /** ReconnectingClient, default options (no keep-alive). */
+  reconnecting: number;
+  /** ReconnectingClient with a keep-alive: its heartbeat and pending timer. */
+  keepAlive: number;
+  /** The browser-style WebSocket (modules/api/browser.ts) over its Client, onopen/onclose set. */
+  browser: number;
+  /** The MbedtlsTransport open and idle over a stand-in native (its listener object and pending poll included). */
+  mbedtlsTransport: number;
+}
+
+/** One connection of each kind, opened after a first one of its kind came and went (shared state is not counted). */
+export async function measureIdleKinds(): Promise<IdleKinds> {
+  const log = new EventLog<{ type: string; id: number }>();
+  const sim = await XsSimulator.start(BENCH_DEVICE, {
+    onHarnessEvent: (header) => log.push({ type: String(header.type), id: Number(header.id) }),
+  });
+  const server = await startWsServer();
+  try {
+    const openOne = async (kind: string): Promise<number> => {
+      const id = (await sim.call("open", [server.url, kind])).result as number;
+      await log.waitFor((e) => e.type === "open" && e.id === id, `${kind} open`);
+      return id;
+    };
+    const closeOne = async (id: number): Promise<void> => {
+      await sim.call("close", [id]);
+      await log.waitFor((e) => e.type === "close" && e.id === id, "close");
+      await sim.call("forget", [id]);
+    };
+    const idleOf = async (kind: string): Promise<number> => {
+      await closeOne(await openOne(kind));
+      const before = (await sim.heap()).currentHeapCount;
+      const id = await openOne(kind);
+      const open = (await sim.heap()).currentHeapCount;
+      await closeOne(id);
+      return open - before;
+    };
+    const client = await idleOf("client");
+    const reconnecting = await idleOf("reconnecting");
+    const keepAlive = await idleOf("reconnecting-keepalive");
+    const browser = await idleOf("browser");
+    return { client, reconnecting, keepAlive, browser, mbedtlsTransport: await mbedtlsTransportAlone() };
+  } finally {
+    await sim.stop();
+    await server.close();
+  }
+}
+
+async function mbedtlsTransportAlone(): Promise<number> {
+  const sim = await XsSimulator.start(BENCH_DEVICE_WSS);
+  try {
+    await sim.call("transportAlone"); // a first one: what the first use makes is not per connection
+    const before = (await sim.heap()).currentHeapCount;
+    await sim.call("transportAlone");
+    return (await sim.heap()).currentHeapCount - before;
+  } finally {
+    await sim.stop();
+  }
+}
 
 /** Slots one echo round trip allocates through Tcp419Transport alone (simulator plumbing included). */
 async function transportOnlyCosts(sizes: number[]): Promise<Map<number, number>> {
@@ -196,6 +263,22 @@ export async function measureXsMemory(sizes = [16, 125, 1024, 65536], repeat = 5
     await oneWay?.close();
     await engine.stop();
   }
+}
+
+export function formatIdleKinds(kinds: IdleKinds): string {
+  const line = (what: string, slots: number): string => `  ${what}: ${slots} slots (~${kb(slots, SLOT_BYTES_ESP32)} on ESP32)`;
+  return [
+    "XS live slots of one open idle connection (bench/xs device scripts; the app's listener is one object)",
+    line("Client with its socket", kinds.client),
+    line("ReconnectingClient, no keep-alive, with its socket", kinds.reconnecting),
+    line("ReconnectingClient with keep-alive, with its socket", kinds.keepAlive),
+    line("browser-style WebSocket with its socket", kinds.browser),
+    line("MbedtlsTransport alone over a stand-in native", kinds.mbedtlsTransport),
+  ].join("\n");
+}
+
+function kb(slots: number, size: number): string {
+  return `${((slots * size) / 1024).toFixed(1)} KiB`;
 }
 
 export function formatXsMemory(report: XsMemoryReport): string {
