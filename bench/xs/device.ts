@@ -7,6 +7,9 @@
  *   bridge) to measure the heap one open idle connection holds.
  */
 import { WebSocketBase } from "../../modules/api/browser";
+import { makeConnectModule, type WsClient } from "../../modules/api/connect";
+import { Socket as FibjsSocket } from "../../modules/api/fibjs";
+import { LuatosWebSocket } from "../../modules/api/luatos";
 import type { CloseEvent } from "../../modules/api/events";
 import { Client } from "../../modules/client/client";
 import { ReconnectingClient, type ReconnectListener } from "../../modules/client/reconnecting";
@@ -175,7 +178,7 @@ expose("core", () => {
 // callbacks and its `target`, as Tcp419Transport does, so subtracting it removes the socket only.
 
 const runtime = createDeviceRuntime({ platform: { randomFill: bridgeRandomFill } });
-type Connection = Client | ReconnectingClient | WebSocketBase;
+type Connection = Client | ReconnectingClient | WebSocketBase | FibjsSocket | WsClient | LuatosWebSocket;
 const connections: (Connection | undefined)[] = new Array<Connection | undefined>(64).fill(undefined);
 let connectionCount = 0;
 
@@ -196,18 +199,28 @@ class Probe implements ReconnectListener {
   }
 }
 
-// Browser-style handlers are called with the socket as `this`.
-function browserOpen(this: WebSocketBase): void {
+// Browser-style handlers (and the other facades' callbacks) are called with the socket as `this`.
+function browserOpen(this: Connection): void {
   post({ type: "open", id: connections.indexOf(this) });
 }
-function browserClose(this: WebSocketBase, event: CloseEvent): void {
+function browserClose(this: Connection, event: CloseEvent): void {
   post({ type: "close", id: connections.indexOf(this), code: event.code });
 }
+function seedClose(this: Connection, option: { code: number }): void {
+  post({ type: "close", id: connections.indexOf(this), code: option.code });
+}
+function luatosClose(this: Connection, code: number): void {
+  post({ type: "close", id: connections.indexOf(this), code });
+}
+const connectModule = makeConnectModule(runtime);
 
 /** Heartbeat period of the "reconnecting-keepalive" kind: long enough that no ping happens while measured. */
 const KEEP_ALIVE_MS = 60000;
 
-/** kind: "client" (default), "reconnecting", "reconnecting-keepalive" or "browser" (modules/api/browser.ts). */
+/**
+ * kind: "client" (default), "reconnecting", "reconnecting-keepalive", "browser" (modules/api/browser.ts),
+ * or another facade over one Client: "fibjs", "connect" (seed 000), "luatos" (seed 001's connect()).
+ */
 expose("open", (args) => {
   const url = String(args[0]);
   const kind = args[1] === undefined ? "client" : String(args[1]);
@@ -222,6 +235,21 @@ expose("open", (args) => {
     connections[id] = socket; // before any event: the handlers find their id by the socket
     socket.onopen = browserOpen;
     socket.onclose = browserClose;
+  } else if (kind === "fibjs") {
+    const socket = new FibjsSocket(runtime, url);
+    connections[id] = socket;
+    socket.onopen = browserOpen;
+    socket.onclose = browserClose;
+  } else if (kind === "connect") {
+    const client = connectModule.connect(url); // seed 000's ws.connect()
+    connections[id] = client;
+    client.on("open", browserOpen).on("close", seedClose);
+  } else if (kind === "luatos") {
+    const socket = new LuatosWebSocket(runtime, url); // seed 001's websocket.new() + connect()
+    connections[id] = socket;
+    socket.on("open", browserOpen);
+    socket.on("close", luatosClose);
+    void socket.connect();
   } else {
     throw new Error(`unknown connection kind ${kind}`);
   }

@@ -30,9 +30,12 @@ const CLIENT = 81;
 const RECONNECTING = 118;
 const KEEP_ALIVE = 159;
 const BROWSER = 89;
+const FIBJS = 89;
+const CONNECT = 87;
+const LUATOS = 110;
 const MBEDTLS_TRANSPORT = 30;
 
-test("XS heap: idle Client, ReconnectingClient (with and without keep-alive), browser WebSocket, MbedtlsTransport", async () => {
+test("XS heap: idle Client, ReconnectingClient (with and without keep-alive), the API facades, MbedtlsTransport", async () => {
   const kinds = await measureIdleKinds();
   console.log(formatIdleKinds(kinds));
   // Exact counts (XS is deterministic here), the app's listener one object of a class; a change that adds
@@ -45,6 +48,10 @@ test("XS heap: idle Client, ReconnectingClient (with and without keep-alive), br
   expect(kinds.keepAlive).toBeLessThanOrEqual(KEEP_ALIVE);
   expect(kinds.browser).toBeLessThanOrEqual(BROWSER);
   expect(kinds.browser - kinds.client).toBeLessThanOrEqual(BROWSER - CLIENT);
+  // The other facades over one Client, before their listeners were one object each: fibjs 139, connect() 152, LuatOS 183.
+  expect(kinds.fibjs).toBeLessThanOrEqual(FIBJS);
+  expect(kinds.connect).toBeLessThanOrEqual(CONNECT);
+  expect(kinds.luatos).toBeLessThanOrEqual(LUATOS);
   expect(kinds.mbedtlsTransport).toBeGreaterThan(0);
   expect(kinds.mbedtlsTransport).toBeLessThanOrEqual(MBEDTLS_TRANSPORT);
 }, 60000);

@@ -72,6 +72,10 @@ export interface IdleKinds {
   keepAlive: number;
   /** The browser-style WebSocket (modules/api/browser.ts) over its Client, onopen/onclose set. */
   browser: number;
+  /** fibjs' ws.Socket, seed 000's ws.connect() and seed 001's websocket.new() + connect(), each over one Client. */
+  fibjs: number;
+  connect: number;
+  luatos: number;
   /** The MbedtlsTransport open and idle over a stand-in native (its listener object and pending poll included). */
   mbedtlsTransport: number;
 }
@@ -106,7 +110,10 @@ export async function measureIdleKinds(): Promise<IdleKinds> {
     const reconnecting = await idleOf("reconnecting");
     const keepAlive = await idleOf("reconnecting-keepalive");
     const browser = await idleOf("browser");
-    return { client, reconnecting, keepAlive, browser, mbedtlsTransport: await mbedtlsTransportAlone() };
+    const fibjs = await idleOf("fibjs");
+    const connect = await idleOf("connect");
+    const luatos = await idleOf("luatos");
+    return { client, reconnecting, keepAlive, browser, fibjs, connect, luatos, mbedtlsTransport: await mbedtlsTransportAlone() };
   } finally {
     await sim.stop();
     await server.close();
@@ -273,6 +280,9 @@ export function formatIdleKinds(kinds: IdleKinds): string {
     line("ReconnectingClient, no keep-alive, with its socket", kinds.reconnecting),
     line("ReconnectingClient with keep-alive, with its socket", kinds.keepAlive),
     line("browser-style WebSocket with its socket", kinds.browser),
+    line("fibjs ws.Socket with its socket", kinds.fibjs),
+    line("seed 000 ws.connect() client with its socket", kinds.connect),
+    line("seed 001 (LuatOS) websocket.new() + connect() with its socket", kinds.luatos),
     line("MbedtlsTransport alone over a stand-in native", kinds.mbedtlsTransport),
   ].join("\n");
 }

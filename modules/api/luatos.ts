@@ -13,7 +13,8 @@
  */
 import { Client, type ClientOptions } from "../client/client";
 import { toArrayBuffer, type SendData } from "../client/payload";
-import { ReconnectingClient } from "../client/reconnecting";
+import type { ClientListener } from "../client/endpoint";
+import { ReconnectingClient, type ReconnectListener } from "../client/reconnecting";
 import type { Runtime } from "../client/runtime";
 import type { CertificateBundle } from "../certs/bundle";
 import { tlsFromSeed001, type CertResolver, type Seed001CertTable } from "../certs/seed001";
@@ -110,24 +111,12 @@ export class LuatosWebSocket {
     if (this.loop) wrongState("connect() while start() runs; websocket.exit(ws) ends it");
     if (this.client && this.client.readyState !== 3) wrongState(`connect() while the connection is ${STATES[this.client.readyState]}`);
     this.exited = false;
-    let resolve!: (ok: boolean) => void;
-    const result = new Promise<boolean>((r) => { resolve = r; });
-    let settled = false;
-    const settle = (ok: boolean) => { if (!settled) { settled = true; resolve(ok); } };
+    const events = new LuatosWebSocket.ConnectEvents(this);
+    const result = new Promise<boolean>((resolve) => { events.resolve = resolve; });
     const options = withEntryDefaults<ClientOptions>(this.options, { tls: this.tls, connectTimeout: timeoutMs });
     // Constructed here, not inside the Promise: bad protocols or headers throw to the caller.
-    const client: Client = new Client(this.runtime, this.url, options, {
-      // settle() first: a throwing callback must not leave the Promise pending (it resolves after the callback anyway).
-      onOpen: () => { this.lastError = null; this.queue.reapply(); settle(true); this.emit("open"); },
-      onMessage: (data) => this.deliver(data),
-      onPong: (payload) => this.emit("pong", toArrayBuffer(payload.slice())),
-      onError: (error) => this.failed(error),
-      onClose: (code, reason, wasClean) => {
-        if (this.client === client) this.queue.end(this.endText(code, reason));
-        settle(false);
-        this.emit("close", code, reason, wasClean);
-      },
-    });
+    const client: Client = new Client(this.runtime, this.url, options, events);
+    events.client = client;
     this.client = client;
     this.lastError = null;
     this.queue.attach(client);
@@ -220,35 +209,97 @@ export class LuatosWebSocket {
     this.proc = proc ?? null;
     const tracked = new TrackedRuntime(this.runtime);
     const delay = reconnTime ?? 1000;
-    let resolve!: () => void;
-    const ended = new Promise<void>((r) => { resolve = r; });
+    const events = new LuatosWebSocket.LoopEvents(this);
+    const ended = new Promise<void>((resolve) => { events.resolve = resolve; });
     const options = withEntryDefaults(this.options, {
       tls: this.tls,
       reconnect: { baseDelay: delay, maxDelay: delay, onCloseCodes: RECONNECT_ON },
       keepAlive: keepAlive ? keepAlive * 1000 : undefined,
       offline: "reject" as const,
     });
-    const loop: ReconnectingClient = new ReconnectingClient(tracked, this.url, options, {
-      onOpen: () => { this.lastError = null; this.queue.reapply(); this.emit("open"); },
-      onMessage: (data) => this.deliver(data),
-      onPong: (payload) => this.emit("pong", toArrayBuffer(payload.slice())),
-      onError: (error) => this.failed(error),
-      onClose: (code, reason, wasClean) => {
-        // Between attempts the loop reports each close; only the last one ends it.
-        if (loop.readyState === 3) {
-          this.queue.end(this.endText(code, reason));
-          if (this.loop === loop) this.loop = null;
-          this.proc = null;
-          resolve();
-        }
-        this.emit("close", code, reason, wasClean);
-      },
-    });
+    const loop: ReconnectingClient = new ReconnectingClient(tracked, this.url, options, events);
+    events.loop = loop;
     this.loop = loop;
     this.lastError = null;
     this.queue.attach(tracked);
     return ended;
   }
+
+  /**
+   * connect()'s listener: one object per connection whose methods are shared, instead of a
+   * closure per event (XS heap on a device). In the class body to reach its owner's internals.
+   */
+  private static readonly ConnectEvents = class implements ClientListener {
+    private readonly owner: LuatosWebSocket;
+    client: Client | null = null;
+    /** connect()'s Promise, settled once: true at open, false if the connection closes first. */
+    resolve: ((ok: boolean) => void) | null = null;
+    constructor(owner: LuatosWebSocket) {
+      this.owner = owner;
+    }
+    private settle(ok: boolean): void {
+      const resolve = this.resolve;
+      this.resolve = null;
+      resolve?.(ok);
+    }
+    // settle() first: a throwing callback must not leave the Promise pending (it resolves after the callback anyway).
+    onOpen(): void {
+      this.owner.lastError = null;
+      this.owner.queue.reapply();
+      this.settle(true);
+      this.owner.emit("open");
+    }
+    onMessage(data: string | Uint8Array): void {
+      this.owner.deliver(data);
+    }
+    onPong(payload: Uint8Array): void {
+      this.owner.emit("pong", toArrayBuffer(payload.slice()));
+    }
+    onError(error: WebSocketError): void {
+      this.owner.failed(error);
+    }
+    onClose(code: number, reason: string, wasClean: boolean): void {
+      if (this.owner.client === this.client) this.owner.queue.end(this.owner.endText(code, reason));
+      this.settle(false);
+      this.owner.emit("close", code, reason, wasClean);
+    }
+  };
+
+  /** start()'s listener, as connect()'s: one object for the whole loop. */
+  private static readonly LoopEvents = class implements ReconnectListener {
+    private readonly owner: LuatosWebSocket;
+    loop: ReconnectingClient | null = null;
+    /** start()'s Promise: resolved when the loop ends. */
+    resolve: (() => void) | null = null;
+    constructor(owner: LuatosWebSocket) {
+      this.owner = owner;
+    }
+    onOpen(): void {
+      this.owner.lastError = null;
+      this.owner.queue.reapply();
+      this.owner.emit("open");
+    }
+    onMessage(data: string | Uint8Array): void {
+      this.owner.deliver(data);
+    }
+    onPong(payload: Uint8Array): void {
+      this.owner.emit("pong", toArrayBuffer(payload.slice()));
+    }
+    onError(error: WebSocketError): void {
+      this.owner.failed(error);
+    }
+    onClose(code: number, reason: string, wasClean: boolean): void {
+      const owner = this.owner;
+      // Between attempts the loop reports each close; only the last one ends it.
+      if (this.loop && this.loop.readyState === 3) {
+        owner.queue.end(owner.endText(code, reason));
+        if (owner.loop === this.loop) owner.loop = null;
+        owner.proc = null;
+        this.resolve?.();
+      }
+      owner.emit("close", code, reason, wasClean);
+    }
+  };
 
   /** websocket.exit(ws): end start()'s loop (or connect()'s connection) for good. */
   exit(): void {
