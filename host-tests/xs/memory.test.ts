@@ -32,7 +32,7 @@ const KEEP_ALIVE = 159;
 const BROWSER = 89;
 const FIBJS = 89;
 const CONNECT = 87;
-const LUATOS = 110;
+const LUATOS = 106;
 const MBEDTLS_TRANSPORT = 30;
 
 test("XS heap: idle Client, ReconnectingClient (with and without keep-alive), the API facades, MbedtlsTransport", async () => {

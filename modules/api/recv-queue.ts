@@ -14,8 +14,9 @@ export interface FlowControl {
 
 export class RecvQueue {
   readonly limit: number;
-  private readonly items: Array<string | ArrayBuffer> = [];
-  private readonly waiters: Array<(result: RecvResult) => void> = [];
+  // Made when first needed: an app that takes messages through a callback never uses them (XS heap on a device).
+  private items: Array<string | ArrayBuffer> | null = null;
+  private waiters: Array<(result: RecvResult) => void> | null = null;
   private flow: FlowControl | null = null;
   private paused = false;
   /** Set when no more messages will come: recv() then answers [false, ended]. */
@@ -28,7 +29,7 @@ export class RecvQueue {
 
   /** Messages waiting for recv(). */
   get length(): number {
-    return this.items.length;
+    return this.items ? this.items.length : 0;
   }
 
   get isPaused(): boolean {
@@ -49,20 +50,21 @@ export class RecvQueue {
   }
 
   push(message: string | ArrayBuffer): void {
-    const waiter = this.waiters.shift();
+    const waiter = this.waiters?.shift();
     if (waiter) { waiter([true, message]); return; }
-    this.items.push(message);
+    (this.items ??= []).push(message);
     this.applyFlow();
   }
 
   recv(): Promise<RecvResult> {
-    const message = this.items.shift();
+    const message = this.items?.shift();
     if (message !== undefined) {
       this.applyFlow();
       return Promise.resolve([true, message]);
     }
     if (this.ended !== null) return Promise.resolve([false, this.ended]);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    const waiters = (this.waiters ??= []);
+    return new Promise((resolve) => waiters.push(resolve));
   }
 
   /** No more messages will come; waiting recv() calls get [false, why]. Queued messages stay readable. */
@@ -70,11 +72,13 @@ export class RecvQueue {
     this.ended = why;
     this.flow = null;
     this.paused = false;
-    for (const waiter of this.waiters.splice(0)) waiter([false, why]);
+    const waiters = this.waiters;
+    this.waiters = null;
+    if (waiters) for (const waiter of waiters) waiter([false, why]);
   }
 
   private applyFlow(): void {
-    const full = this.items.length >= this.limit;
+    const full = this.length >= this.limit;
     if (full && !this.paused) {
       this.paused = true;
       this.flow?.pause();
