@@ -6,6 +6,9 @@ import { nodeTlsOptions } from "./tls-options";
 import { tlsErrorFromNode } from "./tls-errors";
 import { ReadSlab } from "./read-slab";
 
+/** Most bytes held back in one turn before they are sent (one writev each). */
+const BATCH_BYTES = 64 * 1024;
+
 /**
  * Host-only transport over Node's net and tls sockets: one the client opens
  * (connect), or one a server accepted (attach).
@@ -17,6 +20,8 @@ export class NodeTransport implements Transport, AcceptedChannel {
   private error: WebSocketError | undefined;
   private target: ConnectTarget | null = null;
   private corked = false;
+  /** Bytes written since the socket was last uncorked. */
+  private held = 0;
 
   constructor(accepted?: net.Socket) {
     if (accepted) {
@@ -96,12 +101,21 @@ export class NodeTransport implements Transport, AcceptedChannel {
       socket.cork();
       process.nextTick(uncork, this);
     }
-    return socket.write(bytes);
+    const ok = socket.write(bytes);
+    this.held += bytes.length;
+    // A long burst goes out in batches, so that a turn's writes are not all held at once.
+    if (this.held >= BATCH_BYTES) {
+      this.held = 0;
+      socket.uncork();
+      socket.cork();
+    }
+    return ok;
   }
 
   /** @internal the end of the turn that corked the socket. */
   flush(): void {
     this.corked = false;
+    this.held = 0;
     this.socket?.uncork();
   }
 

@@ -65,6 +65,26 @@ describe("NodeTransport writes made in one turn (held together, then one system 
     await peer.close();
   });
 
+  test("a long burst in one turn starts leaving before the turn ends, and arrives whole and in order", async () => {
+    const peer = await collectingPeer();
+    const expected: Uint8Array[] = [];
+    let written = 0;
+    let held = -1;
+    await connect(peer.port, (t) => {
+      for (let i = 0; written < 1024 * 1024; i++) {
+        const c = new Uint8Array(100 + (i % 900)).fill(i & 255);
+        expected.push(c);
+        t.write(c);
+        written += c.length;
+      }
+      held = t.bufferedAmount;
+      t.end();
+    });
+    expect(held).toBeLessThan(written);
+    expect((await peer.received).equals(Buffer.concat(expected))).toBe(true);
+    await peer.close();
+  });
+
   test("bytes written before destroy() in the same turn are still sent", async () => {
     const peer = await collectingPeer();
     await connect(peer.port, (t) => {
