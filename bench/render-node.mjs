@@ -26,6 +26,9 @@ export function renderNode({ machine, built, started, finished, samples, loads, 
     "",
     `Run ${iso(started)} – ${iso(finished)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB RAM, ${machine.os}, Node ${machine.node}; ws ${version("ws")} (no bufferutil / utf-8-validate), undici ${version("undici")}. This project: ${built.source}.`,
     `Load average (1 min) before the run ${machine.loadavg[0].toFixed(2)}, sampled before each client process: ${load.min.toFixed(2)}–${load.max.toFixed(2)} (median ${load.median.toFixed(2)}) on ${machine.cores} cores — other work shared the machine; read the min–max ranges.`,
+    machine.pinned
+      ? "Every client and server process ran on CPU 0 (`taskset -c 0`), so each client had the same placement against its server (`--no-pin` lets the OS place them)."
+      : "Processes were not pinned: the OS placed each client and server, and a client on the other CPU from its server spends about twice the CPU per round trip.",
     `${runs} run(s) per client and workload, each in a fresh process after a warm-up pass; the client order rotates between runs. Cells: median (min–max).`,
     "",
     `| Workload | unit | ${titles} |`,
