@@ -78,7 +78,9 @@ export function validateUtf8Piece(validator: Utf8Validator, bytes: Uint8Array,
     start++;
   }
   const end = bytes.length - incompleteTail(bytes);
-  if (end > start && !wholeCheck(bytes.subarray(start, end))) return validator.update(bytes, start, bytes.length);
+  // The usual piece holds whole characters only: checked as it is, without a view.
+  const whole = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+  if (end > start && !wholeCheck(whole)) return validator.update(bytes, start, bytes.length);
   return validator.update(bytes, end, bytes.length);
 }
 
