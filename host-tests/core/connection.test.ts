@@ -262,6 +262,21 @@ describe("frames we send", () => {
     }
   });
 
+  test("encodeFrame masks large payloads while copying them, at every alignment of payload and tail", () => {
+    const key = new Uint8Array([0x12, 0x34, 0x56, 0x78]);
+    for (const n of [1023, 1024, 1025, 1026, 1027, 65535, 65536, 70001]) {
+      for (let offset = 0; offset < 4; offset++) {
+        const backing = new Uint8Array(n + offset).map((_, i) => (i * 31 + 7) & 255);
+        const payload = backing.subarray(offset);
+        const out = encodeFrame(2, true, payload, key);
+        const parsed = parseFrames(out).frames[0];
+        expect(parsed.masked).toBe(true);
+        expect(Buffer.from(parsed.payload).equals(Buffer.from(payload))).toBe(true);
+        expect(Array.from(payload.subarray(0, 4))).toEqual(Array.from(backing.subarray(offset, offset + 4)));
+      }
+    }
+  });
+
   test("sendFrame checks the sequence", () => {
     const { conn, rec } = openCore();
     expect(() => conn.sendFrame(true, 0, "x")).toThrow(/continuation frame without a started message/);
