@@ -8,8 +8,8 @@ function open(url: string): WebSocket | undefined {
   try {
     return new WebSocket(url);
   } catch (error) {
-    // A WebSocketError: a bad URL, or a wss host the bundle has no entry for (CERT_BUNDLE, also when
-    // the build has no bundle at all). Connection failures come later, as error and close events.
+    // A WebSocketError for a bad URL. Everything else comes later as error and close events: a wss host
+    // the bundle has no entry for, or a build without a bundle (CERT_BUNDLE), a refused certificate (TLS_ERROR).
     trace(`cannot connect: ${(error as Error).message}\n`);
     return undefined;
   }

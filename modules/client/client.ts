@@ -3,9 +3,10 @@ import { CONNECTING } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { validateHeaders, validateProtocols } from "../core/handshake";
 import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
-import { parseUrl, type WebSocketUrl } from "../core/url";
+import { parseUrl } from "../core/url";
 import type { ConnectTarget, TlsConfig, TlsProvider, Transport } from "../transport/transport";
 import { Endpoint, type ClientListener } from "./endpoint";
+import { RefusedTransport } from "./refused-transport";
 import { sharedFraming } from "./framing";
 import type { Runtime } from "./runtime";
 
@@ -67,8 +68,9 @@ export class Client extends Endpoint {
     const framing = sharedFraming(runtime.platform, options.maxMessageSize ?? DEFAULTS.maxMessageSize,
       options.maxFragments ?? DEFAULTS.maxFragments, options.fragments === true);
     this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate }, this.connectionEvents(), framing);
-    const target = targetFor(parsed, options);
-    this.transport = runtime.createTransport(target);
+    const target: ConnectTarget = { host: parsed.host, port: parsed.port, secure: parsed.secure };
+    const refused = parsed.secure ? addTls(target, options) : undefined;
+    this.transport = refused ? new RefusedTransport(runtime.platform, refused) : runtime.createTransport(target);
     const connectTimeout = options.connectTimeout ?? DEFAULTS.connectTimeout;
     this.startTimer(connectTimeout, () => {
       if (this.connection.state === CONNECTING) {
@@ -87,11 +89,14 @@ export class Client extends Endpoint {
   }
 }
 
-function targetFor(url: WebSocketUrl, options: ClientOptions): ConnectTarget {
-  const target: ConnectTarget = { host: url.host, port: url.port, secure: url.secure };
-  if (url.secure) {
-    const tls = options.tls ?? options.certificates?.tlsFor(url.host);
+/** TLS settings for a wss target; a host the certificate bundle cannot serve is returned as the refusal. */
+function addTls(target: ConnectTarget, options: ClientOptions): WebSocketError | undefined {
+  try {
+    const tls = options.tls ?? options.certificates?.tlsFor(target.host);
     if (tls) target.tls = tls;
+    return undefined;
+  } catch (error) {
+    if (error instanceof WebSocketError && error.code === "CERT_BUNDLE") return error;
+    throw error;
   }
-  return target;
 }

@@ -28,12 +28,18 @@ export interface ReconnectListener extends ClientListener {
  * on only while it is the current attempt: one object per attempt instead of
  * a closure per event (XS heap on a device).
  */
+const DEAD = 1;
+const HOPELESS = 2;
+
 class Attempt implements ClientListener, HeartbeatOwner {
   client: Client | null = null;
   transport: WatchedTransport | null = null;
   openedAt: number | undefined = undefined;
-  /** The heartbeat declared the link dead and is tearing it down. */
-  dead = false;
+  /**
+   * DEAD: the heartbeat declared the link dead and is tearing it down. HOPELESS: failed in a way another
+   * attempt cannot fix (the certificate bundle cannot serve the host). One field: a slot each on XS.
+   */
+  flags = 0;
   private readonly owner: ReconnectingClient;
 
   constructor(owner: ReconnectingClient) {
@@ -45,7 +51,11 @@ class Attempt implements ClientListener, HeartbeatOwner {
   onFragment(data: string | Uint8Array, binary: boolean, final: boolean): void { if (this.owner.isCurrent(this)) this.owner.userListener.onFragment?.(data, binary, final); }
   onPing(payload: Uint8Array): void { if (this.owner.isCurrent(this)) this.owner.userListener.onPing?.(payload); }
   onPong(payload: Uint8Array): void { if (this.owner.isCurrent(this)) this.owner.userListener.onPong?.(payload); }
-  onError(error: WebSocketError): void { if (this.owner.isCurrent(this)) this.owner.userListener.onError?.(error); }
+  onError(error: WebSocketError): void {
+    if (!this.owner.isCurrent(this)) return;
+    if (error.code === "CERT_BUNDLE") this.flags |= HOPELESS;
+    this.owner.userListener.onError?.(error);
+  }
   onDrain(): void { if (this.owner.isCurrent(this)) this.owner.userListener.onDrain?.(); }
   onClose(code: number, reason: string, wasClean: boolean): void { if (this.owner.isCurrent(this)) this.owner.attemptClosed(this, code, reason, wasClean); }
 
@@ -114,7 +124,7 @@ export class ReconnectingClient implements BytesWatcher {
     if (this.phase === "waiting") return CONNECTING;
     const attempt = this.current;
     if (!attempt?.client) return CONNECTING;
-    if (attempt.dead) return CLOSING;
+    if (attempt.flags & DEAD) return CLOSING;
     return attempt.client.readyState;
   }
 
@@ -238,13 +248,13 @@ export class ReconnectingClient implements BytesWatcher {
       this.heartbeat.start();
     }
     this.flush(attempt);
-    if (this.current === attempt && !attempt.dead) this.listener.onOpen?.(info);
+    if (this.current === attempt && !(attempt.flags & DEAD)) this.listener.onOpen?.(info);
   }
 
   /** @internal the heartbeat found the attempt's link dead. */
   attemptDead(attempt: Attempt): void {
     if (this.current !== attempt || !attempt.transport) return;
-    attempt.dead = true;
+    attempt.flags |= DEAD;
     attempt.transport.kill(new WebSocketError("HEARTBEAT_TIMEOUT",
       `no pong or other data within ${this.settings.keepAliveTimeout} ms of a keep-alive ping: heartbeat timeout`, { closeCode: 1006 }));
   }
@@ -253,13 +263,16 @@ export class ReconnectingClient implements BytesWatcher {
   attemptClosed(attempt: Attempt, code: number, reason: string, wasClean: boolean): void {
     this.heartbeat?.stop();
     this.heartbeat = null;
-    if (attempt.dead && code === 1006) reason = "heartbeat timeout";
+    if ((attempt.flags & DEAD) && code === 1006) reason = "heartbeat timeout";
     const reconnect = this.settings.reconnect;
     const now = this.runtime.platform.now();
     if (reconnect && attempt.openedAt !== undefined && now - attempt.openedAt >= reconnect.resetAfter) this.retries = 0;
-    const wanted = !this.userClosed && reconnect !== null && (code === 1006 || reconnect.onCloseCodes.includes(code));
+    const wanted = !this.userClosed && !(attempt.flags & HOPELESS) && reconnect !== null && (code === 1006 || reconnect.onCloseCodes.includes(code));
     if (!wanted) {
-      this.finish(code, reason, wasClean, undefined, this.userClosed ? "closed by the user" : `connection closed (${code}) without reconnect`);
+      const why = this.userClosed ? "closed by the user"
+        : attempt.flags & HOPELESS ? "the certificate bundle cannot serve this host: not reconnecting"
+        : `connection closed (${code}) without reconnect`;
+      this.finish(code, reason, wasClean, undefined, why);
       return;
     }
     if (this.retries >= reconnect.maxAttempts) {
