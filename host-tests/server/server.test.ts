@@ -77,6 +77,21 @@ describe("server role through http.Server upgrade (seed 004 ws.upgrade)", () => 
     await srv.close();
   });
 
+  test("the server pings: the data reaches a ws client, more than 125 bytes throws, a closed socket refuses", async () => {
+    let seen: ServerSocket | undefined;
+    const srv = await httpServer((socket) => { seen = socket; });
+    const c = wsClient(srv.url);
+    await c.open;
+    const ping = new Promise<string>((r) => c.c.once("ping", (d: Buffer) => r(d.toString())));
+    expect(seen!.ping("are you there")).toBe(true);
+    expect(await ping).toBe("are you there");
+    expect(() => seen!.ping("x".repeat(126))).toThrow(/at most 125/);
+    c.c.close(1000);
+    await c.closed;
+    expect(seen!.ping()).toBe(false);
+    await srv.close();
+  });
+
   test("an unmasked frame from a client closes with 1002", async () => {
     const srv = await httpServer();
     const answer = await raw(srv.port, Buffer.concat([Buffer.from(goodRequest()), Buffer.from(frame(1, "not masked"))]));

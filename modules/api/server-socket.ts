@@ -23,6 +23,16 @@ export class ServerSocket extends SocketBase {
   get url(): string {
     return this.request?.path ?? "";
   }
+
+  /**
+   * Send a ping (at most 125 bytes of data); the client answers with a pong. Servers ping to keep
+   * idle connections alive through NATs and proxies (browsers cannot); PeerOptions.idleTimeout ends
+   * a connection that sends nothing back. False when the socket is not open.
+   */
+  ping(data?: string | ArrayBuffer | ArrayBufferView): boolean {
+    if (this.readyState !== 1) return false;
+    return this.endpoint.ping(data);
+  }
 }
 
 /** What server entries construct for each accepted connection (ServerSocket or a subclass such as FibjsServerSocket). */
