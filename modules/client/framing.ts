@@ -35,6 +35,8 @@ export function sharedFraming(platform: Platform, maxMessageSize: number, maxFra
     streaming,
     // Read at each call, and called as the platform's method.
     random: random ?? ((bytes: Uint8Array) => platform.randomFill(bytes)),
+    // Made here, at run time: on a device a typed array made while modules preload is in flash, read-only.
+    maskScratch: new Uint8Array(4),
     encodeUtf8: platform.encodeUtf8,
     decodeUtf8: platform.decodeUtf8,
     isUtf8: platform.isUtf8,

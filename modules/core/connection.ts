@@ -23,6 +23,11 @@ export type Role = "client" | "server";
 export interface FramingOptions extends ReceiverLimits {
   /** Masking keys (client role): must be unpredictable. */
   random: (bytes: Uint8Array) => void;
+  /**
+   * Four bytes the masking key of each frame is drawn into and copied from at once, so connections
+   * sharing these options can share it; absent, each frame draws into a fresh one.
+   */
+  maskScratch?: Uint8Array;
   encodeUtf8?: (text: string) => Uint8Array;
   decodeUtf8?: (bytes: Uint8Array) => string;
   /** Raw DEFLATE from the platform, used once permessage-deflate is agreed. */
@@ -65,13 +70,6 @@ const FAILED = 4;
 const ERROR_REPORTED = 8;
 /** The transport is gone and `closed` was emitted. */
 const FINISHED = 16;
-
-/**
- * Each frame's masking key (client role): filled fresh and copied into the frame at once, so one serves
- * every connection. Made at the first masked frame, not at load: on a device this module is preloaded
- * into flash, where a typed array made at load cannot be written; an array can.
- */
-const maskScratch: Uint8Array[] = [];
 
 /**
  * RFC 6455 after the opening handshake, for either role: framing, masking,
@@ -347,7 +345,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   protected writeFrame(opcode: number, fin: boolean, payload: Uint8Array, rsv1 = false): void {
     let mask: Uint8Array | null = null;
     if (this.role === "client") {
-      mask = maskScratch[0] ?? (maskScratch[0] = new Uint8Array(4));
+      mask = this.options.maskScratch ?? new Uint8Array(4);
       this.options.random(mask);
     }
     this.events.write(encodeFrame(opcode, fin, payload, mask, rsv1, this.options.allocateFrame));
