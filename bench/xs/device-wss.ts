@@ -11,37 +11,16 @@ import Timer from "timer";
 import wsxTls from "wsx-tls";
 import { withEntryDefaults } from "../../modules/api/options";
 import { Client } from "../../modules/client/client";
-import type { ClientListener } from "../../modules/client/endpoint";
-import type { WebSocketError } from "../../modules/core/errors";
 import { defaults, runtime } from "../../modules/device/configured";
 import type { Platform } from "../../modules/platform/platform";
 import { MbedtlsSettings, MbedtlsTransport } from "../../modules/transport/mbedtls";
 import { NativeState, STEP_PROGRESS, type MbedtlsNative } from "../../modules/transport/mbedtls-native";
-import { expose, post } from "../../host-tests/xs/shims/expose";
+import { expose } from "../../host-tests/xs/shims/expose";
+import { Probe } from "./probe";
 
 // Room made up front: a growing array would add its own chunk to a measured connection.
 const clients: (Client | undefined)[] = new Array<Client | undefined>(64).fill(undefined);
 let clientCount = 0;
-
-/** The app's listener: one object per connection (a class's instance) rather than a closure per event, as in device.ts. */
-class Probe implements ClientListener {
-  readonly id: number;
-  constructor(id: number) {
-    this.id = id;
-  }
-  onOpen(): void {
-    post({ type: "open", id: this.id });
-  }
-  onMessage(data: string | Uint8Array): void {
-    post({ type: "message", id: this.id, length: typeof data === "string" ? data.length : data.byteLength });
-  }
-  onError(error: WebSocketError): void {
-    post({ type: "error", id: this.id, code: error.code, message: error.message });
-  }
-  onClose(code: number): void {
-    post({ type: "close", id: this.id, code });
-  }
-}
 
 expose("open", (args) => {
   const url = String(args[0]);

@@ -12,11 +12,12 @@ import { Socket as FibjsSocket } from "../../modules/api/fibjs";
 import { LuatosWebSocket } from "../../modules/api/luatos";
 import type { CloseEvent } from "../../modules/api/events";
 import { Client } from "../../modules/client/client";
-import { ReconnectingClient, type ReconnectListener } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/client/reconnecting";
 import { FramedConnection, type ConnectionEvents } from "../../modules/core/connection";
 import { createDeviceRuntime } from "../../modules/device/runtime";
 import TCP from "embedded:io/socket/tcp";
 import { expose, post } from "../../host-tests/xs/shims/expose";
+import { Probe } from "./probe";
 import { bridgeRandomFill } from "../../host-tests/xs/shims/random";
 
 declare const performance: { now(): number };
@@ -181,23 +182,6 @@ const runtime = createDeviceRuntime({ platform: { randomFill: bridgeRandomFill }
 type Connection = Client | ReconnectingClient | WebSocketBase | FibjsSocket | WsClient | LuatosWebSocket;
 const connections: (Connection | undefined)[] = new Array<Connection | undefined>(64).fill(undefined);
 let connectionCount = 0;
-
-/** The app's listener for a Client or a ReconnectingClient: one object of two slots or so. */
-class Probe implements ReconnectListener {
-  readonly id: number;
-  constructor(id: number) {
-    this.id = id;
-  }
-  onOpen(): void {
-    post({ type: "open", id: this.id });
-  }
-  onMessage(data: string | Uint8Array): void {
-    post({ type: "message", id: this.id, length: typeof data === "string" ? data.length : data.byteLength });
-  }
-  onClose(code: number): void {
-    post({ type: "close", id: this.id, code });
-  }
-}
 
 // Browser-style handlers (and the other facades' callbacks) are called with the socket as `this`.
 function browserOpen(this: Connection): void {

@@ -72,13 +72,17 @@ export function encodeFrame(opcode: number, fin: boolean, payload: Uint8Array,
   return out;
 }
 
+/** The masking key as a word in the same byte order as the data words. */
+function keyWord(k0: number, k1: number, k2: number, k3: number): number {
+  return LITTLE_ENDIAN ? (k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)) : ((k0 << 24) | (k1 << 16) | (k2 << 8) | k3);
+}
+
 /** From this size a large payload is masked while it is copied (one pass over memory instead of two). */
 const FUSED_MASK_THRESHOLD = 1024;
 
 /** out[at..] = payload XOR key, word-wise; both sides sit on 4-byte boundaries. */
 function copyMasked(payload: Uint8Array, out: Uint8Array, at: number, key: Uint8Array): void {
-  const k0 = key[0], k1 = key[1], k2 = key[2], k3 = key[3];
-  const k = LITTLE_ENDIAN ? (k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)) : ((k0 << 24) | (k1 << 16) | (k2 << 8) | k3);
+  const k = keyWord(key[0], key[1], key[2], key[3]);
   const words = payload.length >>> 2;
   const from = new Uint32Array(payload.buffer, payload.byteOffset, words);
   const to = new Uint32Array(out.buffer, out.byteOffset + at, words);
@@ -99,8 +103,7 @@ export function applyMask(data: Uint8Array, start: number, length: number, key: 
   if (length >= WORD_MASK_THRESHOLD && (absolute & 3) === 0) {
     const words = length >>> 2;
     const view = new Uint32Array(data.buffer, absolute, words);
-    // The key as a word in the same byte order as the data words.
-    const k = LITTLE_ENDIAN ? (k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)) : ((k0 << 24) | (k1 << 16) | (k2 << 8) | k3);
+    const k = keyWord(k0, k1, k2, k3);
     for (let w = 0; w < words; w++) view[w] ^= k;
     i = words << 2;
   }

@@ -5,23 +5,11 @@
  * N-API binding), made synchronously through issueCommand as a native call
  * is. Options cross as a JSON header plus their certificate bytes.
  */
+import type { NativeTlsOptions } from "../../../modules/transport/mbedtls-native";
 import { request } from "./host";
 
-export interface WsxTlsOptions {
-  host: string;
-  port: number;
-  secure: boolean;
-  servername?: string;
-  verify: boolean;
-  insist: boolean;
-  ca?: Uint8Array[];
-  chain?: Uint8Array[];
-  cert?: Uint8Array;
-  key?: Uint8Array;
-  passphrase?: string;
-  readBufferSize?: number;
-  maxFragmentLength?: number;
-}
+/** The options the XS binding takes: the transport's own declaration of them. */
+export type WsxTlsOptions = NativeTlsOptions;
 
 function bytes(value: unknown, name: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`wsx_tls: options.${name} must be a Uint8Array`);
