@@ -8,6 +8,7 @@
  */
 import Timer from "timer";
 import Time from "time";
+import { decodeUtf8, encodeUtf8 } from "../core/utf8";
 import type { CompressionProvider } from "./compression";
 import type { Platform, TimerHandle } from "./platform";
 
@@ -73,27 +74,55 @@ export function createModdablePlatform(options: ModdablePlatformOptions = {}): P
       box.timer = undefined;
     },
     randomFill,
-    decodeUtf8: textDecoder(),
-    encodeUtf8: textEncoder(),
+    decodeUtf8: moddableDecodeUtf8,
+    encodeUtf8: moddableEncodeUtf8,
     compression: options.compression,
   };
 }
 
-// Moddable builds may include TextDecoder/TextEncoder (modules/data/text); use them when present.
-interface TextCodecs {
-  TextDecoder?: new () => { decode(bytes: Uint8Array): string };
-  TextEncoder?: new () => { encode(text: string): Uint8Array };
+/*
+ * Text through what every Moddable build has: XS keeps a string as UTF-8, so
+ * ArrayBuffer.fromString copies its bytes and String.fromArrayBuffer copies
+ * bytes into a string, both native and linear. Looked up at each call, not when
+ * the platform is made: a device entry makes its platform while modules
+ * preload, at build time, where no app globals exist yet. Where they are
+ * missing (XS builds with CESU-8 strings, such as xsnap) the linear
+ * pure-TypeScript codecs of core/utf8.ts run instead.
+ */
+interface XsArrayBufferStatics {
+  fromString?(text: string): ArrayBuffer;
 }
-const codecs = globalThis as unknown as TextCodecs;
-
-function textDecoder(): ((bytes: Uint8Array) => string) | undefined {
-  if (typeof codecs.TextDecoder !== "function") return undefined;
-  const decoder = new codecs.TextDecoder();
-  return (bytes) => decoder.decode(bytes);
+interface WellFormed {
+  isWellFormed?(): boolean;
+}
+interface XsStringStatics {
+  fromArrayBuffer?(buffer: ArrayBufferLike, byteOffset?: number, byteLength?: number): string;
 }
 
-function textEncoder(): ((text: string) => Uint8Array) | undefined {
-  if (typeof codecs.TextEncoder !== "function") return undefined;
-  const encoder = new codecs.TextEncoder();
-  return (text) => encoder.encode(text);
+/** UTF-8 of a string, lone surrogates as U+FFFD (as WHATWG encoders do). */
+export function moddableEncodeUtf8(text: string): Uint8Array {
+  const statics = ArrayBuffer as unknown as XsArrayBufferStatics;
+  if (typeof statics.fromString !== "function") return encodeUtf8(text);
+  // XS writes a surrogate it holds alone (a lone one, or a pair built by concatenation) as
+  // ED A0..BF xx, which is not UTF-8: such text takes the walk that writes U+FFFD or the pair.
+  const wellFormed = (text as WellFormed).isWellFormed; // native since SDK 4.5
+  if (typeof wellFormed === "function") return wellFormed.call(text) ? new Uint8Array(statics.fromString(text)) : encodeUtf8(text);
+  const bytes = new Uint8Array(statics.fromString(text));
+  // ED is only ever a lead byte, so a search for it finds every candidate.
+  for (let at = bytes.indexOf(0xed); at >= 0; at = bytes.indexOf(0xed, at + 3)) {
+    if (bytes[at + 1] >= 0xa0) return encodeUtf8(text);
+  }
+  return bytes;
+}
+
+/**
+ * A string from bytes the core has already checked (strict UTF-8: every text
+ * message, close reason and fibjs text goes through the validator first).
+ * String.fromArrayBuffer checks only the shape of each sequence, which valid
+ * bytes always pass; it keeps a leading U+FEFF, as a WebSocket message must.
+ */
+export function moddableDecodeUtf8(bytes: Uint8Array): string {
+  const statics = String as unknown as XsStringStatics;
+  if (typeof statics.fromArrayBuffer !== "function") return decodeUtf8(bytes);
+  return statics.fromArrayBuffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
