@@ -9,6 +9,8 @@
  * anything else for any input.
  */
 import { WebSocketError } from "../core/errors";
+import { latin1 } from "../core/http-head";
+import { encodeUtf8 } from "../core/utf8";
 import { crc32Update } from "./crc32";
 import * as F from "./format";
 import { candidateDomains, entryName, parseEntryName, type EntryKind } from "./names";
@@ -118,9 +120,7 @@ export class CertificateBundle {
     const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
     const offset = this.view.getUint32(e + F.ENTRY_NAME_OFFSET, true);
     const length = this.view.getUint16(e + F.ENTRY_NAME_LENGTH, true);
-    let s = "";
-    for (let i = offset; i < offset + length; i++) s += String.fromCharCode(this.bytes[i]);
-    return s;
+    return latin1(this.bytes, offset, offset + length);
   }
 
   info(index: number): BundleEntryInfo {
@@ -141,11 +141,12 @@ export class CertificateBundle {
 
   /** Index of the entry called `name`, or -1 (binary search over the sorted table). */
   indexOf(name: string): number {
+    const wanted = encodeUtf8(name); // bytes once: on XS name.charCodeAt(i) would rescan the string
     let lo = 0;
     let hi = this.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const c = this.compareName(mid, name);
+      const c = this.compareName(mid, wanted);
       if (c === 0) return mid;
       if (c < 0) lo = mid + 1;
       else hi = mid - 1;
@@ -214,13 +215,13 @@ export class CertificateBundle {
   }
 
   /** Byte-wise comparison of entry `index`'s name with `name` (names are ASCII). */
-  private compareName(index: number, name: string): number {
+  private compareName(index: number, name: Uint8Array): number {
     const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
     const offset = this.view.getUint32(e + F.ENTRY_NAME_OFFSET, true);
     const length = this.view.getUint16(e + F.ENTRY_NAME_LENGTH, true);
     const n = Math.min(length, name.length);
     for (let i = 0; i < n; i++) {
-      const d = this.bytes[offset + i] - name.charCodeAt(i);
+      const d = this.bytes[offset + i] - name[i];
       if (d !== 0) return d;
     }
     return length - name.length;
