@@ -9,8 +9,8 @@ import { asciiBytes, latin1 } from "../core/http-head";
 import type { EntryKind } from "./names";
 import type { PayloadFormat } from "./format";
 
-const CERT_LABELS = ["CERTIFICATE"];
-const KEY_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"];
+const CERT_LABELS = Object.freeze(["CERTIFICATE"]);
+const KEY_LABELS = Object.freeze(["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"]);
 
 /** "pem" when the bytes (after leading white space) open with `-----BEGIN `, else "der". */
 export function sniffFormat(bytes: Uint8Array): PayloadFormat {

@@ -6,8 +6,8 @@ import type { WebSocketUrl } from "./url";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /** Headers the handshake itself sets; a caller may not override them. */
-const RESERVED = ["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
-  "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept"];
+const RESERVED = Object.freeze(["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
+  "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept"]);
 export const MAX_RESPONSE_HEAD = 8192;
 
 export type HeaderList = [name: string, value: string][];

@@ -11,6 +11,7 @@ import Time from "time";
 import { decodeUtf8, encodeUtf8 } from "../core/utf8";
 import type { CompressionProvider } from "./compression";
 import type { Platform, TimerHandle } from "./platform";
+import { runTimeSlot } from "./run-time-state";
 
 export interface ModdablePlatformOptions {
   /** Fill bytes with unpredictable values (default: 32-bit draws from Math.random). */
@@ -22,6 +23,7 @@ export interface ModdablePlatformOptions {
 }
 
 const TWO_32 = 0x100000000;
+const TWO_31 = 0x80000000;
 
 /**
  * Moddable's Timer.clear throws ("invalid timer") for a one-shot timer that
@@ -42,22 +44,28 @@ export function mathRandomFill(bytes: Uint8Array): void {
   }
 }
 
-/** Time.ticks is a 32-bit millisecond counter on devices: count its wrap-arounds. */
-function ticksClock(): () => number {
-  let last = 0;
-  let wraps = 0;
-  return () => {
-    const ticks = Time.ticks;
-    if (ticks < last) wraps++;
-    last = ticks;
-    return wraps * TWO_32 + ticks;
-  };
+/**
+ * Time.ticks is a 32-bit millisecond counter on an ESP32 (read as a signed
+ * integer: it wraps every 49.7 days and turns negative halfway): count its
+ * wrap-arounds. A step back smaller than half the range is not a wrap (on
+ * Moddable's simulator the ticks are the wall clock, which can be set back).
+ * The count is run-time state, shared by every platform: the platform itself
+ * is made while modules preload.
+ */
+export function ticksNow(): number {
+  const clock = runTimeSlot("ticks", () => ({ last: 0, wraps: 0 }));
+  const ticks = Time.ticks;
+  if (clock.last - ticks > TWO_31) clock.wraps++;
+  clock.last = ticks;
+  return clock.wraps * TWO_32 + ticks;
 }
 
 export function createModdablePlatform(options: ModdablePlatformOptions = {}): Platform {
   const randomFill = options.randomFill ?? mathRandomFill;
-  const now = options.now ?? ticksClock();
-  return {
+  const now = options.now ?? ticksNow;
+  const compression = options.compression;
+  // Frozen, and its functions keep only consts: a device entry makes its platform while modules preload.
+  return Object.freeze({
     now,
     setTimer(callback: () => void, ms: number): TimerHandle {
       const handle: TimerBox = { timer: undefined };
@@ -76,8 +84,8 @@ export function createModdablePlatform(options: ModdablePlatformOptions = {}): P
     randomFill,
     decodeUtf8: moddableDecodeUtf8,
     encodeUtf8: moddableEncodeUtf8,
-    compression: options.compression,
-  };
+    compression,
+  });
 }
 
 /*
