@@ -23,7 +23,10 @@ export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
 export interface ListenOptions extends PeerOptions {
   /** TCP port (0: any free port, see server.port). */
   port: number;
-  /** Local address to bind (default: all). */
+  /**
+   * Local address to bind, passed to the SDK's listener. Moddable SDK 8.2.3 ignores it on lin and on
+   * ESP32 (lwIP) alike and binds every interface: keep a device server off networks by other means.
+   */
   address?: string;
   /** Most connections held at once, handshaking or open (default 4); more get 503. */
   maxConnections?: number;
