@@ -80,7 +80,7 @@ function unfrozenIn(expression, checker, frozen = false) {
     }
     if (ts.isNewExpression(node)) {
       const name = ts.isIdentifier(node.expression) ? node.expression.text : node.expression.getText();
-      if (!isFrozen && !LINKER_FROZEN_CLASSES.includes(name)) out.push([node, `a ${name} instance`]);
+      if (!isFrozen && !LINKER_FROZEN_CLASSES.includes(name) && !(checker && constructsFrozen(node, checker))) out.push([node, `a ${name} instance`]);
       return;
     }
     if (ts.isConditionalExpression(node)) { visit(node.whenTrue, isFrozen); visit(node.whenFalse, isFrozen); return; }
@@ -96,6 +96,16 @@ function unfrozenIn(expression, checker, frozen = false) {
   };
   visit(expression, frozen);
   return out;
+}
+
+/** `new X(...)` of a class of ours whose constructor ends its instances with Object.freeze(this). */
+function constructsFrozen(node, checker) {
+  let symbol = checker.getSymbolAtLocation(node.expression);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const cls = symbol?.declarations?.find((d) => ts.isClassLike(d));
+  const constructor = cls?.members.find((m) => ts.isConstructorDeclaration(m) && m.body);
+  return Boolean(constructor?.body.statements.some((s) => ts.isExpressionStatement(s) && isObjectFreeze(s.expression) &&
+    s.expression.arguments[0]?.kind === ts.SyntaxKind.ThisKeyword));
 }
 
 /** The call is to a function of ours whose every return is an Object.freeze(...) (or a call to such a function). */
@@ -152,7 +162,11 @@ function moduleLevelProblems(source, checker, root, flagged) {
     }
   };
   for (const statement of source.statements) {
-    if (ts.isVariableStatement(statement)) {
+    if (ts.isImportDeclaration(statement) && statement.importClause?.namedBindings && ts.isNamespaceImport(statement.importClause.namedBindings) &&
+      !statement.importClause.isTypeOnly) {
+      const name = statement.importClause.namedBindings.name.text;
+      problems.push(`${where(statement)}: namespace import "* as ${name}": the XS linker warns "no const" when a function uses it; import the names one by one`);
+    } else if (ts.isVariableStatement(statement)) {
       const flags = statement.declarationList.flags;
       for (const declaration of statement.declarationList.declarations) {
         const name = declaration.name.getText(source);
@@ -231,6 +245,24 @@ function preloadClosureProblems(sources, checker, root) {
   const queue = [];
   const enqueue = (node) => { if (node && !seen.has(node)) { seen.add(node); queue.push(node); } };
 
+  /** The const bindings a running body owns whose value is an object that is not frozen: [name node, what]. */
+  const constObjects = (body) => {
+    const found = new Map();
+    const walk = (node) => {
+      if (node !== body && (isFunctionLike(node) || ts.isClassLike(node))) return;
+      if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.Const)) {
+        for (const d of node.declarations) {
+          if (!ts.isIdentifier(d.name) || !d.initializer) continue;
+          const unfrozen = unfrozenIn(d.initializer, checker);
+          if (unfrozen.length) found.set(d.name, unfrozen[0][1]);
+        }
+      }
+      ts.forEachChild(node, walk);
+    };
+    walk(body.body ?? body);
+    return found;
+  };
+
   /** The bindings a running body (a function, or a module's top level) owns that are not const. */
   const mutableBindings = (body) => {
     const names = new Map(); // declaration node -> kind
@@ -294,12 +326,14 @@ function preloadClosureProblems(sources, checker, root) {
     const made = runBody(body);
     if (ts.isSourceFile(body)) continue; // module-level let/var: moduleLevelProblems reports them
     const mutable = mutableBindings(body);
-    if (mutable.size === 0) continue;
+    const objectConsts = constObjects(body);
+    if (mutable.size === 0 && objectConsts.size === 0) continue;
     const source = body.getSourceFile();
     const owner = ts.isConstructorDeclaration(body) ? `${body.parent.name?.text ?? "class"} constructor`
       : body.name ? body.name.getText(source) : "a function";
     for (const fn of made) {
       const kept = new Set();
+      const keptObjects = new Set();
       const visit = (node) => {
         if (ts.isIdentifier(node)) {
           const symbol = ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node
@@ -307,6 +341,7 @@ function preloadClosureProblems(sources, checker, root) {
           for (const d of symbol?.declarations ?? []) {
             const name = ts.isVariableDeclaration(d) || ts.isParameter(d) || ts.isBindingElement(d) ? d.name : undefined;
             if (name && ts.isIdentifier(name) && mutable.has(name)) kept.add(`${name.text} (${mutable.get(name)})`);
+            if (name && ts.isIdentifier(name) && objectConsts.has(name)) keptObjects.add(`${name.text}, ${objectConsts.get(name)}`);
           }
         }
         ts.forEachChild(node, visit);
@@ -315,6 +350,10 @@ function preloadClosureProblems(sources, checker, root) {
       for (const k of kept) {
         problems.add(`${relative(root, source.fileName)}:${line(source, fn)}: ${owner} runs while modules preload and makes a function that keeps ${k}: ` +
           `the XS linker warns "no const"; ${FIX_BINDING}`);
+      }
+      for (const k of keptObjects) {
+        problems.add(`${relative(root, source.fileName)}:${line(source, fn)}: ${owner} runs while modules preload and makes a function that keeps ${k} that is not frozen: ` +
+          `the XS linker warns "not frozen"; ${FIX_OBJECT}`);
       }
     }
   }

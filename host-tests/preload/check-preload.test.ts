@@ -65,8 +65,14 @@ describe("check-moddable on a copy broken in every way the XS linker warns about
     // A class static holding an object, and an object put on a prototype.
     edit(m("api/browser.ts"), (t) => t.replace("  static readonly CONNECTING = 0;", "  static readonly NAMES = { 0: \"CONNECTING\" };\n  static readonly CONNECTING = 0;")
       .replace("// As WebIDL constants are", "Object.defineProperty(SocketBase.prototype, \"names\", { value: [\"CONNECTING\"] });\n// As WebIDL constants are"));
-    // A factory the device entry runs while modules preload, keeping its parameter.
+    // A factory the device entry runs while modules preload, keeping its parameter, and one keeping an object it made.
     edit(m("api/connect.ts"), (t) => t.replace("withEntryDefaults(entryDefaults, options)", "withEntryDefaults(defaults, options)"));
+    edit(m("api/fibjs-upgrade.ts"), (t) => t.replace("const limits = Object.freeze(definedOnly(defaults));", "const limits = definedOnly(defaults);"));
+    // A namespace import a function uses.
+    edit(m("certs/names.ts"), (t) => `import * as Formats from "./format";
+${t}
+export function magicLength(): number { return Formats.MAGIC.length; }
+`);
     // An object only a walk of the exports finds: the device platform no longer frozen.
     edit(m("platform/moddable.ts"), (t) => t.replace("  return Object.freeze({\n    now,", "  return ({\n    now,"));
     // A loop that indexes a string.
@@ -102,6 +108,18 @@ describe("check-moddable on a copy broken in every way the XS linker warns about
   test("a function made while modules preload that keeps a parameter", () => {
     expect(problemsOf(report, PRELOAD)).toEqual(expect.arrayContaining([
       expect.stringMatching(/^modules\/api\/connect\.ts:\d+: makeConnectModule runs while modules preload and makes a function that keeps defaults \(parameter\): the XS linker warns "no const"/),
+    ]));
+  });
+
+  test("a function made while modules preload that keeps an object that is not frozen", () => {
+    expect(problemsOf(report, PRELOAD)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^modules\/api\/fibjs-upgrade\.ts:\d+: makeFibjsUpgrade runs while modules preload and makes a function that keeps limits, the object definedOnly\(\) returns that is not frozen/),
+    ]));
+  });
+
+  test("a namespace import (the XS linker links its binding as a variable: \"no const\")", () => {
+    expect(problemsOf(report, PRELOAD)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^modules\/certs\/names\.ts:1: namespace import "\* as Formats"/),
     ]));
   });
 
