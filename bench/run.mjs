@@ -128,6 +128,8 @@ async function main() {
   if (!flag("no-xs")) {
     const xsArgs = ["bench/xs/run.mjs", ...sourceArgs, ...(quick ? ["--quick"] : []), ...(write ? [] : ["--no-write"])];
     execFileSync(process.execPath, xsArgs, { stdio: "inherit" });
+    // UTF-8 text per byte on XS, 1 to 64 KiB (measures the working tree; says so when it differs from HEAD).
+    execFileSync(process.execPath, ["bench/xs/text.mjs", ...(quick ? ["--quick"] : []), ...(write ? [] : ["--no-write"])], { stdio: "inherit" });
   }
 }
 

@@ -7,6 +7,9 @@
 //  - no device module calls a function named `native` (xsc takes any such call for its native("symbol") form);
 //  - no device module keeps state the XS linker would freeze into flash (a module-level Map/Set/WeakMap, or a
 //    module-level typed array that is not empty and not marked read-only);
+//  - nothing the XS linker would warn about when the modules are preloaded ("no const", "not frozen"):
+//    scripts/check-preload.mjs, statically and by loading the preloaded modules and walking their exports;
+//  - no loop in a device module indexes a string (charCodeAt(i), text[i]...), quadratic on XS (check-xs-strings.mjs);
 //  - tsconfig.moddable.json maps each manifest specifier to the same file (so its type-check is the build's);
 //  - every API in specifiers/apis.json is exposed by the manifest and by the Node entry, with the same names;
 //  - every example has a manifest that includes ours, a main.ts, and a README with the esp32 and lin commands;
@@ -17,6 +20,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dynamicPreloadProblems, staticPreloadProblems } from "./check-preload.mjs";
+import { indexedStringWalks } from "./check-xs-strings.mjs";
 
 const require = createRequire(import.meta.url);
 const ts = require("typescript");
@@ -57,6 +62,16 @@ function check(name, run) {
   const problems = [];
   try {
     run((message) => problems.push(message));
+  } catch (error) {
+    problems.push(`crashed: ${error && error.stack ? error.stack : error}`);
+  }
+  results.push({ name, ok: problems.length === 0, problems });
+}
+
+async function checkAsync(name, run) {
+  const problems = [];
+  try {
+    await run((message) => problems.push(message));
   } catch (error) {
     problems.push(`crashed: ${error && error.stack ? error.stack : error}`);
   }
@@ -366,6 +381,85 @@ check("no module-level state the XS linker would freeze into flash (preloaded Ma
   }
 });
 
+/**
+ * Our specifiers an app build preloads on `platform`: the manifests' preload names and everything they
+ * import, as XS resolves it (the XS linker checks the exports of every module it loads).
+ */
+function preloadedModules(platform) {
+  const modules = modulesFor(table, platform);
+  const reached = new Set();
+  const queue = [];
+  for (const manifest of manifests.values()) {
+    if (manifest[PLATFORM] !== "*" && manifest[PLATFORM] !== platform) continue;
+    for (const name of [].concat(manifest.preload ?? [])) if (modules.has(name)) queue.push(name);
+  }
+  while (queue.length) {
+    const specifier = queue.shift();
+    if (reached.has(specifier)) continue;
+    reached.add(specifier);
+    const file = modules.get(specifier);
+    if (!file.endsWith(".ts") && !file.endsWith(".js")) continue;
+    for (const imported of importsOf(file)) {
+      const resolved = xsResolve(specifier, imported);
+      if (resolved !== undefined && modules.has(resolved)) queue.push(resolved);
+    }
+  }
+  return { modules, reached };
+}
+
+/**
+ * Files whose preload warnings another branch is removing while this check lands (issue 17 rewrites the
+ * TLS transport). Their problems are printed but do not fail the check; once a file is clean, the check
+ * says so, and the entry goes.
+ */
+const PRELOAD_PENDING = {
+  "modules/transport/mbedtls.ts": "issue 17 (wss as a sans-I/O TLS layer) rewrites this file",
+  "modules/transport/mbedtls-native.ts": "issue 17 (wss as a sans-I/O TLS layer) rewrites this file",
+};
+const pendingNotes = [];
+
+/** A problem in a file PRELOAD_PENDING lists goes to the notes; the others fail. Returns the files seen. */
+function failOrNote(problems, fail) {
+  const seen = new Set();
+  for (const problem of problems) {
+    const file = Object.keys(PRELOAD_PENDING).find((f) => problem.startsWith(f + ":") || problem.includes(`"websocket-client/${f.slice(8, -3)}"`));
+    if (file) { seen.add(file); pendingNotes.push(`(pending: ${PRELOAD_PENDING[file]}) ${problem}`); }
+    else fail(problem);
+  }
+  return seen;
+}
+
+/** One type-checked program over the device modules, shared by the checks that need TypeScript's checker. */
+let deviceProgram;
+function deviceProgramFor(files) {
+  if (!deviceProgram) {
+    const parsed = parseTsconfig(join(root, "tsconfig.moddable.json"));
+    deviceProgram = ts.createProgram([...files], { ...parsed.options, noEmit: true });
+  }
+  return deviceProgram;
+}
+
+await checkAsync("preloaded modules: nothing the XS linker would warn about (\"no const\", \"not frozen\")", async (fail) => {
+  const { modules, reached } = preloadedModules("lin");
+  const files = new Set([...reached].map((s) => modules.get(s)).filter((f) => f.endsWith(".ts")));
+  const program = deviceProgramFor(files);
+  let config = {};
+  for (const manifest of manifests.values()) if (manifest.config) config = { ...config, ...manifest.config };
+  const found = staticPreloadProblems(program, files, root);
+  const problems = [...found.problems, ...(await dynamicPreloadProblems(modules, reached, config, root, found.flagged))];
+  const pendingSeen = failOrNote(problems, fail);
+  for (const file of Object.keys(PRELOAD_PENDING)) {
+    if (!pendingSeen.has(file) && files.has(join(root, file))) pendingNotes.push(`${file} has no preload warnings now: remove it from PRELOAD_PENDING in scripts/check-moddable.mjs once its string walks pass too`);
+  }
+});
+
+check("no loop in a device module indexes a string (quadratic on XS, where strings are UTF-8)", (fail) => {
+  const { modules, reached } = preloadedModules("lin");
+  const files = new Set([...modules.values()].filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")));
+  void reached;
+  failOrNote(indexedStringWalks(deviceProgramFor(files), files, root), fail);
+});
+
 check("every preloaded module is mapped", (fail) => {
   for (const [path, manifest] of manifests) {
     const all = modulesFor(table, manifest[PLATFORM]);
@@ -512,11 +606,12 @@ if (!skipTypecheck) {
 
 const failed = results.filter((r) => !r.ok);
 if (asJson) {
-  process.stdout.write(JSON.stringify({ ok: failed.length === 0, results }, null, 2) + "\n");
+  process.stdout.write(JSON.stringify({ ok: failed.length === 0, results, notes: pendingNotes }, null, 2) + "\n");
 } else {
   for (const r of results) {
     console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}`);
     for (const p of r.problems) console.log("     " + p.split("\n").join("\n     "));
   }
+  for (const note of pendingNotes) console.log("note " + note);
 }
 process.exit(failed.length === 0 ? 0 : 1);

@@ -11,7 +11,8 @@ const ws = websocket.new(url);
 let received = 0;
 
 ws.on("open", () => trace(`open, state ${ws.state()}\n`));
-ws.on("close", (code, reason) => trace(`close ${code} ${reason}; start() reconnects\n`));
+// Between attempts the state is not CLOSED; on the close that ends the loop (after exit()) it is.
+ws.on("close", (code, reason) => trace(`close ${code} ${reason}; ${ws.state() === "CLOSED" ? "start() has ended" : "start() reconnects"}\n`));
 ws.on("error", (message) => trace(`error: ${message}\n`));
 
 const sender = Timer.repeat(() => {

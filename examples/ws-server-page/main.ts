@@ -8,6 +8,7 @@ import Timer from "timer";
 import { upgrade } from "websocket-client/server/moddable-http";
 import type { ServerSocket } from "websocket-client/api/server-socket";
 import { PAGE } from "page";
+import { pageFragment, pageResponse, type PageRequest } from "page-response";
 
 const viewers = new Set<ServerSocket>();
 
@@ -23,20 +24,23 @@ const ws = upgrade((socket, request) => {
   };
 }, { maxConnections: 3, idleTimeout: 0, maxMessageSize: 1024 });
 
+const page = ArrayBuffer.fromString(PAGE); // the page's UTF-8 bytes, made once
 const port: number = config.port ?? 80;
 const http = new Server({ port });
 http.callback = function (message, value, etc) {
-  // `this` is the connection's request object; the path is kept on it between callbacks.
-  const request = this as unknown as { path?: string };
+  // `this` is the connection's request object; the path and how much of the page went out are kept on it.
+  const request = this as unknown as PageRequest & { path?: string };
   if (message === Server.status) {
     if (value === "/ws") return ws(http, this, value, etc ?? "GET");
     request.path = value;
     return;
   }
   if (message === Server.prepareResponse) {
-    if (request.path === "/" || request.path === "/index.html") return { headers: ["Content-Type", "text/html; charset=utf-8"], body: PAGE };
+    // The page goes out in fragments: a whole body in one write fails past lin's 1024-byte send buffer.
+    if (request.path === "/" || request.path === "/index.html") return pageResponse(page);
     return { status: 404, body: "not found" };
   }
+  if (message === Server.responseFragment) return pageFragment(request, page, Number(value));
 };
 trace(`serving http://<board-ip>:${port}/\n`);
 

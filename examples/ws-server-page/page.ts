@@ -1,5 +1,4 @@
-// The page the board serves at "/". ASCII only: Moddable's HTTP server sets Content-Length
-// from the string's length, which equals its byte count only for ASCII.
+// The page the board serves at "/" (sent as its UTF-8 bytes, with their count as Content-Length).
 export const PAGE = `<!doctype html>
 <html>
 <head>

@@ -84,6 +84,11 @@ export class XsEngine {
     });
   }
 
+  /** The worker's process id (for CPU-time readings from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Evaluate a script (sloppy global code) and wait until the worker is idle again. */
   evaluate(source: string): Promise<XsReply> {
     return this.deliver(Buffer.concat([Buffer.from("e"), Buffer.from(source, "utf8")]));

@@ -107,7 +107,7 @@ export interface WebsocketModule {
   readonly WS_RECV_DATA_ERR: 6;
 }
 
-const EVENTS: readonly string[] = ["open", "close", "error", "message"];
+const EVENTS: readonly string[] = Object.freeze(["open", "close", "error", "message"]);
 
 /** Which seed error state a library error belongs to. */
 export function errorState(code: ErrorCode): WsErrorOption["state"] {
@@ -231,11 +231,14 @@ function checkHeaders(extra: unknown): ExtraHeader | undefined {
  * bundle); what the app passes to connect() wins.
  */
 export function makeConnectModule(runtime: Runtime, defaults?: ClientOptions): WebsocketModule {
+  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a function keeps ("no const").
+  const boundRuntime = runtime;
+  const entryDefaults = defaults;
   return {
     connect(url: string, protocols?: string | string[], extra_header?: ExtraHeader, options?: ConnectOptions): WsClient {
       if (typeof url !== "string") bad(`url must be a string, not ${url === null ? "null" : typeof url}`);
       if (options !== undefined && (options === null || typeof options !== "object")) bad("options must be an object");
-      return new ConnectClient(runtime, url, checkProtocols(protocols), checkHeaders(extra_header), withEntryDefaults(defaults, options));
+      return new ConnectClient(boundRuntime, url, checkProtocols(protocols), checkHeaders(extra_header), withEntryDefaults(entryDefaults, options));
     },
     WS_CONNECTING, WS_CONNECTED, WS_DISCONNECTING, WS_DISCONNECT, WS_CONN_ERR, WS_SEND_DATA_ERR, WS_RECV_DATA_ERR,
   };

@@ -16,7 +16,7 @@ export const CLOSE = 8;
 export const PING = 9;
 export const PONG = 10;
 
-const TYPES = [CONTINUE, TEXT, BINARY, CLOSE, PING, PONG];
+const TYPES = Object.freeze([CONTINUE, TEXT, BINARY, CLOSE, PING, PONG]);
 const DEFAULT_MAX_SIZE = 67108864; // fibjs' default, 64 MiB
 
 function bad(message: string): never {

@@ -13,7 +13,7 @@ import type { Listener } from "./events";
 import { ServerSocket } from "./server-socket";
 
 export type FibjsSocketEvent = "open" | "message" | "close" | "error";
-const EVENTS: readonly string[] = ["open", "message", "close", "error"];
+const EVENTS: readonly string[] = Object.freeze(["open", "message", "close", "error"]);
 
 function checked(event: string, listener: unknown): Listener<never> {
   if (typeof event !== "string" || EVENTS.indexOf(event) < 0) {

@@ -52,7 +52,7 @@ function bad(message: string): never {
   throw new WebSocketError("INVALID_ARGUMENT", message);
 }
 
-const STATE_NAMES = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
+const STATE_NAMES = Object.freeze(["CONNECTING", "OPEN", "CLOSING", "CLOSED"]);
 
 /** fibjs' WebSocket client object (`ws.Socket`), an EventEmitter with on* properties. */
 export class Socket extends EventEmitterTarget {
@@ -198,7 +198,7 @@ function socketOptions(protocolOrOptions: string | string[] | SocketOptions | un
   return protocolOrOptions;
 }
 
-const EVENT_NAMES: readonly string[] = ["open", "message", "close", "error"];
+const EVENT_NAMES: readonly string[] = Object.freeze(["open", "message", "close", "error"]);
 
 function checkEvent(event: string): string {
   if (typeof event !== "string" || EVENT_NAMES.indexOf(event) < 0) bad(`unknown event "${String(event)}" (use ${EVENT_NAMES.join(", ")})`);
@@ -222,9 +222,12 @@ export interface FibjsModule {
 
 /** fibjs' `ws` module object bound to a runtime; `defaults` are the entry's client options. */
 export function makeFibjsModule(runtime: Runtime, defaults?: ClientOptions): FibjsModule {
+  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a function keeps ("no const").
+  const boundRuntime = runtime;
+  const entryDefaults = defaults;
   class BoundSocketClass extends Socket {
     constructor(url: string, protocolOrOptions?: string | string[] | SocketOptions, origin?: string) {
-      super(runtime, url, protocolOrOptions, origin, defaults);
+      super(boundRuntime, url, protocolOrOptions, origin, entryDefaults);
     }
   }
   return {

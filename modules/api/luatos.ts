@@ -49,11 +49,11 @@ export interface LuatosEvents {
 }
 export type LuatosEvent = keyof LuatosEvents;
 
-const EVENTS: readonly string[] = ["open", "message", "close", "error", "pong"];
-const STATES: readonly LuatosState[] = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"];
+const EVENTS: readonly string[] = Object.freeze(["open", "message", "close", "error", "pong"]);
+const STATES: readonly LuatosState[] = Object.freeze(["CONNECTING", "OPEN", "CLOSING", "CLOSED"]);
 const DEFAULT_QUEUE_LIMIT = 8;
 /** start() reconnects after any close, as the LuatOS loop does: 1006 always, and these codes from the server. */
-const RECONNECT_ON = [1000, 1001, 1002, 1003, 1005, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014];
+const RECONNECT_ON = Object.freeze([1000, 1001, 1002, 1003, 1005, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]) as number[]; // ReconnectingClient copies it
 
 function bad(message: string): never {
   throw new WebSocketError("INVALID_ARGUMENT", message);
@@ -359,9 +359,12 @@ export type LuatosDefaults = ClientOptions & Pick<LuatosOptions, "certSource" | 
 
 /** The seed's module object, bound to a runtime; `defaults` are the entry's options, under the app's. */
 export function makeLuatosModule(runtime: Runtime, defaults?: LuatosDefaults): LuatosModule {
+  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a function keeps ("no const").
+  const boundRuntime = runtime;
+  const entryDefaults = stripTls(defaults);
   return {
     "new"(url: string, cert?: LuatosCert | null, options?: LuatosOptions): LuatosWebSocket {
-      return new LuatosWebSocket(runtime, url, cert, withEntryDefaults(stripTls(defaults), options));
+      return new LuatosWebSocket(boundRuntime, url, cert, withEntryDefaults(entryDefaults, options));
     },
     exit(ws: LuatosWebSocket): void {
       if (!(ws instanceof LuatosWebSocket)) bad("websocket.exit() needs a client made by websocket.new()");
@@ -374,5 +377,5 @@ export function makeLuatosModule(runtime: Runtime, defaults?: LuatosDefaults): L
 function stripTls(defaults: LuatosDefaults | undefined): LuatosOptions | undefined {
   if (!defaults) return undefined;
   const { tls: _tls, fragments: _fragments, ...rest } = defaults;
-  return rest;
+  return Object.freeze(rest); // kept by the module object a device makes while modules preload
 }

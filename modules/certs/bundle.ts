@@ -9,14 +9,19 @@
  * anything else for any input.
  */
 import { WebSocketError } from "../core/errors";
+import { latin1 } from "../core/http-head";
+import { encodeUtf8 } from "../core/utf8";
 import { crc32Update } from "./crc32";
-import * as F from "./format";
+import {
+  ENTRY_FORMAT, ENTRY_NAME_LENGTH, ENTRY_NAME_OFFSET, ENTRY_PAYLOAD_CRC, ENTRY_PAYLOAD_LENGTH, ENTRY_PAYLOAD_OFFSET, ENTRY_RESERVED, ENTRY_SIZE, FORMAT_DER, FORMAT_PEM, HEADER_SIZE, MAGIC, MAX_NAME_LENGTH, OFFSET_COUNT, OFFSET_DIRECTORY_CRC, OFFSET_DIRECTORY_LENGTH, OFFSET_TOTAL_LENGTH, OFFSET_VERSION, VERSION,
+  type PayloadFormat,
+} from "./format"; // named: XS links a namespace import (`* as`) kept by a function as "no const"
 import { candidateDomains, entryName, parseEntryName, type EntryKind } from "./names";
 import { checkPayload } from "./payload-check";
 
 export interface BundleEntryInfo {
   name: string;
-  format: F.PayloadFormat;
+  format: PayloadFormat;
   offset: number;
   length: number;
 }
@@ -24,7 +29,7 @@ export interface BundleEntryInfo {
 export interface BundlePayload {
   /** A view into the bundle's memory (PEM text or DER bytes). */
   bytes: Uint8Array;
-  format: F.PayloadFormat;
+  format: PayloadFormat;
 }
 
 /** The entries one host resolves to; all from the same domain, never mixed. */
@@ -70,22 +75,22 @@ export class CertificateBundle {
     if (ArrayBuffer.isView(data)) all = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     else if (data && typeof data.byteLength === "number") all = new Uint8Array(data as ArrayBufferLike);
     else fail("expected an ArrayBuffer or a byte view");
-    if (all.length < F.HEADER_SIZE) fail(`truncated: ${all.length} bytes, the header alone needs ${F.HEADER_SIZE}`);
-    for (let i = 0; i < 4; i++) if (all[i] !== F.MAGIC[i]) fail("bad magic (not a certificate bundle)");
-    const head = new DataView(all.buffer, all.byteOffset, F.HEADER_SIZE);
-    const version = head.getUint16(F.OFFSET_VERSION, true);
-    if (version !== F.VERSION) fail(`unsupported version ${version} (this reader knows ${F.VERSION})`);
-    const count = head.getUint16(F.OFFSET_COUNT, true);
-    const total = head.getUint32(F.OFFSET_TOTAL_LENGTH, true);
-    const directory = head.getUint32(F.OFFSET_DIRECTORY_LENGTH, true);
+    if (all.length < HEADER_SIZE) fail(`truncated: ${all.length} bytes, the header alone needs ${HEADER_SIZE}`);
+    for (let i = 0; i < 4; i++) if (all[i] !== MAGIC[i]) fail("bad magic (not a certificate bundle)");
+    const head = new DataView(all.buffer, all.byteOffset, HEADER_SIZE);
+    const version = head.getUint16(OFFSET_VERSION, true);
+    if (version !== VERSION) fail(`unsupported version ${version} (this reader knows ${VERSION})`);
+    const count = head.getUint16(OFFSET_COUNT, true);
+    const total = head.getUint32(OFFSET_TOTAL_LENGTH, true);
+    const directory = head.getUint32(OFFSET_DIRECTORY_LENGTH, true);
     if (total > all.length) fail(`truncated: header says ${total} bytes, only ${all.length} present`);
-    const tableEnd = F.HEADER_SIZE + count * F.ENTRY_SIZE;
+    const tableEnd = HEADER_SIZE + count * ENTRY_SIZE;
     if (directory < tableEnd || directory > total) fail(`directory length ${directory} is out of bounds`);
     const bytes = all.subarray(0, total);
-    let crc = crc32Update(0, bytes, 0, F.OFFSET_DIRECTORY_CRC);
+    let crc = crc32Update(0, bytes, 0, OFFSET_DIRECTORY_CRC);
     crc = crc32Update(crc, ZERO4);
-    crc = crc32Update(crc, bytes, F.OFFSET_DIRECTORY_CRC + 4, directory);
-    if (crc !== head.getUint32(F.OFFSET_DIRECTORY_CRC, true)) fail("directory CRC mismatch (corrupt header or entry table)");
+    crc = crc32Update(crc, bytes, OFFSET_DIRECTORY_CRC + 4, directory);
+    if (crc !== head.getUint32(OFFSET_DIRECTORY_CRC, true)) fail("directory CRC mismatch (corrupt header or entry table)");
     const bundle = new CertificateBundle(bytes, count);
     bundle.checkDirectory(tableEnd, directory, total);
     return bundle;
@@ -95,17 +100,17 @@ export class CertificateBundle {
   private checkDirectory(tableEnd: number, directory: number, total: number): void {
     let previous = "";
     for (let i = 0; i < this.count; i++) {
-      const e = F.HEADER_SIZE + i * F.ENTRY_SIZE;
-      const nameOffset = this.view.getUint32(e + F.ENTRY_NAME_OFFSET, true);
-      const nameLength = this.view.getUint16(e + F.ENTRY_NAME_LENGTH, true);
-      if (nameLength === 0 || nameLength > F.MAX_NAME_LENGTH || nameOffset < tableEnd || nameOffset + nameLength > directory) {
+      const e = HEADER_SIZE + i * ENTRY_SIZE;
+      const nameOffset = this.view.getUint32(e + ENTRY_NAME_OFFSET, true);
+      const nameLength = this.view.getUint16(e + ENTRY_NAME_LENGTH, true);
+      if (nameLength === 0 || nameLength > MAX_NAME_LENGTH || nameOffset < tableEnd || nameOffset + nameLength > directory) {
         fail(`entry ${i} has its name out of bounds`);
       }
-      const format = this.bytes[e + F.ENTRY_FORMAT];
-      if (format !== F.FORMAT_PEM && format !== F.FORMAT_DER) fail(`entry ${i} has unknown format ${format}`);
-      if (this.bytes[e + F.ENTRY_RESERVED] !== 0) fail(`entry ${i} has a non-zero reserved byte`);
-      const offset = this.view.getUint32(e + F.ENTRY_PAYLOAD_OFFSET, true);
-      const length = this.view.getUint32(e + F.ENTRY_PAYLOAD_LENGTH, true);
+      const format = this.bytes[e + ENTRY_FORMAT];
+      if (format !== FORMAT_PEM && format !== FORMAT_DER) fail(`entry ${i} has unknown format ${format}`);
+      if (this.bytes[e + ENTRY_RESERVED] !== 0) fail(`entry ${i} has a non-zero reserved byte`);
+      const offset = this.view.getUint32(e + ENTRY_PAYLOAD_OFFSET, true);
+      const length = this.view.getUint32(e + ENTRY_PAYLOAD_LENGTH, true);
       const name = this.name(i);
       if (length === 0 || offset < directory || offset + length > total) fail(`entry "${name}" has its payload out of bounds`);
       if (!parseEntryName(name)) fail(`entry ${i} has an invalid name "${name}"`);
@@ -115,21 +120,19 @@ export class CertificateBundle {
   }
 
   name(index: number): string {
-    const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
-    const offset = this.view.getUint32(e + F.ENTRY_NAME_OFFSET, true);
-    const length = this.view.getUint16(e + F.ENTRY_NAME_LENGTH, true);
-    let s = "";
-    for (let i = offset; i < offset + length; i++) s += String.fromCharCode(this.bytes[i]);
-    return s;
+    const e = HEADER_SIZE + index * ENTRY_SIZE;
+    const offset = this.view.getUint32(e + ENTRY_NAME_OFFSET, true);
+    const length = this.view.getUint16(e + ENTRY_NAME_LENGTH, true);
+    return latin1(this.bytes, offset, offset + length);
   }
 
   info(index: number): BundleEntryInfo {
-    const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
+    const e = HEADER_SIZE + index * ENTRY_SIZE;
     return {
       name: this.name(index),
-      format: this.bytes[e + F.ENTRY_FORMAT] === F.FORMAT_DER ? "der" : "pem",
-      offset: this.view.getUint32(e + F.ENTRY_PAYLOAD_OFFSET, true),
-      length: this.view.getUint32(e + F.ENTRY_PAYLOAD_LENGTH, true),
+      format: this.bytes[e + ENTRY_FORMAT] === FORMAT_DER ? "der" : "pem",
+      offset: this.view.getUint32(e + ENTRY_PAYLOAD_OFFSET, true),
+      length: this.view.getUint32(e + ENTRY_PAYLOAD_LENGTH, true),
     };
   }
 
@@ -141,11 +144,12 @@ export class CertificateBundle {
 
   /** Index of the entry called `name`, or -1 (binary search over the sorted table). */
   indexOf(name: string): number {
+    const wanted = encodeUtf8(name); // bytes once: on XS name.charCodeAt(i) would rescan the string
     let lo = 0;
     let hi = this.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const c = this.compareName(mid, name);
+      const c = this.compareName(mid, wanted);
       if (c === 0) return mid;
       if (c < 0) lo = mid + 1;
       else hi = mid - 1;
@@ -167,14 +171,14 @@ export class CertificateBundle {
   }
 
   payloadAt(index: number): BundlePayload {
-    const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
-    const offset = this.view.getUint32(e + F.ENTRY_PAYLOAD_OFFSET, true);
-    const length = this.view.getUint32(e + F.ENTRY_PAYLOAD_LENGTH, true);
-    const format: F.PayloadFormat = this.bytes[e + F.ENTRY_FORMAT] === F.FORMAT_DER ? "der" : "pem";
+    const e = HEADER_SIZE + index * ENTRY_SIZE;
+    const offset = this.view.getUint32(e + ENTRY_PAYLOAD_OFFSET, true);
+    const length = this.view.getUint32(e + ENTRY_PAYLOAD_LENGTH, true);
+    const format: PayloadFormat = this.bytes[e + ENTRY_FORMAT] === FORMAT_DER ? "der" : "pem";
     const bytes = this.bytes.subarray(offset, offset + length);
     if (!this.checked[index]) {
       const name = this.name(index);
-      if (crc32Update(0, bytes) !== this.view.getUint32(e + F.ENTRY_PAYLOAD_CRC, true)) fail(`entry "${name}" is corrupt (CRC mismatch)`);
+      if (crc32Update(0, bytes) !== this.view.getUint32(e + ENTRY_PAYLOAD_CRC, true)) fail(`entry "${name}" is corrupt (CRC mismatch)`);
       const parsed = parseEntryName(name) as { kind: EntryKind };
       const problem = checkPayload(bytes, format, parsed.kind);
       if (problem) fail(`entry "${name}" ${problem}`);
@@ -214,13 +218,13 @@ export class CertificateBundle {
   }
 
   /** Byte-wise comparison of entry `index`'s name with `name` (names are ASCII). */
-  private compareName(index: number, name: string): number {
-    const e = F.HEADER_SIZE + index * F.ENTRY_SIZE;
-    const offset = this.view.getUint32(e + F.ENTRY_NAME_OFFSET, true);
-    const length = this.view.getUint16(e + F.ENTRY_NAME_LENGTH, true);
+  private compareName(index: number, name: Uint8Array): number {
+    const e = HEADER_SIZE + index * ENTRY_SIZE;
+    const offset = this.view.getUint32(e + ENTRY_NAME_OFFSET, true);
+    const length = this.view.getUint16(e + ENTRY_NAME_LENGTH, true);
     const n = Math.min(length, name.length);
     for (let i = 0; i < n; i++) {
-      const d = this.bytes[offset + i] - name.charCodeAt(i);
+      const d = this.bytes[offset + i] - name[i];
       if (d !== 0) return d;
     }
     return length - name.length;

@@ -5,7 +5,7 @@
  */
 
 /** "WSCB": WebSocket certificate bundle. */
-export const MAGIC = [0x57, 0x53, 0x43, 0x42] as const;
+export const MAGIC = Object.freeze([0x57, 0x53, 0x43, 0x42] as const);
 export const VERSION = 1;
 
 /** Header: magic(4) version(u16) count(u16) totalLength(u32) directoryLength(u32) directoryCrc(u32). */

@@ -5,7 +5,7 @@
  */
 
 export type EntryKind = "cert" | "key" | "chain" | "ca";
-export const ENTRY_KINDS: readonly EntryKind[] = ["cert", "key", "chain", "ca"];
+export const ENTRY_KINDS: readonly EntryKind[] = Object.freeze(["cert", "key", "chain", "ca"]);
 
 export const DEFAULT_DOMAIN = "default";
 

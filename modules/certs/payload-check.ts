@@ -5,17 +5,18 @@
  * They catch a wrong or damaged entry before it reaches the TLS stack; the
  * full parse (and signature checks) stay with the TLS stack.
  */
+import { asciiBytes, latin1 } from "../core/http-head";
 import type { EntryKind } from "./names";
 import type { PayloadFormat } from "./format";
 
-const CERT_LABELS = ["CERTIFICATE"];
-const KEY_LABELS = ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"];
+const CERT_LABELS = Object.freeze(["CERTIFICATE"]);
+const KEY_LABELS = Object.freeze(["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"]);
 
 /** "pem" when the bytes (after leading white space) open with `-----BEGIN `, else "der". */
 export function sniffFormat(bytes: Uint8Array): PayloadFormat {
   let i = 0;
   while (i < bytes.length && isSpace(bytes[i])) i++;
-  return startsWithAscii(bytes, i, "-----BEGIN ") ? "pem" : "der";
+  return startsWithAscii(bytes, i, asciiBytes("-----BEGIN ")) ? "pem" : "der";
 }
 
 /** Returns a description of what is wrong, or undefined when the payload looks right for its kind. */
@@ -46,7 +47,7 @@ export function checkPayload(bytes: Uint8Array, format: PayloadFormat, kind: Ent
  * first inner element is a SEQUENCE (a plain key starts with an INTEGER).
  */
 export function isEncryptedKey(bytes: Uint8Array, format: PayloadFormat): boolean {
-  if (format === "pem") return indexOfAscii(bytes, "ENCRYPTED", 0) >= 0;
+  if (format === "pem") return indexOfAscii(bytes, asciiBytes("ENCRYPTED"), 0) >= 0;
   if (bytes.length < 2) return false;
   const lengthOctets = bytes[1] & 0x80 ? bytes[1] & 0x7f : 0;
   return bytes[2 + lengthOctets] === 0x30;
@@ -55,18 +56,20 @@ export function isEncryptedKey(bytes: Uint8Array, format: PayloadFormat): boolea
 /** Labels of the PEM blocks in order, or a description of the damage. */
 function pemLabels(bytes: Uint8Array): string[] | string {
   const labels: string[] = [];
+  const begin = asciiBytes("-----BEGIN ");
+  const dashes = asciiBytes("-----");
   let i = 0;
   const n = bytes.length;
   while (true) {
     while (i < n && isSpace(bytes[i])) i++;
     if (i >= n) return labels;
-    if (!startsWithAscii(bytes, i, "-----BEGIN ")) return "has text outside a PEM block";
-    const labelStart = i + 11;
-    const labelEnd = indexOfAscii(bytes, "-----", labelStart);
+    if (!startsWithAscii(bytes, i, begin)) return "has text outside a PEM block";
+    const labelStart = i + begin.length;
+    const labelEnd = indexOfAscii(bytes, dashes, labelStart);
     if (labelEnd < 0 || labelEnd - labelStart > 64) return "has a damaged PEM BEGIN line";
-    const label = ascii(bytes, labelStart, labelEnd);
-    const endLine = "-----END " + label + "-----";
-    const bodyStart = labelEnd + 5;
+    const label = latin1(bytes, labelStart, labelEnd);
+    const endLine = asciiBytes("-----END " + label + "-----");
+    const bodyStart = labelEnd + dashes.length;
     const bodyEnd = indexOfAscii(bytes, endLine, bodyStart);
     if (bodyEnd < 0) return `has a PEM "${label}" block without its END line (truncated?)`;
     const problem = checkPemBody(bytes, bodyStart, bodyEnd);
@@ -81,7 +84,7 @@ function checkPemBody(bytes: Uint8Array, start: number, end: number): string | u
   let base64 = 0;
   let i = start;
   // Legacy encrypted keys carry "Name: value" lines before the base64.
-  const colon = indexOfAscii(bytes, ":", start);
+  const colon = bytes.indexOf(0x3a /* : */, start);
   if (colon >= 0 && colon < end) {
     const blank = indexOfBlankLine(bytes, start, end);
     if (blank < 0) return "with header lines but no blank line after them";
@@ -141,20 +144,15 @@ function isBase64(b: number): boolean {
   return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f;
 }
 
-function startsWithAscii(bytes: Uint8Array, at: number, text: string): boolean {
+// Markers are compared as bytes (asciiBytes, once per call): on XS text.charCodeAt(k) rescans the string.
+function startsWithAscii(bytes: Uint8Array, at: number, text: Uint8Array): boolean {
   if (at + text.length > bytes.length) return false;
-  for (let k = 0; k < text.length; k++) if (bytes[at + k] !== text.charCodeAt(k)) return false;
+  for (let k = 0; k < text.length; k++) if (bytes[at + k] !== text[k]) return false;
   return true;
 }
 
-function indexOfAscii(bytes: Uint8Array, text: string, from: number): number {
+function indexOfAscii(bytes: Uint8Array, text: Uint8Array, from: number): number {
   const last = bytes.length - text.length;
   for (let i = from; i <= last; i++) if (startsWithAscii(bytes, i, text)) return i;
   return -1;
-}
-
-function ascii(bytes: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-  return s;
 }

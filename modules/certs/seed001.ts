@@ -36,7 +36,7 @@ export type Seed001Field = "caCert" | "clientCert" | "clientKey";
 /** Turns a name from the table into its data, or undefined when there is no such thing. */
 export type CertResolver = (name: string, field: Seed001Field) => CertData | undefined;
 
-const KNOWN = ["caCert", "clientCert", "clientKey", "clientPassword", "insist", "verify"];
+const KNOWN = Object.freeze(["caCert", "clientCert", "clientKey", "clientPassword", "insist", "verify"]);
 
 export function tlsFromSeed001(table: Seed001CertTable, source?: CertificateBundle | CertResolver): TlsConfig {
   if (table === null || typeof table !== "object") bad("the cert table must be an object");

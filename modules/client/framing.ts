@@ -6,14 +6,17 @@
  */
 import type { FramingOptions } from "../core/connection";
 import type { Platform } from "../platform/platform";
+import { runTimeSlot } from "../platform/run-time-state";
 
 /**
  * The most recently used settings, newest first: on a device one platform and a kind or two of limits;
- * on a host with many platforms, older ones fall off. An array, not a WeakMap: these modules are
- * preloaded into flash on a device, where a WeakMap's set() throws while an array can still change.
+ * on a host with many platforms, older ones fall off. An array, not a WeakMap, and made at run time
+ * (run-time-state.ts): these modules are preloaded into flash on a device, where a WeakMap's set()
+ * throws and a module-level array is an alias the XS linker warns about.
  */
 const KEPT = 8;
-const recent: { platform: Platform; framing: FramingOptions }[] = [];
+type Recent = { platform: Platform; framing: FramingOptions }[];
+const makeRecent = (): Recent => [];
 
 function matches(framing: FramingOptions, platform: Platform, maxMessageSize: number, maxFragments: number, streaming: boolean): boolean {
   return framing.maxMessageSize === maxMessageSize && framing.maxFragments === maxFragments && framing.streaming === streaming &&
@@ -23,6 +26,7 @@ function matches(framing: FramingOptions, platform: Platform, maxMessageSize: nu
 
 export function sharedFraming(platform: Platform, maxMessageSize: number, maxFragments: number, streaming: boolean): FramingOptions {
   let random: FramingOptions["random"] | undefined;
+  const recent = runTimeSlot("framing", makeRecent);
   for (let i = 0; i < recent.length; i++) {
     const entry = recent[i];
     if (entry.platform !== platform) continue;

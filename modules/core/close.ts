@@ -1,7 +1,7 @@
 import { WebSocketError } from "./errors";
 import { encodeUtf8, isValidUtf8, decodeUtf8 } from "./utf8";
 
-export const CLOSE = {
+export const CLOSE = Object.freeze({
   NORMAL: 1000,
   GOING_AWAY: 1001,
   PROTOCOL_ERROR: 1002,
@@ -13,7 +13,7 @@ export const CLOSE = {
   TOO_BIG: 1009,
   MISSING_EXTENSION: 1010,
   INTERNAL_ERROR: 1011,
-} as const;
+} as const);
 
 export const MAX_CLOSE_REASON = 123;
 

@@ -1,12 +1,12 @@
 /** Opcodes of RFC 6455 section 5.2. */
-export const OPCODE = {
+export const OPCODE = Object.freeze({
   CONTINUATION: 0x0,
   TEXT: 0x1,
   BINARY: 0x2,
   CLOSE: 0x8,
   PING: 0x9,
   PONG: 0xa,
-} as const;
+} as const);
 
 export function isControl(opcode: number): boolean {
   return (opcode & 0x8) !== 0;

@@ -1,13 +1,13 @@
 import { base64Encode } from "./base64";
 import { WebSocketError } from "./errors";
 import { sha1 } from "./sha1";
-import { HeadParser, TOKEN, hasToken } from "./http-head";
+import { HeadParser, TOKEN, asciiBytes, hasToken } from "./http-head";
 import type { WebSocketUrl } from "./url";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /** Headers the handshake itself sets; a caller may not override them. */
-const RESERVED = ["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
-  "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept"];
+const RESERVED = Object.freeze(["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
+  "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept"]);
 export const MAX_RESPONSE_HEAD = 8192;
 
 export type HeaderList = [name: string, value: string][];
@@ -60,10 +60,7 @@ export function validateHeaders(headers: Record<string, string> | readonly strin
 
 /** Sec-WebSocket-Accept for a key: base64(SHA-1(key + GUID)). */
 export function acceptFor(key: string): string {
-  const text = key + GUID;
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return base64Encode(sha1(bytes));
+  return base64Encode(sha1(asciiBytes(key + GUID)));
 }
 
 export interface ClientRequest {

@@ -62,16 +62,22 @@ export class HeadParser {
   }
 }
 
+/** Bytes as one character each, in pieces the XS stack can take, joined once (`s +=` would copy all so far each time). */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i += APPLY_CHUNK) s += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + APPLY_CHUNK))));
-  return s;
+  const pieces: string[] = [];
+  for (let i = start; i < end; i += APPLY_CHUNK) pieces.push(String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + APPLY_CHUNK)))));
+  return pieces.join("");
 }
 
+/**
+ * One byte per character (the low 8 bits), walking the string once: on XS
+ * `text.charCodeAt(i)` and `text.length` rescan the string each time.
+ */
 export function asciiBytes(text: string): Uint8Array {
   const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-  return bytes;
+  let i = 0;
+  for (const ch of text) bytes[i++] = (ch.codePointAt(0) as number) & 0xff;
+  return i === bytes.length ? bytes : bytes.slice(0, i);
 }
 
 /** True when a comma-separated header value contains `token` (case-insensitive). */

@@ -57,7 +57,7 @@ export function acceptResponse(key: string, protocol: string, headers: HeaderLis
   return text + "\r\n";
 }
 
-const REASONS: Record<number, string> = { 400: "Bad Request", 403: "Forbidden", 405: "Method Not Allowed", 426: "Upgrade Required", 431: "Request Header Fields Too Large", 503: "Service Unavailable" };
+const REASONS: Record<number, string> = Object.freeze({ 400: "Bad Request", 403: "Forbidden", 405: "Method Not Allowed", 426: "Upgrade Required", 431: "Request Header Fields Too Large", 503: "Service Unavailable" });
 
 /** A short plain-text refusal that closes the connection. */
 export function refusalResponse(status: number, reason: string, headers: HeaderList = []): string {

@@ -1,5 +1,5 @@
 import { WebSocketError } from "./errors";
-import { encodeUtf8 } from "./utf8";
+import { decodeUtf8, encodeUtf8 } from "./utf8";
 
 export interface WebSocketUrl {
   secure: boolean;
@@ -85,14 +85,28 @@ export function parseUrl(url: string): WebSocketUrl {
   return { secure, host, port, resource, hostHeader, href: `${scheme}://${hostHeader}${resource}` };
 }
 
-/** Characters outside ASCII go on the request line as percent-encoded UTF-8, as WHATWG URLs do. */
+/**
+ * Characters outside ASCII go on the request line as percent-encoded UTF-8, as WHATWG URLs do.
+ * Built as bytes and made a string once: `out +=` per byte copies all so far on XS.
+ */
 function percentEncodeNonAscii(resource: string): string {
   if (!/[^\x00-\x7f]/.test(resource)) return resource;
-  let out = "";
   const bytes = encodeUtf8(resource);
+  let wide = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) wide++;
+  const out = new Uint8Array(bytes.length + 2 * wide);
+  let o = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    out += b < 0x80 ? String.fromCharCode(b) : "%" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase();
+    if (b < 0x80) { out[o++] = b; continue; }
+    out[o++] = 0x25; // %
+    out[o++] = hexDigit(b >> 4);
+    out[o++] = hexDigit(b & 15);
   }
-  return out;
+  return decodeUtf8(out); // all ASCII
+}
+
+/** ASCII of an upper-case hex digit. */
+function hexDigit(n: number): number {
+  return n < 10 ? 0x30 + n : 0x37 + n;
 }

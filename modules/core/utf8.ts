@@ -103,41 +103,70 @@ export function incompleteTail(bytes: Uint8Array): number {
   return 0;
 }
 
+/*
+ * The string walks below visit each character once with for…of. On XS a string
+ * is stored as UTF-8, so `text.charCodeAt(i)` (and `text.length`) scan it from
+ * the start every time: an indexed loop is quadratic there (a 60,000-character
+ * message took 33–51 s to encode in Moddable's simulator). XS's string iterator
+ * keeps its byte position. A Moddable device yields the two halves of a pair
+ * stored as surrogates (built by concatenation) one at a time, where other
+ * engines yield the pair as one character, so a high surrogate waits for the
+ * next character before it is written.
+ */
+
 /** UTF-8 byte length of a string without encoding it (lone surrogates count as U+FFFD: 3 bytes). */
 export function utf8Length(text: string): number {
   let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  let high = false; // the previous character was a high surrogate, counted as 3 bytes
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
     if (c < 0x80) length += 1;
     else if (c < 0x800) length += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { length += 4; i++; }
+    else if (c < 0xd800 || c > 0xdfff) length += c > 0xffff ? 4 : 3;
+    else if (high && c >= 0xdc00) { length += 1; high = false; continue; } // with its high half: 4 bytes
     else length += 3;
+    high = c >= 0xd800 && c <= 0xdbff;
   }
   return length;
 }
 
 /** Encode a string as UTF-8; lone surrogates become U+FFFD as WHATWG encoders do. */
 export function encodeUtf8(text: string): Uint8Array {
-  const out = new Uint8Array(utf8Length(text));
+  // One byte per character fits ASCII exactly; anything else grows the buffer (at most log n copies).
+  let out: Uint8Array = new Uint8Array(text.length);
   let o = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) { out[o++] = c; continue; }
-    if (c < 0x800) { out[o++] = 0xc0 | (c >> 6); out[o++] = 0x80 | (c & 63); continue; }
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && (next & 0xfc00) === 0xdc00) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        out[o++] = 0xf0 | (c >> 18); out[o++] = 0x80 | ((c >> 12) & 63);
-        out[o++] = 0x80 | ((c >> 6) & 63); out[o++] = 0x80 | (c & 63);
-        continue;
-      }
-      c = 0xfffd;
+  let highAt = -1; // where a high surrogate was written as U+FFFD, until its low half shows up
+  let high = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    if (o + 4 > out.length) out = grow(out, o + 4);
+    if (c < 0x80) { out[o++] = c; highAt = -1; continue; }
+    if (c < 0x800) { out[o++] = 0xc0 | (c >> 6); out[o++] = 0x80 | (c & 63); highAt = -1; continue; }
+    if (c > 0xffff) { o = put4(out, o, c); highAt = -1; continue; }
+    if (c >= 0xdc00 && c <= 0xdfff && highAt >= 0) {
+      o = put4(out, highAt, 0x10000 + ((high - 0xd800) << 10) + (c - 0xdc00));
+      highAt = -1;
+      continue;
     }
-    out[o++] = 0xe0 | (c >> 12); out[o++] = 0x80 | ((c >> 6) & 63); out[o++] = 0x80 | (c & 63);
+    const isHigh = c >= 0xd800 && c <= 0xdbff;
+    highAt = isHigh ? o : -1;
+    high = c;
+    const unit = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
+    out[o++] = 0xe0 | (unit >> 12); out[o++] = 0x80 | ((unit >> 6) & 63); out[o++] = 0x80 | (unit & 63);
   }
-  return out;
+  return o === out.length ? out : out.slice(0, o);
+}
+
+function grow(bytes: Uint8Array, atLeast: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(atLeast, bytes.length * 2));
+  bigger.set(bytes);
+  return bigger;
+}
+
+function put4(out: Uint8Array, o: number, c: number): number {
+  out[o] = 0xf0 | (c >> 18); out[o + 1] = 0x80 | ((c >> 12) & 63);
+  out[o + 2] = 0x80 | ((c >> 6) & 63); out[o + 3] = 0x80 | (c & 63);
+  return o + 4;
 }
 
 /**
@@ -147,10 +176,13 @@ export function encodeUtf8(text: string): Uint8Array {
  */
 export const APPLY_CHUNK = 128;
 
-/** Decode bytes already known to be valid UTF-8. */
+/**
+ * Decode bytes already known to be valid UTF-8. The pieces are joined once at
+ * the end: `out += piece` would copy everything decoded so far at each piece.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
   const units: number[] = [];
-  let out = "";
+  const pieces: string[] = [];
   let i = 0;
   const n = bytes.length;
   while (i < n) {
@@ -163,12 +195,12 @@ export function decodeUtf8(bytes: Uint8Array): string {
       cp = ((b & 7) << 18) | ((bytes[i + 1] & 63) << 12) | ((bytes[i + 2] & 63) << 6) | (bytes[i + 3] & 63);
       i += 4;
       cp -= 0x10000;
-      units.push(0xd800 + (cp >> 10));
+      units.push(0xd800 + (cp >> 10)); // a pair never straddles two pieces: XS joins it only within one call
       cp = 0xdc00 + (cp & 0x3ff);
     }
     units.push(cp);
-    if (units.length >= APPLY_CHUNK) { out += String.fromCharCode.apply(null, units); units.length = 0; }
+    if (units.length >= APPLY_CHUNK) { pieces.push(String.fromCharCode.apply(null, units)); units.length = 0; }
   }
-  if (units.length) out += String.fromCharCode.apply(null, units);
-  return out;
+  if (units.length) pieces.push(String.fromCharCode.apply(null, units));
+  return pieces.length === 1 ? pieces[0] : pieces.join("");
 }

@@ -25,7 +25,9 @@ export interface DeviceRuntimeOptions {
 export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime {
   const platform = createModdablePlatform(options.platform);
   const secure = options.secure ? options.secure(platform) : undefined;
-  return {
+  // Frozen, and createTransport keeps only consts: device entries make their runtime while modules preload.
+  const tcp = Object.freeze({ resolve: options.resolve ?? netResolver, highWaterMark: options.highWaterMark });
+  return Object.freeze({
     platform,
     createTransport(target: ConnectTarget): Transport {
       if (target.secure) {
@@ -35,7 +37,7 @@ export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime
           `wss://${target.host}:${target.port}: this device runtime has no TLS transport (pass createDeviceRuntime({ secure }) with the mbedTLS transport)`,
         );
       }
-      return new Tcp419Transport({ resolve: options.resolve ?? netResolver, highWaterMark: options.highWaterMark });
+      return new Tcp419Transport(tcp);
     },
-  };
+  });
 }

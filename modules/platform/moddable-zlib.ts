@@ -32,7 +32,7 @@ export interface ModdableCompressionOptions {
 }
 
 /** Thrown from onData to stop miniz mid-push once a message passes its size cap. */
-const OVER_LIMIT = { overLimit: true };
+const OVER_LIMIT = Object.freeze({ overLimit: true });
 
 class ModdableInflater implements Inflater {
   private readonly Inflate: ModdableInflateClass;
@@ -99,7 +99,8 @@ class ModdableInflater implements Inflater {
 }
 
 export function moddableCompression(options: ModdableCompressionOptions): CompressionProvider {
-  return {
-    createInflater: () => new ModdableInflater(options.Inflate),
-  };
+  const Inflate = options.Inflate; // a const: an app may call this while its modules preload
+  return Object.freeze({
+    createInflater: () => new ModdableInflater(Inflate),
+  });
 }

@@ -8,8 +8,10 @@
  */
 import Timer from "timer";
 import Time from "time";
+import { decodeUtf8, encodeUtf8 } from "../core/utf8";
 import type { CompressionProvider } from "./compression";
 import type { Platform, TimerHandle } from "./platform";
+import { runTimeSlot } from "./run-time-state";
 
 export interface ModdablePlatformOptions {
   /** Fill bytes with unpredictable values (default: 32-bit draws from Math.random). */
@@ -21,6 +23,7 @@ export interface ModdablePlatformOptions {
 }
 
 const TWO_32 = 0x100000000;
+const TWO_31 = 0x80000000;
 
 /**
  * Moddable's Timer.clear throws ("invalid timer") for a one-shot timer that
@@ -41,22 +44,28 @@ export function mathRandomFill(bytes: Uint8Array): void {
   }
 }
 
-/** Time.ticks is a 32-bit millisecond counter on devices: count its wrap-arounds. */
-function ticksClock(): () => number {
-  let last = 0;
-  let wraps = 0;
-  return () => {
-    const ticks = Time.ticks;
-    if (ticks < last) wraps++;
-    last = ticks;
-    return wraps * TWO_32 + ticks;
-  };
+/**
+ * Time.ticks is a 32-bit millisecond counter on an ESP32 (read as a signed
+ * integer: it wraps every 49.7 days and turns negative halfway): count its
+ * wrap-arounds. A step back smaller than half the range is not a wrap (on
+ * Moddable's simulator the ticks are the wall clock, which can be set back).
+ * The count is run-time state, shared by every platform: the platform itself
+ * is made while modules preload.
+ */
+export function ticksNow(): number {
+  const clock = runTimeSlot("ticks", () => ({ last: 0, wraps: 0 }));
+  const ticks = Time.ticks;
+  if (clock.last - ticks > TWO_31) clock.wraps++;
+  clock.last = ticks;
+  return clock.wraps * TWO_32 + ticks;
 }
 
 export function createModdablePlatform(options: ModdablePlatformOptions = {}): Platform {
   const randomFill = options.randomFill ?? mathRandomFill;
-  const now = options.now ?? ticksClock();
-  return {
+  const now = options.now ?? ticksNow;
+  const compression = options.compression;
+  // Frozen, and its functions keep only consts: a device entry makes its platform while modules preload.
+  return Object.freeze({
     now,
     setTimer(callback: () => void, ms: number): TimerHandle {
       const handle: TimerBox = { timer: undefined };
@@ -73,27 +82,55 @@ export function createModdablePlatform(options: ModdablePlatformOptions = {}): P
       box.timer = undefined;
     },
     randomFill,
-    decodeUtf8: textDecoder(),
-    encodeUtf8: textEncoder(),
-    compression: options.compression,
-  };
+    decodeUtf8: moddableDecodeUtf8,
+    encodeUtf8: moddableEncodeUtf8,
+    compression,
+  });
 }
 
-// Moddable builds may include TextDecoder/TextEncoder (modules/data/text); use them when present.
-interface TextCodecs {
-  TextDecoder?: new () => { decode(bytes: Uint8Array): string };
-  TextEncoder?: new () => { encode(text: string): Uint8Array };
+/*
+ * Text through what every Moddable build has: XS keeps a string as UTF-8, so
+ * ArrayBuffer.fromString copies its bytes and String.fromArrayBuffer copies
+ * bytes into a string, both native and linear. Looked up at each call, not when
+ * the platform is made: a device entry makes its platform while modules
+ * preload, at build time, where no app globals exist yet. Where they are
+ * missing (XS builds with CESU-8 strings, such as xsnap) the linear
+ * pure-TypeScript codecs of core/utf8.ts run instead.
+ */
+interface XsArrayBufferStatics {
+  fromString?(text: string): ArrayBuffer;
 }
-const codecs = globalThis as unknown as TextCodecs;
-
-function textDecoder(): ((bytes: Uint8Array) => string) | undefined {
-  if (typeof codecs.TextDecoder !== "function") return undefined;
-  const decoder = new codecs.TextDecoder();
-  return (bytes) => decoder.decode(bytes);
+interface WellFormed {
+  isWellFormed?(): boolean;
+}
+interface XsStringStatics {
+  fromArrayBuffer?(buffer: ArrayBufferLike, byteOffset?: number, byteLength?: number): string;
 }
 
-function textEncoder(): ((text: string) => Uint8Array) | undefined {
-  if (typeof codecs.TextEncoder !== "function") return undefined;
-  const encoder = new codecs.TextEncoder();
-  return (text) => encoder.encode(text);
+/** UTF-8 of a string, lone surrogates as U+FFFD (as WHATWG encoders do). */
+export function moddableEncodeUtf8(text: string): Uint8Array {
+  const statics = ArrayBuffer as unknown as XsArrayBufferStatics;
+  if (typeof statics.fromString !== "function") return encodeUtf8(text);
+  // XS writes a surrogate it holds alone (a lone one, or a pair built by concatenation) as
+  // ED A0..BF xx, which is not UTF-8: such text takes the walk that writes U+FFFD or the pair.
+  const wellFormed = (text as WellFormed).isWellFormed; // native since SDK 4.5
+  if (typeof wellFormed === "function") return wellFormed.call(text) ? new Uint8Array(statics.fromString(text)) : encodeUtf8(text);
+  const bytes = new Uint8Array(statics.fromString(text));
+  // ED is only ever a lead byte, so a search for it finds every candidate.
+  for (let at = bytes.indexOf(0xed); at >= 0; at = bytes.indexOf(0xed, at + 3)) {
+    if (bytes[at + 1] >= 0xa0) return encodeUtf8(text);
+  }
+  return bytes;
+}
+
+/**
+ * A string from bytes the core has already checked (strict UTF-8: every text
+ * message, close reason and fibjs text goes through the validator first).
+ * String.fromArrayBuffer checks only the shape of each sequence, which valid
+ * bytes always pass; it keeps a leading U+FEFF, as a WebSocket message must.
+ */
+export function moddableDecodeUtf8(bytes: Uint8Array): string {
+  const statics = String as unknown as XsStringStatics;
+  if (typeof statics.fromArrayBuffer !== "function") return decodeUtf8(bytes);
+  return statics.fromArrayBuffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -15,9 +15,9 @@ export class Admission {
   }
 }
 
-export const DEFAULT_MAX_CONNECTIONS = {
+export const DEFAULT_MAX_CONNECTIONS = Object.freeze({
   /** Node: a host has room for many. */
   host: 64,
   /** A device: each connection holds lwIP buffers and some XS heap (see docs/server.md). */
   device: 4,
-} as const;
+} as const);

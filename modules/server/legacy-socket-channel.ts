@@ -5,6 +5,16 @@
  * (value = count), 3 room to write (value = bytes writable), -1 disconnected,
  * -2 error. `write()` with no argument answers how many bytes fit now; we
  * never write more than that and keep the rest queued.
+ *
+ * On Moddable's Linux simulator (SDK 8.2.3, modules/network/socket/lin) the
+ * received bytes exist only while the socket's callback runs (a buffer on the
+ * C stack, at most 1024 bytes per callback): bytes not read by then are gone.
+ * The HTTP server detaches from inside that callback, with the rest of the
+ * request still unread, and a paused channel would lose what arrives. So this
+ * channel reads what is readable at once, always, and holds what it cannot
+ * hand over yet. (lwIP on an ESP32 keeps unread bytes; reading at once costs
+ * nothing there.) The lin socket also throws from write() ("write failed")
+ * when the kernel takes less than all: that ends the connection as an error.
  */
 import { WebSocketError } from "../core/errors";
 import type { AcceptedChannel, TransportEvents } from "../transport/transport";
@@ -39,15 +49,18 @@ export class LegacySocketChannel implements AcceptedChannel {
   private paused = false;
   private drainOwed = false;
   private readonly highWaterMark: number;
-  private prefix: Uint8Array | undefined;
+  /** Bytes taken from the socket that could not be handed over yet (no events, paused, or earlier bytes waiting). */
+  private held: Uint8Array[] | undefined;
   private readonly defer: (fn: () => void) => void;
 
   constructor(socket: LegacySocket, options: LegacySocketChannelOptions) {
     this.socket = socket;
     this.highWaterMark = options.highWaterMark ?? 4096;
-    this.prefix = options.prefix;
     this.defer = options.defer;
+    if (options.prefix && options.prefix.length) this.held = [options.prefix];
     socket.callback = (message, value) => this.onSocket(message, value);
+    // Called from inside the HTTP server's socket callback: the rest of the request is readable now, and only now on lin.
+    this.take();
   }
 
   get bufferedAmount(): number {
@@ -57,13 +70,8 @@ export class LegacySocketChannel implements AcceptedChannel {
   attach(events: TransportEvents): void {
     if (this.events) return;
     this.events = events;
-    // The HTTP server may have left header bytes in the socket: no new "readable" comes for them.
-    this.defer(() => {
-      const prefix = this.prefix;
-      this.prefix = undefined;
-      if (prefix && prefix.length) this.events?.onData(prefix);
-      this.readAvailable();
-    });
+    // What was taken before (the request's start and the headers the HTTP server left): no new "readable" comes for them.
+    this.defer(() => this.handOver());
   }
 
   write(bytes: Uint8Array): boolean {
@@ -95,12 +103,12 @@ export class LegacySocketChannel implements AcceptedChannel {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    this.defer(() => this.readAvailable());
+    this.defer(() => this.handOver());
   }
 
   private onSocket(message: number, value: number | undefined): void {
     if (!this.socket) return;
-    if (message === READABLE) this.readAvailable();
+    if (message === READABLE) this.take();
     else if (message === WRITABLE) {
       const had = this.queued > 0;
       this.flush();
@@ -115,25 +123,44 @@ export class LegacySocketChannel implements AcceptedChannel {
     }
   }
 
-  private readAvailable(): void {
+  /** Read everything readable now; hand it over if nothing is in the way, else hold it. */
+  private take(): void {
     const socket = this.socket;
-    if (!socket || this.paused || !this.events || this.prefix) return;
+    if (!socket) return;
     const waiting = socket.read();
     if (typeof waiting !== "number" || waiting <= 0) return;
     const buffer = socket.read(ArrayBuffer);
-    if (buffer instanceof ArrayBuffer && buffer.byteLength) this.events.onData(new Uint8Array(buffer));
+    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0) return;
+    const bytes = new Uint8Array(buffer);
+    if (this.events && !this.paused && !this.held) this.events.onData(bytes);
+    else (this.held ??= []).push(bytes);
+  }
+
+  /** Hand held bytes over in order, while attached and not paused (a handler may pause or close meanwhile). */
+  private handOver(): void {
+    while (this.held && this.events && !this.paused) {
+      const next = this.held.shift() as Uint8Array;
+      if (this.held.length === 0) this.held = undefined;
+      this.events.onData(next);
+    }
   }
 
   /** Write what fits now; the socket says how much with write() and no argument. */
   private flush(): void {
     const socket = this.socket;
-    while (socket && this.queued > 0) {
-      const room = Number(socket.write()) || 0;
-      if (room <= 0) return;
+    while (socket && this.socket && this.queued > 0) {
+      let room: number;
       const head = this.queue[0];
+      try {
+        room = Number(socket.write()) || 0;
+        if (room <= 0) return;
+        // The legacy socket takes ArrayBuffers; copy out exactly the bytes to send.
+        socket.write(head.slice(0, Math.min(room, head.length)).buffer);
+      } catch (error) {
+        this.finish(new WebSocketError("CONNECTION_LOST", `connection to the client failed: the socket refused a write (${error instanceof Error ? error.message : String(error)})`));
+        return;
+      }
       const size = Math.min(room, head.length);
-      // The legacy socket takes ArrayBuffers; copy out exactly the bytes to send.
-      socket.write(head.slice(0, size).buffer);
       this.queued -= size;
       if (size === head.length) this.queue.shift();
       else this.queue[0] = head.subarray(size);
@@ -147,6 +174,7 @@ export class LegacySocketChannel implements AcceptedChannel {
     socket.callback = undefined;
     this.queue.length = 0;
     this.queued = 0;
+    this.held = undefined;
     try {
       socket.close();
     } catch {

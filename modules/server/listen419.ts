@@ -14,6 +14,7 @@ import { refusalResponse, type UpgradeRequest } from "../core/server-handshake";
 import { createModdablePlatform } from "../platform/moddable";
 import type { Platform } from "../platform/platform";
 import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
+import { AdmittedChannel } from "./admitted-channel";
 import { devicePeerOptions, type PeerOptions } from "./peer";
 import { AcceptedTcp419Channel, type FromSocketConstructor, type PendingConnection } from "./tcp419-accepted";
 
@@ -22,7 +23,10 @@ export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
 export interface ListenOptions extends PeerOptions {
   /** TCP port (0: any free port, see server.port). */
   port: number;
-  /** Local address to bind (default: all). */
+  /**
+   * Local address to bind, passed to the SDK's listener. Moddable SDK 8.2.3 ignores it on lin and on
+   * ESP32 (lwIP) alike and binds every interface: keep a device server off networks by other means.
+   */
   address?: string;
   /** Most connections held at once, handshaking or open (default 4); more get 503. */
   maxConnections?: number;
@@ -45,7 +49,7 @@ export type ListenerConstructor = new (options: { port?: number; address?: strin
 export interface WebSocketListener {
   /** The port listened on (useful with port 0). */
   readonly port: number;
-  /** Connections held now (handshaking or open). */
+  /** Connections held now (handshaking or open); a connection stops counting as it closes, before its onclose. */
   readonly connections: number;
   /** Stop accepting; open connections stay open. */
   close(): void;
@@ -70,13 +74,12 @@ export function listen(options: ListenOptions, accept: Accept): WebSocketListene
       });
       return;
     }
-    const socket = new ServerSocket(platform, channel, peerOptions);
+    const socket = new ServerSocket(platform, new AdmittedChannel(channel, admission), peerOptions);
     const opened = (): void => {
       socket.removeEventListener("open", opened);
       if (socket.request) accept(socket, socket.request);
     };
     socket.addEventListener("open", opened);
-    socket.addEventListener("close", () => admission.leave());
   };
 
   const listener = new ListenerClass({

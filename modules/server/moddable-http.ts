@@ -25,6 +25,7 @@ import { refusalResponse, type UpgradeRequest } from "../core/server-handshake";
 import { createModdablePlatform } from "../platform/moddable";
 import type { Platform } from "../platform/platform";
 import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
+import { AdmittedChannel } from "./admitted-channel";
 import { LegacySocketChannel, type LegacySocket } from "./legacy-socket-channel";
 import { devicePeerOptions, type PeerOptions } from "./peer";
 
@@ -69,12 +70,11 @@ export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>
       channel.end();
       return;
     }
-    const socket = new Socket(platform, channel, peerOptions);
+    const socket = new Socket(platform, new AdmittedChannel(channel, admission), peerOptions);
     const opened = (): void => {
       socket.removeEventListener("open", opened);
       if (socket.request) accept(socket, socket.request);
     };
     socket.addEventListener("open", opened);
-    socket.addEventListener("close", () => admission.leave());
   };
 }

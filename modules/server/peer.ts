@@ -26,19 +26,19 @@ export interface PeerOptions {
   policy?: ServerPolicy;
 }
 
-export const SERVER_DEFAULTS = {
+export const SERVER_DEFAULTS = Object.freeze({
   maxMessageSize: 1024 * 1024,
   maxFragments: 4096,
   handshakeTimeout: 5000,
   closeTimeout: 5000,
   idleTimeout: 0,
-} as const;
+} as const);
 
 /** Device entries (listen419, moddable-http) start from these: an ESP32 cannot hold a 1 MiB message. */
-export const DEVICE_SERVER_DEFAULTS = {
+export const DEVICE_SERVER_DEFAULTS = Object.freeze({
   maxMessageSize: 64 * 1024,
   maxFragments: 256,
-} as const;
+} as const);
 
 /** The device defaults under the caller's options (an option given as undefined keeps its default). */
 export function devicePeerOptions(options: PeerOptions): PeerOptions {

@@ -8,6 +8,10 @@
  * - `read()` counts waiting bytes, `read(String, "\n")` reads through the next newline (or all),
  *   `read(ArrayBuffer)` all, `read(ArrayBuffer, n)` n bytes;
  * - `write()` answers the room; `write(...items)` takes strings and ArrayBuffers and throws past the room.
+ * With `Socket.lin` set, it behaves as Moddable's Linux simulator's socket does (SDK 8.2.3,
+ * modules/network/socket/lin/modSocket.c): bytes come in callbacks of at most 1024 and exist only
+ * while that callback runs (what is not read by then is dropped), and the room is 1024 bytes
+ * (kTxBufferSize), a larger write throwing "can't write all data".
  */
 import Listener419 from "../../xs/shims/listener";
 import TCP from "../../xs/shims/tcp";
@@ -38,12 +42,20 @@ function latin1Bytes(text: string): Uint8Array {
   return out;
 }
 
+const LIN_BUFFER = 1024;
+
 export class Socket {
+  /** Moddable's lin socket semantics for sockets made from now on (see above). */
+  static lin = false;
   callback: Callback | undefined;
+  private readonly lin = Socket.lin;
+  /** lin: what the kernel took and has not sent yet (the ECMA-419 shim underneath has lwIP's writable count). */
+  private kernel: Uint8Array[] = [];
+  private tcpRoom = 5760;
   private tcp: TCP | undefined;
   private pending = new Uint8Array(0);
   /** An accepted socket starts with lwIP's whole send buffer free (TCP_SND_BUF, the bridge's default); events update it. */
-  private room = 5760;
+  private room = Socket.lin ? LIN_BUFFER : 5760;
 
   constructor(options: { listener: Listener }) {
     const from = options.listener.native.read();
@@ -51,6 +63,17 @@ export class Socket {
     this.tcp = new TCP({
       from,
       onReadable: (count: number) => {
+        if (this.lin) {
+          // One recv() of at most 1024 bytes per callback, into a buffer that is gone when the callback returns.
+          for (let left = count; left > 0 && this.tcp; left -= LIN_BUFFER) {
+            const got = this.tcp.read(Math.min(left, LIN_BUFFER));
+            if (!got) return;
+            this.pending = new Uint8Array(got);
+            this.callback?.(2, this.pending.length);
+            this.pending = new Uint8Array(0);
+          }
+          return;
+        }
         const got = this.tcp?.read(count);
         if (!got) return;
         const joined = new Uint8Array(this.pending.length + got.byteLength);
@@ -60,8 +83,12 @@ export class Socket {
         this.callback?.(2, this.pending.length);
       },
       onWritable: (count: number) => {
-        this.room = count;
-        this.callback?.(3, count);
+        if (this.lin) {
+          this.tcpRoom = count;
+          this.drainKernel();
+          this.room = LIN_BUFFER;
+        } else this.room = count;
+        this.callback?.(3, this.room);
       },
       onError: () => {
         this.callback?.(-1);
@@ -94,15 +121,31 @@ export class Socket {
     if (items.length === 0) return this.room;
     const parts = items.map((item) => (typeof item === "string" ? latin1Bytes(item) : new Uint8Array(item)));
     const size = parts.reduce((n, p) => n + p.length, 0);
-    if (size > this.room) throw new Error("write exceeds available");
+    if (size > this.room) throw new Error(this.lin ? "can't write all data" : "write exceeds available");
     const bytes = new Uint8Array(size);
     let at = 0;
     for (const p of parts) { bytes.set(p, at); at += p.length; }
-    if (size) {
+    if (size && this.lin) {
+      // lin hands it all to the kernel at once and keeps its 1024-byte buffer free (modSocket.c doFlushWrite).
+      this.kernel.push(bytes);
+      this.drainKernel();
+      this.room = LIN_BUFFER;
+    } else if (size) {
       const left = this.tcp.write(bytes);
       this.room = typeof left === "number" ? left : this.room - size;
     }
     return undefined;
+  }
+
+  private drainKernel(): void {
+    while (this.tcp && this.kernel.length && this.tcpRoom > 0) {
+      const head = this.kernel[0];
+      const piece = head.length <= this.tcpRoom ? head : head.subarray(0, this.tcpRoom);
+      const left = this.tcp.write(piece);
+      this.tcpRoom = typeof left === "number" ? left : this.tcpRoom - piece.length;
+      if (piece === head) this.kernel.shift();
+      else this.kernel[0] = head.subarray(piece.length);
+    }
   }
 
   close(): void {

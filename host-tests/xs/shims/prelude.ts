@@ -1,9 +1,13 @@
 /**
  * Evaluated before any device module: gives the worker what Moddable gives a
  * device and xsnap lacks. `trace` and `console.log` go to the parent (xsnap's
- * own trace writes to a debugger pipe nobody reads).
+ * own trace writes to a debugger pipe nobody reads); ArrayBuffer.fromString
+ * and String.fromArrayBuffer as Moddable has them (text.ts).
  */
 import { request } from "./host";
+import { installTextShims } from "./text";
+
+installTextShims();
 
 function show(value: unknown): string {
   if (typeof value === "string") return value;

@@ -23,25 +23,27 @@ function isTokenChar(c: string): boolean {
 /** Parse a header value; throws HANDSHAKE_FAILED naming the first thing that is wrong. */
 export function parseExtensions(header: string): ExtensionElement[] {
   const out: ExtensionElement[] = [];
+  // Characters taken out once: on XS `header[at]` scans the UTF-8 string from its start each time.
+  const chars = Array.from(header);
   let at = 0;
-  const n = header.length;
+  const n = chars.length;
   const fail = (what: string): never => {
     throw new WebSocketError("HANDSHAKE_FAILED", `Sec-WebSocket-Extensions "${header.slice(0, 120)}": ${what} at offset ${at}`);
   };
-  const skipSpace = (): void => { while (at < n && (header[at] === " " || header[at] === "\t")) at++; };
+  const skipSpace = (): void => { while (at < n && (chars[at] === " " || chars[at] === "\t")) at++; };
   const token = (what: string): string => {
     const start = at;
-    while (at < n && isTokenChar(header[at])) at++;
+    while (at < n && isTokenChar(chars[at])) at++;
     if (at === start) fail(`expected ${what}`);
-    return header.slice(start, at);
+    return chars.slice(start, at).join("");
   };
   const quoted = (): string => {
     at++; // opening quote
     let value = "";
-    while (at < n && header[at] !== "\"") {
-      if (header[at] === "\\") at++;
+    while (at < n && chars[at] !== "\"") {
+      if (chars[at] === "\\") at++;
       if (at >= n) break;
-      value += header[at++];
+      value += chars[at++];
     }
     if (at >= n) fail("unterminated quoted-string");
     at++; // closing quote
@@ -52,27 +54,27 @@ export function parseExtensions(header: string): ExtensionElement[] {
   for (;;) {
     skipSpace();
     // Empty list elements (", ,") are allowed by RFC 7230 7 and ignored.
-    if (at < n && header[at] === ",") { at++; continue; }
+    if (at < n && chars[at] === ",") { at++; continue; }
     if (at >= n) break;
     const element: ExtensionElement = { name: token("an extension name"), params: [] };
     skipSpace();
-    while (at < n && header[at] === ";") {
+    while (at < n && chars[at] === ";") {
       at++;
       skipSpace();
       const name = token("a parameter name");
       skipSpace();
       let value: string | true = true;
-      if (at < n && header[at] === "=") {
+      if (at < n && chars[at] === "=") {
         at++;
         skipSpace();
-        value = at < n && header[at] === "\"" ? quoted() : token(`a value for ${name}`);
+        value = at < n && chars[at] === "\"" ? quoted() : token(`a value for ${name}`);
         skipSpace();
       }
       element.params.push({ name, value });
     }
     out.push(element);
     if (at >= n) break;
-    if (header[at] !== ",") fail(`unexpected "${header[at]}"`);
+    if (chars[at] !== ",") fail(`unexpected "${chars[at]}"`);
     at++;
   }
   if (out.length === 0) fail("no extension named");

@@ -108,7 +108,7 @@ export function deflateOffer(options: PerMessageDeflateOptions): string {
 
 type Params = Map<string, string | true>;
 
-const PARAMS = ["server_no_context_takeover", "client_no_context_takeover", "server_max_window_bits", "client_max_window_bits"];
+const PARAMS = Object.freeze(["server_no_context_takeover", "client_no_context_takeover", "server_max_window_bits", "client_max_window_bits"]);
 
 /** One element's parameters, checked for unknown names, duplicates and value syntax; returns a reason on failure. */
 function readParams(element: ExtensionElement): Params | string {
