@@ -12,6 +12,7 @@
  */
 import type { ClientOptions } from "../client/client";
 import { WebSocketError } from "../core/errors";
+import { optionsObject } from "../core/options";
 import type { UpgradeRequest } from "../core/server-handshake";
 import type { Platform } from "../platform/platform";
 import { upgrade as httpUpgrade, type HttpUpgradeOptions, type UpgradeHandler } from "../server/moddable-http";
@@ -24,7 +25,7 @@ export type FibjsUpgrade = (accept: FibjsAccept, options?: HttpUpgradeOptions) =
 export function makeFibjsUpgrade(platform: Platform, defaults: Pick<ClientOptions, "maxMessageSize" | "maxFragments" | "closeTimeout"> = {}): FibjsUpgrade {
   return (accept, options = {}) => {
     if (typeof accept !== "function") throw new WebSocketError("INVALID_ARGUMENT", "ws.upgrade(accept) needs an accept function");
-    const merged: HttpUpgradeOptions = { platform, ...definedOnly(defaults), ...options };
+    const merged: HttpUpgradeOptions = { platform, ...definedOnly(defaults), ...optionsObject("ws.upgrade() options", options) };
     return httpUpgrade(accept, merged, FibjsServerSocket);
   };
 }
