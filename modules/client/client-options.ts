@@ -48,6 +48,10 @@ export function checkClientOptions(options: unknown, name = "Client options", kn
   if (protocols !== undefined && protocols !== null && typeof protocols !== "string" && !Array.isArray(protocols)) {
     throw optionError("protocols", protocols, "a string or an array of strings");
   }
+  const headers = o.headers;
+  if (headers !== undefined && headers !== null && typeof headers !== "object") {
+    throw optionError("headers", headers, 'an object or an array of "Name: value" strings');
+  }
   if (o.tls !== undefined) checkTlsConfig("tls", o.tls);
   const certificates = o.certificates;
   if (certificates !== undefined && (typeof certificates !== "object" || certificates === null || typeof (certificates as TlsProvider).tlsFor !== "function")) {
@@ -56,7 +60,7 @@ export function checkClientOptions(options: unknown, name = "Client options", kn
   const deflate = o.perMessageDeflate;
   return {
     protocols: protocols as ClientOptions["protocols"],
-    headers: o.headers as ClientOptions["headers"],
+    headers: headers as ClientOptions["headers"],
     maxMessageSize: integerOption("maxMessageSize", o.maxMessageSize, 1, MAX_SIZE, DEFAULTS.maxMessageSize),
     maxFragments: integerOption("maxFragments", o.maxFragments, 1, MAX_SIZE, DEFAULTS.maxFragments),
     streaming: booleanOption("fragments", o.fragments, false),
