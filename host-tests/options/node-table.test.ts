@@ -4,6 +4,7 @@
  * and reaches no server; each valid value is accepted and, for a client,
  * connects. The real server below witnesses both.
  */
+import { encodeBundle } from "../../certs/bundle-writer";
 import { fibjsUpgrade } from "../../node/fibjs-upgrade";
 import { nodeRuntime } from "../../node/runtime";
 import { createServer, upgrade } from "../../node/server";
@@ -22,6 +23,7 @@ function nodeEnv(): Env {
     runtime: counting.runtime,
     transportsMade: counting.made,
     url: (path) => witness.url + path,
+    bundle: encodeBundle([{ name: "example.test_ca", format: "pem", bytes: new TextEncoder().encode("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n") }]),
     servers: [
       { api: "upgrade()", unknownName: "upgrade() options", extra: [], make: (o) => { upgrade(accept, o); return undefined; } },
       { api: "createServer()", unknownName: "createServer() options", extra: [], make: (o) => { createServer(accept, o); return undefined; } },

@@ -11,6 +11,7 @@ import { WebSocketBase } from "../../modules/api/browser";
 import { makeFibjsModule } from "../../modules/api/fibjs";
 import { Message } from "../../modules/api/fibjs-message";
 import { makeLuatosModule } from "../../modules/api/luatos";
+import { BundleTlsProvider } from "../../modules/certs/provider";
 import { Client, type ClientListener } from "../../modules/client/client";
 import { ReconnectingClient } from "../../modules/client/reconnecting";
 import type { Runtime } from "../../modules/client/runtime";
@@ -43,6 +44,8 @@ export interface Env {
   /** A URL on the test's server whose path names the case. */
   url(path: string): string;
   servers: ServerEntry[];
+  /** A certificate bundle (made by the Node packer) for BundleTlsProvider's valid cases. */
+  bundle: Uint8Array;
 }
 
 type Kind =
@@ -356,6 +359,15 @@ const APIS: Api[] = [
       int("maxSize", 0, MAX, 16),
     ],
     make: (_env, o) => { new Message(o.type as number, o.masked as boolean, o.compress as boolean, o.maxSize as number); return undefined; },
+  },
+  {
+    api: "BundleTlsProvider", unknownName: "BundleTlsProvider options", connects: false,
+    specs: [
+      custom("passphrase", "secret", [[5, "passphrase must be a string or a function (domain) => string, got 5"]]),
+      bool("insist", true),
+      bool("verify", false),
+    ],
+    make: (env, o) => { new BundleTlsProvider(env.bundle, o); return undefined; },
   },
   {
     api: "config.websocket", unknownName: "manifest config.websocket", connects: false,

@@ -6,11 +6,14 @@
  * below through the simulator's ECMA-419 sockets, and nothing else does.
  */
 import path from "node:path";
+import { encodeBundle } from "../../certs/bundle-writer";
 import { XsSimulator } from "../xs/simulator";
 import { mismatch, type Outcome } from "./table";
 import { startWitness, until, type Witness } from "./witness";
 
 const ENTRY = path.join(__dirname, "fixtures/options-device.ts");
+/** A certificate bundle from the host packer, as a device maps one from flash. */
+const BUNDLE = encodeBundle([{ name: "example.test_ca", format: "pem", bytes: new TextEncoder().encode("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n") }]);
 
 let witness: Witness;
 let sim: XsSimulator;
@@ -24,7 +27,7 @@ afterAll(async () => {
 });
 
 test("every option of every API on XS: wrong values refused by name, value and range, nothing connects; valid values accepted", async () => {
-  const outcomes = (await sim.call("run", [witness.url])).result as Outcome[];
+  const outcomes = (await sim.call("run", [witness.url], BUNDLE)).result as Outcome[];
   try {
     const wrong = outcomes.map((o) => [o.label, mismatch(o)]).filter(([, why]) => why !== null);
     expect(wrong).toEqual([]);
