@@ -5,11 +5,12 @@ import { ServerSocket, type ServerSocketClass } from "../modules/api/server-sock
 import { refusalResponse, type UpgradeRequest } from "../modules/core/server-handshake";
 import { Admission, DEFAULT_MAX_CONNECTIONS } from "../modules/server/admission";
 import type { PeerOptions } from "../modules/server/peer";
+import { checkServerOptions, NODE_SERVER_OPTIONS } from "../modules/server/server-options";
 import { nodePlatform } from "./platform";
 import { NodeTransport } from "./transport";
 
 export interface UpgradeOptions extends PeerOptions {
-  /** Most connections open at once through this handler or server (default 64); more get 503. */
+  /** Most connections open at once through this handler or server, 1 to 2^31-1 (default 64); more get 503. */
   maxConnections?: number;
 }
 
@@ -39,6 +40,7 @@ function requestOf(req: IncomingMessage): UpgradeRequest {
  */
 export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>, options: UpgradeOptions = {},
   Socket: ServerSocketClass<S> = ServerSocket as unknown as ServerSocketClass<S>): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  checkServerOptions("upgrade() options", options, NODE_SERVER_OPTIONS);
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.host);
   return (req, socket, head) => {
     if (!(socket instanceof net.Socket) || !admit(admission, socket)) return;
@@ -51,6 +53,7 @@ export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>
 
 /** A standalone WebSocket server on a listening TCP socket: it reads the handshake itself. */
 export function createServer(accept: Accept, options: UpgradeOptions = {}): net.Server {
+  checkServerOptions("createServer() options", options, NODE_SERVER_OPTIONS);
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.host);
   return net.createServer((socket) => {
     if (!admit(admission, socket)) return;

@@ -190,9 +190,9 @@ describe("ws.Message", () => {
     expect([m.type, m.masked, m.compress, m.maxSize, m.length]).toEqual([ws.BINARY, true, false, 67108864, 0]);
     const t = new ws.Message(ws.TEXT, true, false, 16);
     expect([t.type, t.maxSize]).toEqual([1, 16]);
-    expect(thrown(() => new ws.Message(3)).message).toMatch(/message type 3 is not one of/);
-    expect(thrown(() => new ws.Message(1, "yes" as unknown as boolean)).message).toMatch(/masked must be a boolean/);
-    expect(thrown(() => new ws.Message(1, true, 1 as unknown as boolean)).message).toMatch(/compress must be a boolean/);
+    expect(thrown(() => new ws.Message(3)).message).toMatch(/type must be one of 0 \(CONTINUE\).*, got 3/);
+    expect(thrown(() => new ws.Message(1, "yes" as unknown as boolean)).message).toMatch(/masked must be true or false, got "yes"/);
+    expect(thrown(() => new ws.Message(1, true, 1 as unknown as boolean)).message).toMatch(/compress must be true or false, got 1/);
     expect(thrown(() => new ws.Message(1, true, false, -1)).message).toMatch(/maxSize/);
     expect(thrown(() => { m.type = 11; }).code).toBe("INVALID_ARGUMENT");
   });

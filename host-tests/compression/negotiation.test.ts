@@ -25,19 +25,25 @@ describe("the client's offer", () => {
   });
 
   test.each<[unknown, RegExp]>([
-    [{ clientMaxWindowBits: 7 }, /clientMaxWindowBits must be 8-15/],
-    [{ clientMaxWindowBits: 16 }, /clientMaxWindowBits must be 8-15/],
+    [{ clientMaxWindowBits: 7 }, /perMessageDeflate\.clientMaxWindowBits must be true, false or an integer from 8 to 15, got 7/],
+    [{ clientMaxWindowBits: 16 }, /clientMaxWindowBits must be true, false or an integer from 8 to 15, got 16/],
     [{ serverMaxWindowBits: 8.5 }, /serverMaxWindowBits must be an integer from 8 to 15/],
-    [{ serverNoContextTakeover: "yes" }, /serverNoContextTakeover must be a boolean/],
+    [{ serverNoContextTakeover: "yes" }, /serverNoContextTakeover must be true or false, got "yes"/],
     [{ threshold: -1 }, /threshold must be an integer/],
     [{ level: 10 }, /level must be an integer from 0 to 9/],
     [{ windowBits: 10 }, /no option "windowBits"/],
-    [true, /must be false or an object/],
+    [7, /perMessageDeflate must be true, false or an object of options, got 7/],
+    [null, /perMessageDeflate must be true, false or an object of options, got null/],
   ])("options %j are refused", (options, message) => {
     const error = thrown(() => validateDeflateOptions(options));
     expect(error?.code).toBe("INVALID_ARGUMENT");
     expect(error?.message).toMatch(message);
   });
+});
+
+test("true (as ws takes it) is the default offer", () => {
+  expect(validateDeflateOptions(true)).toEqual({});
+  expect(deflateOffer(validateDeflateOptions(true))).toBe("permessage-deflate; client_max_window_bits");
 });
 
 describe("the server's answer", () => {

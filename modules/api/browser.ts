@@ -1,4 +1,6 @@
 import { Client, type ClientOptions } from "../client/client";
+import { CLIENT_OPTIONS } from "../client/client-options";
+import { describeValue, knownOptions, optionsObject } from "../core/options";
 import type { ClientListener, Endpoint } from "../client/endpoint";
 import { toArrayBuffer, type SendData } from "../client/payload";
 import type { Runtime } from "../client/runtime";
@@ -97,13 +99,35 @@ Object.defineProperties(SocketBase.prototype, {
   CLOSED: { value: 3, enumerable: true },
 });
 
+/** The third argument's names: every client option but the two the browser API gives otherwise. */
+const WEBSOCKET_OPTIONS: readonly string[] = Object.freeze(CLIENT_OPTIONS.filter((name) => name !== "protocols" && name !== "fragments"));
+
 /** The client: `new WebSocket(url, protocols?, options?)`. Entries bind it to a runtime. */
 export class WebSocketBase extends SocketBase {
   constructor(runtime: Runtime, url: string, protocols?: string | string[], options?: WebSocketOptions) {
-    super((listener) => new Client(runtime, url, { ...options, protocols }, listener));
+    const offered = checkWebSocketArguments(protocols, options);
+    super((listener) => new Client(runtime, url, { ...options, protocols: offered }, listener));
   }
 
   get url(): string {
     return (this.endpoint as Client).url;
   }
+}
+
+/**
+ * The constructor's second and third arguments, checked before anything connects; returns the
+ * protocols as Client takes them (a sequence other than an array becomes one, as WebIDL reads it).
+ * `new WebSocket(url, { headers })`, options in the second argument as `ws` takes them, would offer
+ * no subprotocol and send no header without a word: it is refused, saying where options go.
+ */
+function checkWebSocketArguments(protocols: unknown, options: unknown): string | string[] | undefined {
+  knownOptions("WebSocket options (the third argument)", optionsObject("WebSocket options (the third argument)", options), WEBSOCKET_OPTIONS);
+  if (protocols === undefined || protocols === null || typeof protocols === "string" || Array.isArray(protocols)) {
+    return protocols as string | string[] | undefined;
+  }
+  if (typeof protocols === "object" && typeof (protocols as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") {
+    return Array.from(protocols as Iterable<string>);
+  }
+  throw new WebSocketError("INVALID_ARGUMENT", `new WebSocket(url, protocols, options): protocols must be a string or an array of strings, got ${describeValue(protocols)}; ` +
+    "options go in the third argument, e.g. new WebSocket(url, [], { headers })");
 }

@@ -11,6 +11,8 @@ import type { ClientListener, OpenInfo } from "../client/endpoint";
 import { toArrayBuffer, type SendData } from "../client/payload";
 import type { Runtime } from "../client/runtime";
 import { WebSocketError, type ErrorCode } from "../core/errors";
+import { CLIENT_OPTIONS } from "../client/client-options";
+import { knownOptions, optionError, optionsObject } from "../core/options";
 import { withEntryDefaults } from "./options";
 import { utf8Length } from "../core/utf8";
 
@@ -216,14 +218,17 @@ function checkProtocols(protocols: unknown): string | string[] | undefined {
   if (protocols === undefined || protocols === null || protocols === "") return undefined;
   if (typeof protocols === "string") return protocols;
   if (Array.isArray(protocols) && protocols.every((p) => typeof p === "string")) return protocols as string[];
-  return bad("protocols must be a string, an array of strings, or '' for none");
+  throw optionError("protocols", protocols, "a string, an array of strings, or '' for none");
 }
 
 function checkHeaders(extra: unknown): ExtraHeader | undefined {
   if (extra === undefined || extra === null) return undefined;
-  if (typeof extra !== "object") bad('extra_header must be an object or an array of "Name: value" strings');
+  if (typeof extra !== "object") throw optionError("extra_header", extra, 'an object or an array of "Name: value" strings');
   return extra as ExtraHeader;
 }
+
+/** connect()'s fourth argument: the client options but the two the seed's arguments give. */
+const CONNECT_OPTIONS: readonly string[] = Object.freeze(CLIENT_OPTIONS.filter((name) => name !== "protocols" && name !== "headers"));
 
 /**
  * The seed's module object, bound to a runtime (Node or device). `defaults`
@@ -237,8 +242,9 @@ export function makeConnectModule(runtime: Runtime, defaults?: ClientOptions): W
   return {
     connect(url: string, protocols?: string | string[], extra_header?: ExtraHeader, options?: ConnectOptions): WsClient {
       if (typeof url !== "string") bad(`url must be a string, not ${url === null ? "null" : typeof url}`);
-      if (options !== undefined && (options === null || typeof options !== "object")) bad("options must be an object");
-      return new ConnectClient(boundRuntime, url, checkProtocols(protocols), checkHeaders(extra_header), withEntryDefaults(entryDefaults, options));
+      const own = optionsObject("connect() options", options);
+      knownOptions("connect() options", own, CONNECT_OPTIONS);
+      return new ConnectClient(boundRuntime, url, checkProtocols(protocols), checkHeaders(extra_header), withEntryDefaults(entryDefaults, own));
     },
     WS_CONNECTING, WS_CONNECTED, WS_DISCONNECTING, WS_DISCONNECT, WS_CONN_ERR, WS_SEND_DATA_ERR, WS_RECV_DATA_ERR,
   };

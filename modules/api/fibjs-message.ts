@@ -6,6 +6,7 @@
  */
 import { toPayload, type SendData } from "../client/payload";
 import { WebSocketError } from "../core/errors";
+import { integerOption, MAX_SIZE, optionError } from "../core/options";
 import { decodeUtf8, encodeUtf8, isValidUtf8 } from "../core/utf8";
 import { utf8Length } from "../core/utf8";
 
@@ -52,27 +53,28 @@ export class Message {
   /** One of CONTINUE, TEXT, BINARY, CLOSE, PING, PONG. */
   get type(): number { return this.kind; }
   set type(value: number) {
-    if (TYPES.indexOf(value) < 0) bad(`message type ${String(value)} is not one of 0 (CONTINUE), 1 (TEXT), 2 (BINARY), 8 (CLOSE), 9 (PING), 10 (PONG)`);
+    if (TYPES.indexOf(value) < 0) throw optionError("type", value, "one of 0 (CONTINUE), 1 (TEXT), 2 (BINARY), 8 (CLOSE), 9 (PING), 10 (PONG)");
     this.kind = value;
   }
 
   get masked(): boolean { return this.mask; }
   set masked(value: boolean) {
-    if (typeof value !== "boolean") bad(`masked must be a boolean, not ${typeof value}`);
+    if (typeof value !== "boolean") throw optionError("masked", value, "true or false");
     this.mask = value;
   }
 
   get compress(): boolean { return this.deflate; }
   set compress(value: boolean) {
-    if (typeof value !== "boolean") bad(`compress must be a boolean, not ${typeof value}`);
+    if (typeof value !== "boolean") throw optionError("compress", value, "true or false");
     this.deflate = value;
   }
 
   /** Largest payload in bytes. */
   get maxSize(): number { return this.limit; }
   set maxSize(value: number) {
-    if (!(Number.isInteger(value) && value >= 0)) bad(`maxSize must be a whole number of bytes >= 0, got ${String(value)}`);
-    this.limit = value;
+    // Set, not defaulted: undefined is as wrong here as any other non-integer.
+    if (value === undefined) throw optionError("maxSize", value, `an integer from 0 to ${MAX_SIZE}`);
+    this.limit = integerOption("maxSize", value, 0, MAX_SIZE, DEFAULT_MAX_SIZE);
   }
 
   /** Payload bytes. */

@@ -12,6 +12,7 @@
  */
 import type { ClientOptions } from "../client/client";
 import { WebSocketError } from "../core/errors";
+import { optionsObject } from "../core/options";
 import type { UpgradeRequest } from "../core/server-handshake";
 import type { Platform } from "../platform/platform";
 import { upgrade as httpUpgrade, type HttpUpgradeOptions, type UpgradeHandler } from "../server/moddable-http";
@@ -27,7 +28,7 @@ export function makeFibjsUpgrade(platform: Platform, defaults: Pick<ClientOption
   const limits = Object.freeze(definedOnly(defaults));
   return (accept, options = {}) => {
     if (typeof accept !== "function") throw new WebSocketError("INVALID_ARGUMENT", "ws.upgrade(accept) needs an accept function");
-    const merged: HttpUpgradeOptions = { platform: boundPlatform, ...limits, ...options };
+    const merged: HttpUpgradeOptions = { platform: boundPlatform, ...limits, ...optionsObject("ws.upgrade() options", options) };
     return httpUpgrade(accept, merged, FibjsServerSocket);
   };
 }

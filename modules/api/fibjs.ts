@@ -12,7 +12,9 @@ import { Client, type ClientOptions } from "../client/client";
 import type { ClientListener } from "../client/endpoint";
 import { toArrayBuffer, type SendData } from "../client/payload";
 import type { Runtime } from "../client/runtime";
+import { CLIENT_OPTIONS } from "../client/client-options";
 import { WebSocketError } from "../core/errors";
+import { booleanOption, integerOption, knownOptions, MAX_SIZE, optionError, stringOption } from "../core/options";
 import { decodeUtf8, isValidUtf8 } from "../core/utf8";
 import { CloseEvent, ErrorEvent, EventEmitterTarget, MessageEvent, WsEvent, type Listener } from "./events";
 import { BINARY, CLOSE, CONTINUE, Message, PING, PONG, TEXT } from "./fibjs-message";
@@ -75,15 +77,16 @@ export class Socket extends EventEmitterTarget {
     if (typeof url !== "string") bad(`url must be a string, not ${url === null ? "null" : typeof url}`);
     const opts = socketOptions(protocolOrOptions, origin);
     const { protocol, origin: originHeader, perMessageDeflate, maxPayload, headers, ...rest } = opts;
-    if (perMessageDeflate !== undefined && typeof perMessageDeflate !== "boolean") bad("perMessageDeflate must be true or false");
-    if (maxPayload !== undefined && !(Number.isInteger(maxPayload) && maxPayload > 0)) bad(`maxPayload must be a whole number of bytes > 0, got ${String(maxPayload)}`);
-    if (headers !== undefined && (headers === null || typeof headers !== "object" || Array.isArray(headers))) bad("headers must be an object");
-    if (originHeader !== undefined && typeof originHeader !== "string") bad("origin must be a string");
+    if (protocol !== undefined && typeof protocol !== "string" && !Array.isArray(protocol)) throw optionError("protocol", protocol, "a string or an array of strings");
+    booleanOption("perMessageDeflate", perMessageDeflate, false);
+    integerOption("maxPayload", maxPayload, 1, MAX_SIZE, 0);
+    if (headers !== undefined && (headers === null || typeof headers !== "object" || Array.isArray(headers))) throw optionError("headers", headers, "an object");
+    stringOption("origin", originHeader);
     const allHeaders: Record<string, string> = { ...headers };
     if (originHeader) allHeaders["Origin"] = originHeader;
     this.origin = originHeader ?? "";
-    const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload,
-      ...(perMessageDeflate === undefined ? {} : { perMessageDeflate: perMessageDeflate && (defaults?.perMessageDeflate || {}) }) });
+    // true: the entry's configured offer, or the defaults (withEntryDefaults); false: none, even where the manifest turns it on.
+    const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload, perMessageDeflate });
     this.client = new Client(runtime, url, options, new Socket.Events(this));
   }
 
@@ -186,6 +189,12 @@ export class Socket extends EventEmitterTarget {
   }
 }
 
+/** fibjs' own names, and the client options it does not name otherwise. */
+const SOCKET_OPTIONS: readonly string[] = Object.freeze([
+  "protocol", "origin", "perMessageDeflate", "maxPayload", "headers",
+  ...CLIENT_OPTIONS.filter((name) => ["protocols", "headers", "fragments", "maxMessageSize", "perMessageDeflate"].indexOf(name) < 0),
+]);
+
 function socketOptions(protocolOrOptions: string | string[] | SocketOptions | undefined, origin: string | undefined): SocketOptions {
   // fibjs' default protocol is "": none offered.
   if (protocolOrOptions === undefined || protocolOrOptions === null || protocolOrOptions === "") return origin === undefined ? {} : { origin };
@@ -195,6 +204,7 @@ function socketOptions(protocolOrOptions: string | string[] | SocketOptions | un
   if (typeof protocolOrOptions !== "object") bad("the second argument must be a protocol string or an options object");
   if (origin !== undefined) bad("origin goes inside the options object when one is given");
   if ("httpClient" in protocolOrOptions) bad("the httpClient option is fibjs-only and not supported");
+  knownOptions("ws.Socket options", protocolOrOptions, SOCKET_OPTIONS);
   return protocolOrOptions;
 }
 

@@ -12,13 +12,15 @@
  * ReconnectingClient and resolves when `websocket.exit(ws)` ends it.
  */
 import { Client, type ClientOptions } from "../client/client";
+import { checkClientOptions, CLIENT_OPTIONS } from "../client/client-options";
 import { toArrayBuffer, type SendData } from "../client/payload";
 import type { ClientListener } from "../client/endpoint";
 import { ReconnectingClient, type ReconnectListener } from "../client/reconnecting";
 import type { Runtime } from "../client/runtime";
-import type { CertificateBundle } from "../certs/bundle";
+import { CertificateBundle } from "../certs/bundle";
 import { tlsFromSeed001, type CertResolver, type Seed001CertTable } from "../certs/seed001";
 import { WebSocketError } from "../core/errors";
+import { functionOption, integerOption, knownOptions, MAX_SIZE, MAX_TIMER_MS, msOption, numberOption, optionError, optionsObject } from "../core/options";
 import { parseUrl } from "../core/url";
 import type { TlsConfig } from "../transport/transport";
 import { withEntryDefaults } from "./options";
@@ -52,6 +54,12 @@ export type LuatosEvent = keyof LuatosEvents;
 const EVENTS: readonly string[] = Object.freeze(["open", "message", "close", "error", "pong"]);
 const STATES: readonly LuatosState[] = Object.freeze(["CONNECTING", "OPEN", "CLOSING", "CLOSED"]);
 const DEFAULT_QUEUE_LIMIT = 8;
+/** start()'s keepAlive in seconds: at most what a timer holds once in ms. */
+const KEEP_ALIVE_MAX_S = Math.floor(MAX_TIMER_MS / 1000);
+/** websocket.new()'s options: the client's but `tls` (the cert table gives it) and `fragments`, and its own two. */
+const LUATOS_OPTIONS: readonly string[] = Object.freeze([
+  ...CLIENT_OPTIONS.filter((name) => name !== "tls" && name !== "fragments"), "queueLimit", "certSource",
+]);
 /** start() reconnects after any close, as the LuatOS loop does: 1006 always, and these codes from the server. */
 const RECONNECT_ON = Object.freeze([1000, 1001, 1002, 1003, 1005, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]) as number[]; // ReconnectingClient copies it
 
@@ -81,14 +89,19 @@ export class LuatosWebSocket {
 
   constructor(runtime: Runtime, url: string, cert?: LuatosCert | null, options?: LuatosOptions) {
     if (typeof url !== "string") bad(`url must be a string, not ${url === null ? "null" : typeof url}`);
-    if (options !== undefined && (options === null || typeof options !== "object")) bad("options must be an object");
-    const { queueLimit, certSource, ...clientOptions } = options ?? {};
-    if (queueLimit !== undefined && !(Number.isInteger(queueLimit) && queueLimit > 0)) bad(`queueLimit must be a whole number > 0, got ${String(queueLimit)}`);
+    const all = optionsObject("websocket.new() options", options);
+    knownOptions("websocket.new() options", all, LUATOS_OPTIONS);
+    const { queueLimit, certSource, ...clientOptions } = all as LuatosOptions;
+    const limit = integerOption("queueLimit", queueLimit, 1, MAX_SIZE, DEFAULT_QUEUE_LIMIT);
+    if (certSource !== undefined && typeof certSource !== "function" && !(certSource instanceof CertificateBundle)) {
+      throw optionError("certSource", certSource, "a CertificateBundle or a function (name, field) => PEM or DER");
+    }
     this.url = parseUrl(url).href; // a bad URL throws INVALID_URL here, before any connection
+    checkClientOptions(clientOptions, "websocket.new() options"); // here too, not first at connect()
     this.runtime = runtime;
     this.options = clientOptions;
     this.tls = cert === undefined || cert === null ? undefined : tlsFromSeed001(cert, certSource);
-    this.queue = new RecvQueue(queueLimit ?? DEFAULT_QUEUE_LIMIT, "not connected: call connect() or start() first");
+    this.queue = new RecvQueue(limit, "not connected: call connect() or start() first");
   }
 
   /** Register the callback for an event (one per event, as in LuatOS: a new one replaces the old). */
@@ -105,9 +118,7 @@ export class LuatosWebSocket {
    * and its socket closed. Calling it again after a failure starts anew.
    */
   connect(timeoutMs?: number): Promise<boolean> {
-    if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-      bad(`timeout must be a number of ms > 0, got ${String(timeoutMs)}`);
-    }
+    msOption("timeout", timeoutMs, 1, 0);
     if (this.loop) wrongState("connect() while start() runs; websocket.exit(ws) ends it");
     if (this.client && this.client.readyState !== 3) wrongState(`connect() while the connection is ${STATES[this.client.readyState]}`);
     this.exited = false;
@@ -195,26 +206,22 @@ export class LuatosWebSocket {
    * close() ended the loop.
    */
   start(keepAlive?: number | null, proc?: ((data: LuatosMessage) => void) | null, reconnTime?: number | null): Promise<void> {
-    if (keepAlive !== undefined && keepAlive !== null && !(typeof keepAlive === "number" && keepAlive > 0 && Number.isFinite(keepAlive))) {
-      bad(`keepAlive must be a number of seconds > 0, got ${String(keepAlive)}`);
-    }
-    if (proc !== undefined && proc !== null && typeof proc !== "function") bad("proc must be a function");
-    if (reconnTime !== undefined && reconnTime !== null && !(typeof reconnTime === "number" && reconnTime >= 0 && Number.isFinite(reconnTime))) {
-      bad(`reconnTime must be a number of ms >= 0, got ${String(reconnTime)}`);
-    }
+    // Seconds, as the seed has it; 0 or nil: no heartbeat. At most what a timer holds once in ms.
+    const keepAliveMs = Math.ceil(numberOption("keepAlive (seconds)", keepAlive ?? undefined, 0, KEEP_ALIVE_MAX_S, 0) * 1000);
+    functionOption("proc", proc ?? undefined);
+    const delay = msOption("reconnTime", reconnTime ?? undefined, 0, 1000);
     if (this.loop) wrongState("start() is already running");
     if (this.client && this.client.readyState !== 3) wrongState(`start() while connect()'s connection is ${STATES[this.client.readyState]}; close it first`);
     this.client = null;
     this.exited = false;
     this.proc = proc ?? null;
     const tracked = new TrackedRuntime(this.runtime);
-    const delay = reconnTime ?? 1000;
     const events = new LuatosWebSocket.LoopEvents(this);
     const ended = new Promise<void>((resolve) => { events.resolve = resolve; });
     const options = withEntryDefaults(this.options, {
       tls: this.tls,
       reconnect: { baseDelay: delay, maxDelay: delay, onCloseCodes: RECONNECT_ON },
-      keepAlive: keepAlive ? keepAlive * 1000 : undefined,
+      keepAlive: keepAliveMs,
       offline: "reject" as const,
     });
     const loop: ReconnectingClient = new ReconnectingClient(tracked, this.url, options, events);

@@ -4,6 +4,7 @@
  * all taken from the one domain the host resolves to.
  */
 import { WebSocketError } from "../core/errors";
+import { booleanOption, knownOptions, optionError, optionsObject } from "../core/options";
 import type { CertData, TlsConfig, TlsProvider } from "../transport/transport";
 import { CertificateBundle, type BundlePayload, type BundleSource } from "./bundle";
 import { candidateDomains } from "./names";
@@ -23,6 +24,7 @@ export class BundleTlsProvider implements TlsProvider {
   private readonly options: BundleTlsOptions;
 
   constructor(bundle: CertificateBundle | BundleSource, options: BundleTlsOptions = {}) {
+    checkBundleTlsOptions(options);
     this.bundle = bundle instanceof CertificateBundle ? bundle : CertificateBundle.open(bundle);
     this.options = options;
   }
@@ -64,4 +66,16 @@ export class BundleTlsProvider implements TlsProvider {
 /** Payloads go out as the bundle's own bytes (PEM text or DER), without copying. */
 function data(p: BundlePayload): CertData {
   return p.bytes;
+}
+
+const BUNDLE_TLS_OPTIONS: readonly string[] = Object.freeze(["passphrase", "insist", "verify"]);
+
+function checkBundleTlsOptions(options: unknown): void {
+  const o = optionsObject("BundleTlsProvider options", options);
+  knownOptions("BundleTlsProvider options", o, BUNDLE_TLS_OPTIONS);
+  if (o.passphrase !== undefined && typeof o.passphrase !== "string" && typeof o.passphrase !== "function") {
+    throw optionError("passphrase", o.passphrase, "a string or a function (domain) => string");
+  }
+  booleanOption("insist", o.insist, false);
+  booleanOption("verify", o.verify, true);
 }

@@ -2,10 +2,11 @@ import { ClientConnection } from "../core/client-connection";
 import { CONNECTING } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { validateHeaders, validateProtocols } from "../core/handshake";
-import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
+import type { PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
 import { parseUrl } from "../core/url";
 import type { ConnectTarget, TlsConfig, TlsProvider, Transport } from "../transport/transport";
 import { Endpoint, type ClientListener } from "./endpoint";
+import { checkClientOptions, type CheckedClientOptions } from "./client-options";
 import { RefusedTransport } from "./refused-transport";
 import { sharedFraming } from "./framing";
 import type { Runtime } from "./runtime";
@@ -17,33 +18,29 @@ export interface ClientOptions {
   protocols?: string | string[];
   /** Extra handshake headers: an object, or "Name: value" strings. */
   headers?: Record<string, string> | string[];
-  /** Largest message accepted, in bytes (default 16 MiB); larger closes with 1009. */
+  /** Largest message accepted, in bytes, 1 to 2^31-1 (default 16 MiB); larger closes with 1009. */
   maxMessageSize?: number;
-  /** Most fragments one message may have (default 131072); more closes with 1009. */
+  /** Most fragments one message may have, 1 to 2^31-1 (default 131072); more closes with 1009. */
   maxFragments?: number;
   /** Deliver message parts as they arrive (onFragment) instead of whole messages. */
   fragments?: boolean;
-  /** ms to wait for the peer's close frame and TCP close after ours (default 5000). */
+  /** Whole ms, 1 to 2^31-1, to wait for the peer's close frame and TCP close after ours (default 5000). */
   closeTimeout?: number;
-  /** ms for TCP, TLS and the opening handshake together (default 10000). */
+  /** Whole ms, 1 to 2^31-1, for TCP, TLS and the opening handshake together (default 10000). */
   connectTimeout?: number;
   /** TLS settings for wss. */
   tls?: TlsConfig;
   /** Per-host TLS settings (the certificate bundle); used when `tls` is absent. */
   certificates?: TlsProvider;
   /**
-   * Offer permessage-deflate (RFC 7692); off unless given. Needs a platform
-   * with a compression provider. Inflated sizes count against maxMessageSize.
+   * Offer permessage-deflate (RFC 7692); off unless given; true offers the
+   * defaults (as `ws` takes it). Needs a platform with a compression
+   * provider. Inflated sizes count against maxMessageSize.
    */
-  perMessageDeflate?: false | PerMessageDeflateOptions;
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
 }
 
-export const DEFAULTS = Object.freeze({
-  maxMessageSize: 16 * 1024 * 1024,
-  maxFragments: 131072,
-  closeTimeout: 5000,
-  connectTimeout: 10000,
-} as const);
+export { DEFAULTS } from "./client-options";
 
 /**
  * The client role: parses and checks its arguments, opens a transport to the
@@ -57,21 +54,22 @@ export class Client extends Endpoint {
 
   constructor(runtime: Runtime, url: string, options: ClientOptions, listener: ClientListener) {
     const parsed = parseUrl(url);
-    const protocols = validateProtocols(options.protocols);
-    const headers = validateHeaders(options.headers);
-    const deflate = options.perMessageDeflate ? validateDeflateOptions(options.perMessageDeflate) : undefined;
+    // Every check comes before the transport is made: a bad option connects nothing.
+    const checked = checkClientOptions(options);
+    const protocols = validateProtocols(checked.protocols);
+    const headers = validateHeaders(checked.headers);
+    const deflate = checked.perMessageDeflate;
     if (deflate && !runtime.platform.compression) {
       throw new WebSocketError("INVALID_ARGUMENT", "perMessageDeflate needs a platform with a compression provider (Platform.compression)");
     }
-    super(runtime.platform, listener, options.closeTimeout ?? DEFAULTS.closeTimeout);
+    super(runtime.platform, listener, checked.closeTimeout);
     this.url = parsed.href;
-    const framing = sharedFraming(runtime.platform, options.maxMessageSize ?? DEFAULTS.maxMessageSize,
-      options.maxFragments ?? DEFAULTS.maxFragments, options.fragments === true);
+    const framing = sharedFraming(runtime.platform, checked.maxMessageSize, checked.maxFragments, checked.streaming);
     this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate }, this.connectionEvents(), framing);
     const target: ConnectTarget = { host: parsed.host, port: parsed.port, secure: parsed.secure };
-    const refused = parsed.secure ? addTls(target, options) : undefined;
+    const refused = parsed.secure ? addTls(target, checked) : undefined;
     this.transport = refused ? new RefusedTransport(runtime.platform, refused) : runtime.createTransport(target);
-    const connectTimeout = options.connectTimeout ?? DEFAULTS.connectTimeout;
+    const connectTimeout = checked.connectTimeout;
     this.startTimer(connectTimeout, () => {
       if (this.connection.state === CONNECTING) {
         this.connection.abort(new WebSocketError("CONNECT_TIMEOUT", `no connection to ${parsed.href} within ${connectTimeout} ms`));
@@ -90,7 +88,7 @@ export class Client extends Endpoint {
 }
 
 /** TLS settings for a wss target; a host the certificate bundle cannot serve is returned as the refusal. */
-function addTls(target: ConnectTarget, options: ClientOptions): WebSocketError | undefined {
+function addTls(target: ConnectTarget, options: CheckedClientOptions): WebSocketError | undefined {
   try {
     const tls = options.tls ?? options.certificates?.tlsFor(target.host);
     if (tls) target.tls = tls;

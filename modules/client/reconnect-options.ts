@@ -1,8 +1,10 @@
-import { WebSocketError } from "../core/errors";
+import { integerOption, knownOptions, MAX_SIZE, msOption, optionError, optionsObject } from "../core/options";
 import type { ClientOptions } from "./client";
+import { CLIENT_OPTIONS } from "./client-options";
 
 export interface ReconnectOptions extends ClientOptions {
-  reconnect?: false | {
+  /** true or absent: reconnect with the defaults below; false: the first close is final. */
+  reconnect?: boolean | {
     /** ms, default 1000 (seed 001 reconnTime): the cap of the first retry's random delay. */
     baseDelay?: number;
     /** ms cap on any delay, default 30000. */
@@ -45,14 +47,8 @@ export interface ResolvedReconnectOptions {
   keepAliveTimeout: number;
   /** null: reject sends while disconnected. */
   offlineMaxBytes: number | null;
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number, allowInfinity = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0 || (!allowInfinity && !Number.isFinite(value))) {
-    throw new WebSocketError("INVALID_ARGUMENT", `${name} must be a ${allowInfinity ? "" : "finite "}number >= 0, got ${String(value)}`);
-  }
-  return value;
+  /** The options each attempt's Client gets (this layer's own taken out). */
+  client: ClientOptions;
 }
 
 /** The default backoff, shared by every client that keeps it. */
@@ -64,45 +60,47 @@ const DEFAULT_RECONNECT: ReconnectSettings = Object.freeze({
   onCloseCodes: RECONNECT_DEFAULTS.onCloseCodes,
 });
 
-/** Check the options this layer adds; Client checks its own. */
+const RECONNECT_OPTIONS: readonly string[] = Object.freeze(["baseDelay", "maxDelay", "maxAttempts", "resetAfter", "onCloseCodes"]);
+
+/** Every option ReconnectingClient takes: Client's and its own. */
+export const RECONNECTING_OPTIONS: readonly string[] = Object.freeze([...CLIENT_OPTIONS, "reconnect", "keepAlive", "keepAliveTimeout", "offline"]);
+
+function reconnectSettings(value: unknown): ReconnectSettings | null {
+  if (value === undefined || value === true) return DEFAULT_RECONNECT;
+  if (value === false) return null;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw optionError("reconnect", value, "true, false or an object of options");
+  const r = value as Record<string, unknown>;
+  knownOptions("reconnect", r, RECONNECT_OPTIONS);
+  const codes = r.onCloseCodes ?? RECONNECT_DEFAULTS.onCloseCodes;
+  if (!Array.isArray(codes)) throw optionError("reconnect.onCloseCodes", codes, "an array of close codes from 1000 to 4999");
+  for (let i = 0; i < codes.length; i++) integerOption(`reconnect.onCloseCodes[${i}]`, codes[i], 1000, 4999, 0);
+  return {
+    baseDelay: msOption("reconnect.baseDelay", r.baseDelay, 0, RECONNECT_DEFAULTS.baseDelay),
+    maxDelay: msOption("reconnect.maxDelay", r.maxDelay, 0, RECONNECT_DEFAULTS.maxDelay),
+    maxAttempts: integerOption("reconnect.maxAttempts", r.maxAttempts, 0, Infinity, RECONNECT_DEFAULTS.maxAttempts),
+    resetAfter: msOption("reconnect.resetAfter", r.resetAfter, 0, RECONNECT_DEFAULTS.resetAfter),
+    onCloseCodes: (codes as number[]).slice(),
+  };
+}
+
+function offlineMaxBytes(offline: unknown): number | null {
+  if (offline === "reject") return null;
+  if (offline === undefined) return RECONNECT_DEFAULTS.offlineMaxBytes;
+  if (typeof offline !== "object" || offline === null || Array.isArray(offline)) throw optionError("offline", offline, '"reject" or { maxBytes }');
+  knownOptions("offline", offline, ["maxBytes"]);
+  return integerOption("offline.maxBytes", (offline as { maxBytes?: unknown }).maxBytes, 0, MAX_SIZE, RECONNECT_DEFAULTS.offlineMaxBytes);
+}
+
+/**
+ * Check the options this layer adds and the names of all (Client checks the values of its own when
+ * the first attempt is made, before it connects). `client` is what each attempt's Client gets: the options
+ * without this layer's, so Client's check of names holds for them as for any other caller.
+ */
 export function resolveReconnectOptions(options: ReconnectOptions): ResolvedReconnectOptions {
-  let reconnect: ReconnectSettings | null = null;
-  if (options.reconnect === undefined) {
-    reconnect = DEFAULT_RECONNECT;
-  } else if (options.reconnect !== false) {
-    const r = options.reconnect ?? {};
-    if (typeof r !== "object" || r === null) {
-      throw new WebSocketError("INVALID_ARGUMENT", `reconnect must be false or an object, got ${String(r)}`);
-    }
-    const maxAttempts = nonNegative("reconnect.maxAttempts", r.maxAttempts, RECONNECT_DEFAULTS.maxAttempts, true);
-    if (Number.isFinite(maxAttempts) && !Number.isInteger(maxAttempts)) {
-      throw new WebSocketError("INVALID_ARGUMENT", `reconnect.maxAttempts must be a whole number or Infinity, got ${maxAttempts}`);
-    }
-    const codes = r.onCloseCodes ?? RECONNECT_DEFAULTS.onCloseCodes;
-    if (!Array.isArray(codes) || codes.some((code) => !Number.isInteger(code) || code < 1000 || code > 4999)) {
-      throw new WebSocketError("INVALID_ARGUMENT", `reconnect.onCloseCodes must be an array of close codes (1000-4999), got ${String(codes)}`);
-    }
-    reconnect = {
-      baseDelay: nonNegative("reconnect.baseDelay", r.baseDelay, RECONNECT_DEFAULTS.baseDelay),
-      maxDelay: nonNegative("reconnect.maxDelay", r.maxDelay, RECONNECT_DEFAULTS.maxDelay),
-      maxAttempts,
-      resetAfter: nonNegative("reconnect.resetAfter", r.resetAfter, RECONNECT_DEFAULTS.resetAfter),
-      onCloseCodes: codes.slice(),
-    };
-  }
-  const keepAlive = nonNegative("keepAlive", options.keepAlive, 0);
-  const keepAliveTimeout = nonNegative("keepAliveTimeout", options.keepAliveTimeout, keepAlive);
-  if (keepAlive > 0 && keepAliveTimeout === 0) {
-    throw new WebSocketError("INVALID_ARGUMENT", "keepAliveTimeout must be > 0 when keepAlive is on");
-  }
-  let offlineMaxBytes: number | null = RECONNECT_DEFAULTS.offlineMaxBytes;
-  const offline = options.offline;
-  if (offline === "reject") offlineMaxBytes = null;
-  else if (offline !== undefined) {
-    if (typeof offline !== "object" || offline === null) {
-      throw new WebSocketError("INVALID_ARGUMENT", `offline must be "reject" or { maxBytes }, got ${String(offline)}`);
-    }
-    offlineMaxBytes = nonNegative("offline.maxBytes", offline.maxBytes, RECONNECT_DEFAULTS.offlineMaxBytes);
-  }
-  return { reconnect, keepAlive, keepAliveTimeout, offlineMaxBytes };
+  const all = optionsObject("ReconnectingClient options", options);
+  knownOptions("ReconnectingClient options", all, RECONNECTING_OPTIONS);
+  const { reconnect: _reconnect, keepAlive: _keepAlive, keepAliveTimeout: _keepAliveTimeout, offline: _offline, ...client } = all;
+  const keepAlive = msOption("keepAlive", all.keepAlive, 0, 0);
+  const keepAliveTimeout = msOption("keepAliveTimeout", all.keepAliveTimeout, 1, keepAlive);
+  return { reconnect: reconnectSettings(all.reconnect), keepAlive, keepAliveTimeout, offlineMaxBytes: offlineMaxBytes(all.offline), client };
 }

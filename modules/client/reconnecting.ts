@@ -92,7 +92,6 @@ export class ReconnectingClient implements BytesWatcher {
   readonly url: string;
   private readonly rawUrl: string;
   private readonly runtime: Runtime;
-  private readonly options: ReconnectOptions;
   private readonly settings: ResolvedReconnectOptions;
   private readonly listener: ReconnectListener;
   private readonly watchedRuntime: Runtime;
@@ -110,9 +109,8 @@ export class ReconnectingClient implements BytesWatcher {
   constructor(runtime: Runtime, url: string, options: ReconnectOptions, listener: ReconnectListener) {
     this.rawUrl = url;
     this.runtime = runtime;
-    this.options = options;
     this.listener = listener;
-    this.settings = resolveReconnectOptions(options);
+    this.settings = resolveReconnectOptions(options); // checked here; each attempt's Client options are in it
     this.watchedRuntime = new WatchingRuntime(runtime, this);
     const client = this.connect(); // bad URL, protocols or headers throw here, as Client does
     this.url = client.url;
@@ -210,7 +208,7 @@ export class ReconnectingClient implements BytesWatcher {
     const attempt = new Attempt(this);
     this.current = attempt;
     this.phase = "connecting";
-    const client = new Client(this.watchedRuntime, this.rawUrl, this.options, attempt);
+    const client = new Client(this.watchedRuntime, this.rawUrl, this.settings.client, attempt);
     attempt.client = client;
     return client;
   }

@@ -6,6 +6,14 @@
  */
 import { WebSocketError } from "./errors";
 
+/** The longest timer: setTimeout and Moddable's Timer hold a delay in a signed 32-bit integer (about 24.8 days). */
+export const MAX_TIMER_MS = 2147483647;
+/**
+ * The largest size or count an option may give (2 GiB - 1): a message is assembled into one
+ * ArrayBuffer, and no engine this runs on takes one larger than that everywhere.
+ */
+export const MAX_SIZE = 2147483647;
+
 /** A value as an error message shows it: strings quoted, NaN and objects by kind, long text cut. */
 export function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
@@ -31,6 +39,15 @@ export function integerOption(name: string, value: unknown, min: number, max: nu
   return value;
 }
 
+/** A delay or timeout: whole milliseconds from `min` up to what a timer can hold; `fallback` when undefined. */
+export function msOption(name: string, value: unknown, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= min && value <= MAX_TIMER_MS) || !Number.isInteger(value)) {
+    throw optionError(name, value, `an integer number of ms ${range(min, MAX_TIMER_MS)}`);
+  }
+  return value;
+}
+
 /** A number in [min, max]; `fallback` when undefined. */
 export function numberOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -49,6 +66,11 @@ export function stringOption(name: string, value: unknown): string | undefined {
   return value;
 }
 
+/** A callback; undefined when absent. */
+export function functionOption(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "function") throw optionError(name, value, "a function");
+}
+
 /** The options object itself: undefined is no options; anything but a plain object is refused. */
 export function optionsObject(name: string, value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
@@ -58,7 +80,8 @@ export function optionsObject(name: string, value: unknown): Record<string, unkn
 
 /**
  * Refuses option names not in `known`: a misspelt option would otherwise be ignored
- * and leave its default in force without a word.
+ * and leave its default in force without a word. A name given as undefined is let
+ * through (it asks for the default, as entries merging their defaults pass it).
  */
 export function knownOptions(name: string, options: object, known: readonly string[]): void {
   for (const key in options) {

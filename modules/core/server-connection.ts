@@ -1,6 +1,6 @@
 import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
 import { WebSocketError } from "./errors";
-import { acceptDeflateOffer, type ServerDeflatePolicy } from "./extensions/permessage-deflate";
+import { acceptDeflateOffer, DEFAULT_DEFLATE, type ServerDeflatePolicy } from "./extensions/permessage-deflate";
 import type { HeaderList } from "./handshake";
 import { HeadParser, asciiBytes } from "./http-head";
 import { acceptResponse, checkUpgradeRequest, refusalResponse, requestFromHead, type UpgradeRequest } from "./server-handshake";
@@ -17,9 +17,9 @@ export interface ServerPolicy {
   responseHeaders?(request: UpgradeRequest): HeaderList;
   /**
    * Accept permessage-deflate offers within these limits (needs
-   * FramingOptions.compression); absent: offers are declined.
+   * FramingOptions.compression); true: within the defaults; absent or false: offers are declined.
    */
-  perMessageDeflate?: ServerDeflatePolicy;
+  perMessageDeflate?: boolean | ServerDeflatePolicy;
 }
 
 /**
@@ -72,7 +72,7 @@ export class ServerConnection extends FramedConnection {
       if (protocol && check.protocols.indexOf(protocol) < 0) protocol = "";
     }
     const headers: HeaderList = (this.policy.responseHeaders?.(request) ?? []).slice();
-    const deflatePolicy = this.policy.perMessageDeflate;
+    const deflatePolicy = this.policy.perMessageDeflate === true ? DEFAULT_DEFLATE : this.policy.perMessageDeflate || undefined;
     const deflate = deflatePolicy && this.options.compression && check.extensions
       ? acceptDeflateOffer(check.extensions, deflatePolicy) : undefined;
     if (deflate) headers.push(["Sec-WebSocket-Extensions", deflate.response]);

@@ -4,6 +4,7 @@
  * an app's own `config.websocket` entries override them key by key.
  */
 import { WebSocketError } from "../core/errors";
+import { integerOption, knownOptions, MAX_SIZE, msOption, optionError } from "../core/options";
 import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
 
 export interface DeviceSettings {
@@ -27,40 +28,45 @@ export interface DeviceSettings {
 export const DEVICE_DEFLATE_OFFER: PerMessageDeflateOptions = Object.freeze({ serverMaxWindowBits: 10, clientMaxWindowBits: false });
 
 // Frozen here and below: preloaded into flash, a frozen object needs no RAM alias (XS linker warnings).
-const NUMBERS = Object.freeze(["maxMessageSize", "maxFragments", "closeTimeout", "connectTimeout", "highWaterMark"] as const);
+const SIZES = Object.freeze(["maxMessageSize", "maxFragments", "highWaterMark"] as const);
+const TIMEOUTS = Object.freeze(["closeTimeout", "connectTimeout"] as const);
+const SETTINGS: readonly string[] = Object.freeze([...SIZES, ...TIMEOUTS, "certificates", "perMessageDeflate"]);
+const WHERE = "manifest config.websocket";
 
-function bad(message: string): never {
-  throw new WebSocketError("INVALID_ARGUMENT", "manifest config.websocket: " + message);
+/** mcconfig's command line (`name=value`) passes strings: a numeric one is taken as its number. */
+function fromBuild(raw: unknown): unknown {
+  return typeof raw === "string" && raw.trim() !== "" && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
 }
 
-/** Checks the `config` object mcconfig generated; a missing or malformed entry is a build mistake, so it throws. */
+/**
+ * Checks the `config` object mcconfig generated, once, when the device entries load: a missing or
+ * malformed entry is a build mistake, so it throws INVALID_ARGUMENT naming the key, the value and
+ * what is accepted (the same ranges as the client options).
+ */
 export function readSettings(config: unknown): DeviceSettings {
   const section = (config as { websocket?: unknown } | null | undefined)?.websocket;
-  if (typeof section !== "object" || section === null) bad("missing (include the client's manifest.json or manifest_namespaced.json)");
-  const values = section as Record<string, unknown>;
-  const settings = {} as DeviceSettings;
-  for (const name of NUMBERS) {
-    // mcconfig's command line (`name=value`) passes strings.
-    const raw = values[name];
-    const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
-    if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-      bad(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-    }
-    settings[name] = value;
+  if (typeof section !== "object" || section === null || Array.isArray(section)) {
+    throw new WebSocketError("INVALID_ARGUMENT", `${WHERE}: missing (include the client's manifest.json or manifest_namespaced.json)`);
   }
+  const values = section as Record<string, unknown>;
+  knownOptions(WHERE, values, SETTINGS);
+  const settings = {} as DeviceSettings;
+  for (const name of SIZES) settings[name] = integerOption(`${WHERE}.${name}`, required(name, fromBuild(values[name])), 1, MAX_SIZE, 0);
+  for (const name of TIMEOUTS) settings[name] = msOption(`${WHERE}.${name}`, required(name, fromBuild(values[name])), 1, 0);
   const certificates = values.certificates;
-  if (typeof certificates !== "string" || certificates === "") bad(`certificates must be a resource name, got ${JSON.stringify(certificates)}`);
+  if (typeof certificates !== "string" || certificates === "") throw optionError(`${WHERE}.certificates`, certificates, "a resource name");
   settings.certificates = certificates;
   settings.perMessageDeflate = readDeflate(values.perMessageDeflate);
   return Object.freeze(settings);
 }
 
+function required(name: string, value: unknown): unknown {
+  if (value === undefined) throw new WebSocketError("INVALID_ARGUMENT", `${WHERE}.${name} is missing (manifest_namespaced.json sets it; include it)`);
+  return value;
+}
+
 function readDeflate(value: unknown): false | PerMessageDeflateOptions {
   if (value === undefined || value === false || value === "false") return false;
   if (value === true || value === "true") return DEVICE_DEFLATE_OFFER;
-  try {
-    return Object.freeze({ ...validateDeflateOptions(value) });
-  } catch (error) {
-    return bad(`${error instanceof Error ? error.message : String(error)} (perMessageDeflate is true, false or an object of options: docs/compression.md)`);
-  }
+  return Object.freeze({ ...validateDeflateOptions(value, `${WHERE}.perMessageDeflate`) });
 }

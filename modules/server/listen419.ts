@@ -16,6 +16,8 @@ import type { Platform } from "../platform/platform";
 import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
 import { AdmittedChannel } from "./admitted-channel";
 import { devicePeerOptions, type PeerOptions } from "./peer";
+import { checkServerOptions, LISTEN_OPTIONS } from "./server-options";
+import { optionError } from "../core/options";
 import { AcceptedTcp419Channel, type FromSocketConstructor, type PendingConnection } from "./tcp419-accepted";
 
 export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
@@ -56,6 +58,8 @@ export interface WebSocketListener {
 }
 
 export function listen(options: ListenOptions, accept: Accept): WebSocketListener {
+  checkServerOptions("listen() options", options, LISTEN_OPTIONS);
+  if (options.port === undefined) throw optionError("port", options.port, "an integer from 0 to 65535");
   const platform = options.platform ?? createModdablePlatform();
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.device);
   const peerOptions = devicePeerOptions(options);

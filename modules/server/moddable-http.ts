@@ -28,6 +28,7 @@ import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
 import { AdmittedChannel } from "./admitted-channel";
 import { LegacySocketChannel, type LegacySocket } from "./legacy-socket-channel";
 import { devicePeerOptions, type PeerOptions } from "./peer";
+import { checkServerOptions, HTTP_UPGRADE_OPTIONS } from "./server-options";
 
 export type Accept<S extends ServerSocket = ServerSocket> = (socket: S, request: UpgradeRequest) => void;
 
@@ -52,6 +53,7 @@ export type UpgradeHandler = (server: object, request: object, path: string, met
 
 export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>, options: HttpUpgradeOptions = {},
   Socket: ServerSocketClass<S> = ServerSocket as unknown as ServerSocketClass<S>): UpgradeHandler {
+  checkServerOptions("upgrade() options", options, HTTP_UPGRADE_OPTIONS);
   const platform = options.platform ?? createModdablePlatform();
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.device);
   const peerOptions = devicePeerOptions(options);

@@ -3,6 +3,7 @@
  * a strict check of the server's answer, and the server's choice among offers.
  */
 import { WebSocketError } from "../errors";
+import { booleanOption, integerOption, knownOptions, MAX_SIZE, optionError } from "../options";
 import { parseExtensions, type ExtensionElement } from "./header";
 
 export const PERMESSAGE_DEFLATE = "permessage-deflate";
@@ -58,39 +59,36 @@ function isWindowBits(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 8 && value <= 15;
 }
 
-function optionalBoolean(options: Record<string, unknown>, name: string): void {
-  const v = options[name];
-  if (v !== undefined && typeof v !== "boolean") {
-    throw new WebSocketError("INVALID_ARGUMENT", `perMessageDeflate.${name} must be a boolean (got ${String(v)})`);
-  }
-}
+const DEFLATE_OPTIONS: readonly string[] = Object.freeze([
+  "clientMaxWindowBits", "serverMaxWindowBits", "clientNoContextTakeover", "serverNoContextTakeover", "threshold", "level", "memLevel",
+]);
 
-function optionalInteger(options: Record<string, unknown>, name: string, min: number, max: number): void {
-  const v = options[name];
-  if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= min && v <= max)) {
-    throw new WebSocketError("INVALID_ARGUMENT", `perMessageDeflate.${name} must be an integer from ${min} to ${max} (got ${String(v)})`);
-  }
-}
+/** `perMessageDeflate: true`, as `ws` takes it: offer (or accept) with the defaults. */
+export const DEFAULT_DEFLATE: PerMessageDeflateOptions & ServerDeflatePolicy = Object.freeze({});
 
-/** Check user options (client or server policy); throws INVALID_ARGUMENT naming the bad field. */
-export function validateDeflateOptions(options: unknown): PerMessageDeflateOptions {
-  if (typeof options !== "object" || options === null) {
-    throw new WebSocketError("INVALID_ARGUMENT", "perMessageDeflate must be false or an object of options");
+/**
+ * Check perMessageDeflate options where they enter (client offer or server policy); throws
+ * INVALID_ARGUMENT naming the bad field, its value and the accepted range. `true` is the
+ * defaults. `name` is how the error names the option (e.g. "policy.perMessageDeflate").
+ */
+export function validateDeflateOptions(options: unknown, name = "perMessageDeflate", role: "client" | "server" = "client"): PerMessageDeflateOptions {
+  if (options === true) return DEFAULT_DEFLATE;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw optionError(name, options, "true, false or an object of options");
   }
   const o = options as Record<string, unknown>;
-  const known = ["clientMaxWindowBits", "serverMaxWindowBits", "clientNoContextTakeover", "serverNoContextTakeover", "threshold", "level", "memLevel"];
-  for (const key of Object.keys(o)) {
-    if (known.indexOf(key) < 0) throw new WebSocketError("INVALID_ARGUMENT", `perMessageDeflate has no option "${key}"`);
+  knownOptions(name, o, DEFLATE_OPTIONS);
+  const own = o.clientMaxWindowBits;
+  // The client may offer the parameter without a value (true) or not at all (false); a server policy is a number.
+  if (role === "client" ? own !== undefined && typeof own !== "boolean" && !isWindowBits(own) : own !== undefined && !isWindowBits(own)) {
+    throw optionError(`${name}.clientMaxWindowBits`, own, role === "client" ? "true, false or an integer from 8 to 15" : "an integer from 8 to 15");
   }
-  if (o.clientMaxWindowBits !== undefined && typeof o.clientMaxWindowBits !== "boolean" && !isWindowBits(o.clientMaxWindowBits)) {
-    throw new WebSocketError("INVALID_ARGUMENT", `perMessageDeflate.clientMaxWindowBits must be 8-15 or a boolean (got ${String(o.clientMaxWindowBits)})`);
-  }
-  optionalInteger(o, "serverMaxWindowBits", 8, 15);
-  optionalBoolean(o, "clientNoContextTakeover");
-  optionalBoolean(o, "serverNoContextTakeover");
-  optionalInteger(o, "threshold", 0, Number.MAX_SAFE_INTEGER);
-  optionalInteger(o, "level", 0, 9);
-  optionalInteger(o, "memLevel", 1, 9);
+  integerOption(`${name}.serverMaxWindowBits`, o.serverMaxWindowBits, 8, 15, 15);
+  booleanOption(`${name}.clientNoContextTakeover`, o.clientNoContextTakeover, false);
+  booleanOption(`${name}.serverNoContextTakeover`, o.serverNoContextTakeover, false);
+  integerOption(`${name}.threshold`, o.threshold, 0, MAX_SIZE, DEFAULT_THRESHOLD);
+  integerOption(`${name}.level`, o.level, 0, 9, 0);
+  integerOption(`${name}.memLevel`, o.memLevel, 1, 9, 1);
   return o as PerMessageDeflateOptions;
 }
 
