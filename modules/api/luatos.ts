@@ -19,6 +19,7 @@ import type { Runtime } from "../client/runtime";
 import type { CertificateBundle } from "../certs/bundle";
 import { tlsFromSeed001, type CertResolver, type Seed001CertTable } from "../certs/seed001";
 import { WebSocketError } from "../core/errors";
+import { quotePeer } from "../core/peer-text";
 import { parseUrl } from "../core/url";
 import type { TlsConfig } from "../transport/transport";
 import { withEntryDefaults } from "./options";
@@ -326,7 +327,7 @@ export class LuatosWebSocket {
 
   private endText(code: number, reason: string): string {
     if (this.lastError) return this.lastError.message;
-    return `connection closed (${code}${reason ? ` ${reason}` : ""})`;
+    return `connection closed (${code}${reason ? ` ${quotePeer(reason)}` : ""})`;
   }
 
   private emit<E extends LuatosEvent>(event: E, ...args: Parameters<LuatosEvents[E]>): void {

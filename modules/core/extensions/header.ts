@@ -4,6 +4,7 @@
  * or a quoted-string that must unescape to a token.
  */
 import { WebSocketError } from "../errors";
+import { quotePeer } from "../peer-text";
 
 export interface ExtensionParam {
   name: string;
@@ -26,7 +27,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
   let at = 0;
   const n = header.length;
   const fail = (what: string): never => {
-    throw new WebSocketError("HANDSHAKE_FAILED", `Sec-WebSocket-Extensions "${header.slice(0, 120)}": ${what} at offset ${at}`);
+    throw new WebSocketError("HANDSHAKE_FAILED", `Sec-WebSocket-Extensions ${quotePeer(header, 120)}: ${what} at offset ${at}`);
   };
   const skipSpace = (): void => { while (at < n && (header[at] === " " || header[at] === "\t")) at++; };
   const token = (what: string): string => {
@@ -45,7 +46,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
     }
     if (at >= n) fail("unterminated quoted-string");
     at++; // closing quote
-    if (value === "" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) fail(`quoted value "${value}" is not a token`);
+    if (value === "" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) fail(`quoted value ${quotePeer(value)} is not a token`);
     return value;
   };
 
@@ -72,7 +73,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
     }
     out.push(element);
     if (at >= n) break;
-    if (header[at] !== ",") fail(`unexpected "${header[at]}"`);
+    if (header[at] !== ",") fail(`unexpected ${quotePeer(header[at])}`);
     at++;
   }
   if (out.length === 0) fail("no extension named");
