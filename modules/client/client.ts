@@ -84,8 +84,9 @@ export class Client extends Endpoint {
     if (this.connection.state === CONNECTING) this.connection.start();
   }
 
-  protected closedWhileOpening(): WebSocketError {
-    return new WebSocketError("CONNECTION_FAILED", `${this.url}: the connection closed before the opening handshake completed`);
+  protected closedWhileOpening(cause?: WebSocketError): WebSocketError {
+    return new WebSocketError("CONNECTION_FAILED", `${this.url}: the connection closed before the opening handshake completed${cause ? ` (${cause.message})` : ""}`,
+      cause ? { cause } : undefined);
   }
 }
 

@@ -130,7 +130,8 @@ export class ServerPeer extends Endpoint {
     this.idleTimer = undefined;
   }
 
-  protected closedWhileOpening(): WebSocketError {
-    return new WebSocketError("CONNECTION_FAILED", "the client closed the connection before completing the opening handshake");
+  protected closedWhileOpening(cause?: WebSocketError): WebSocketError {
+    return new WebSocketError("CONNECTION_FAILED", `the client closed the connection before completing the opening handshake${cause ? ` (${cause.message})` : ""}`,
+      cause ? { cause } : undefined);
   }
 }
