@@ -43,8 +43,10 @@ export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>
   return (req, socket, head) => {
     if (!(socket instanceof net.Socket) || !admit(admission, socket)) return;
     const request = requestOf(req);
-    const ws = new Socket(nodePlatform, new NodeTransport(socket), options,
-      { request, head: head.length ? new Uint8Array(head.buffer, head.byteOffset, head.byteLength) : undefined });
+    // Bytes that came with the request (a first frame in the same segment) go back into the
+    // socket, so they are read after accept() has set the handlers, and before anything later.
+    if (head.length) socket.unshift(head);
+    const ws = new Socket(nodePlatform, new NodeTransport(socket), options, { request });
     if (ws.readyState === ws.OPEN) accept(ws, request);
   };
 }
