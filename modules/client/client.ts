@@ -19,7 +19,7 @@ export interface ClientOptions {
   headers?: Record<string, string> | string[];
   /** Largest message accepted, in bytes (default 16 MiB); larger closes with 1009. */
   maxMessageSize?: number;
-  /** Most fragments one message may have (default 131072); more closes with 1009. */
+  /** Most fragments one message may have (default 262144, maxMessageSize / 64); more closes with 1009. */
   maxFragments?: number;
   /** Deliver message parts as they arrive (onFragment) instead of whole messages. */
   fragments?: boolean;
@@ -40,7 +40,7 @@ export interface ClientOptions {
 
 export const DEFAULTS = Object.freeze({
   maxMessageSize: 16 * 1024 * 1024,
-  maxFragments: 131072,
+  maxFragments: 262144,
   closeTimeout: 5000,
   connectTimeout: 10000,
 } as const);

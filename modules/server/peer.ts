@@ -8,8 +8,9 @@ import type { Platform, TimerHandle } from "../platform/platform";
 import type { AcceptedChannel } from "../transport/transport";
 
 export interface PeerOptions {
-  /** Largest message accepted from a client (default 1 MiB); larger closes with 1009. */
+  /** Largest message accepted from a client (default 16 MiB on Node, 64 KiB on a device); larger closes with 1009. */
   maxMessageSize?: number;
+  /** Most fragments one message may have (default 262144 on Node, 1024 on a device); more closes with 1009. */
   maxFragments?: number;
   /** ms a client has to complete its opening handshake (default 5000). */
   handshakeTimeout?: number;
@@ -26,18 +27,23 @@ export interface PeerOptions {
   policy?: ServerPolicy;
 }
 
+/**
+ * The same limits as the client's on the same platform (docs/server.md): a message the size
+ * limit admits passes in frames of 64 bytes or more (maxFragments = maxMessageSize / 64, as
+ * Autobahn 9.3/9.4 send 4 MiB), and many small frames cost no more memory than one (receiver.ts).
+ */
 export const SERVER_DEFAULTS = {
-  maxMessageSize: 1024 * 1024,
-  maxFragments: 4096,
+  maxMessageSize: 16 * 1024 * 1024,
+  maxFragments: 262144,
   handshakeTimeout: 5000,
   closeTimeout: 5000,
   idleTimeout: 0,
 } as const;
 
-/** Device entries (listen419, moddable-http) start from these: an ESP32 cannot hold a 1 MiB message. */
+/** Device entries (listen419, moddable-http) start from these, the manifest's client defaults: an ESP32 cannot hold 16 MiB. */
 export const DEVICE_SERVER_DEFAULTS = {
   maxMessageSize: 64 * 1024,
-  maxFragments: 256,
+  maxFragments: 1024,
 } as const;
 
 /** The device defaults under the caller's options (an option given as undefined keeps its default). */
