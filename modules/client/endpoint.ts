@@ -127,9 +127,9 @@ export abstract class Endpoint implements TransportEvents {
     return new EndpointEvents(this);
   }
 
-  /** @internal core events, forwarded by EndpointEvents; roles extend them. */
-  coreWrite(bytes: Uint8Array): void {
-    if (!this.transportGone) this.transport.write(bytes);
+  /** @internal core events, forwarded by EndpointEvents; roles extend them. False: the transport is over its high-water mark (or gone). */
+  coreWrite(bytes: Uint8Array): boolean {
+    return !this.transportGone && this.transport.write(bytes);
   }
 
   /** @internal */

@@ -1,4 +1,4 @@
-import { CONNECTING, OPEN } from "../core/connection";
+import { CLOSED, CONNECTING, OPEN } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { ServerConnection, type ServerPolicy } from "../core/server-connection";
 import type { UpgradeRequest } from "../core/server-handshake";
@@ -103,10 +103,24 @@ export class ServerPeer extends Endpoint {
     super.onData(chunk);
   }
 
-  /** Idle accounting on top of the shared events: writes count as traffic; the idle timer lives from open to closed. */
-  override coreWrite(bytes: Uint8Array): void {
+  /**
+   * Idle accounting on top of the shared events: writes count as traffic; the idle timer lives from open to closed.
+   * Backpressure: once the transport is over its high-water mark, we stop reading from this client
+   * until what we wrote has drained. A client that does not read what we send (echoes, pongs) then
+   * stops being read itself, so its queue stays near the high-water mark instead of growing without
+   * bound (docs/server.md).
+   */
+  override coreWrite(bytes: Uint8Array): boolean {
     this.lastTraffic = this.platform.now();
-    super.coreWrite(bytes);
+    const below = super.coreWrite(bytes);
+    if (!below && this.connection.state !== CLOSED) this.transport.pause?.();
+    return below;
+  }
+
+  /** Everything written has drained: read from the client again. */
+  override onDrain(): void {
+    this.transport.resume?.();
+    super.onDrain();
   }
 
   override coreOpen(protocol: string, extensions: string, headers: Map<string, string>): void {
