@@ -2,7 +2,7 @@ import { base64Encode } from "./base64";
 import { WebSocketError } from "./errors";
 import { sha1 } from "./sha1";
 import { HeadParser, TOKEN, hasToken, latin1 } from "./http-head";
-import { quotePeer } from "./peer-text";
+import { PEER_TEXT_MAX, quotePeer } from "./peer-text";
 import type { WebSocketUrl } from "./url";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -127,7 +127,7 @@ export class ResponseHeadParser {
       const c = chunk[i];
       const fits = want === 100 /* d */ ? c >= 48 && c <= 57 : want === 101 /* e */ ? c === 32 || c === 13 : c === want;
       if (!fits) {
-        let seen = start + latin1(chunk, 0, Math.min(chunk.length, 2 * STATUS_START.length));
+        let seen = start + latin1(chunk, 0, Math.min(chunk.length, PEER_TEXT_MAX + 1));
         const end = seen.indexOf("\r\n");
         if (end >= 0) seen = seen.slice(0, end);
         throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed status line ${quotePeer(seen)}: not an HTTP/1.1 status line`);
