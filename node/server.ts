@@ -2,6 +2,8 @@ import type { IncomingMessage } from "node:http";
 import * as net from "node:net";
 import type { Duplex } from "node:stream";
 import { ServerSocket, type ServerSocketClass } from "../modules/api/server-socket";
+import type { WebSocketError } from "../modules/core/errors";
+import { addField } from "../modules/core/http-head";
 import { refusalResponse, type UpgradeRequest } from "../modules/core/server-handshake";
 import { Admission, DEFAULT_MAX_CONNECTIONS } from "../modules/server/admission";
 import type { PeerOptions } from "../modules/server/peer";
@@ -26,11 +28,15 @@ function admit(admission: Admission, socket: Duplex): boolean {
   return true;
 }
 
+/**
+ * The request as the core sees it, from Node's raw header lines (Node keeps only the
+ * first of two Host lines): the same rules as our own head parser, so a repeated Host
+ * is refused here too. Throws HANDSHAKE_FAILED with a status.
+ */
 function requestOf(req: IncomingMessage): UpgradeRequest {
   const headers = new Map<string, string>();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) addField(headers, raw[i], raw[i + 1], "request");
   return { method: req.method ?? "", path: req.url ?? "/", version: `HTTP/${req.httpVersion}`, headers };
 }
 
@@ -44,9 +50,18 @@ export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.host);
   return (req, socket, head) => {
     if (!(socket instanceof net.Socket) || !admit(admission, socket)) return;
-    const request = requestOf(req);
-    const ws = new Socket(nodePlatform, new NodeTransport(socket), options,
-      { request, head: head.length ? new Uint8Array(head.buffer, head.byteOffset, head.byteLength) : undefined });
+    let request: UpgradeRequest;
+    try {
+      request = requestOf(req);
+    } catch (error) {
+      const refused = error as WebSocketError;
+      socket.end(refusalResponse(refused.status ?? 400, refused.message));
+      return;
+    }
+    // Bytes that came with the request (a first frame in the same segment) go back into the
+    // socket, so they are read after accept() has set the handlers, and before anything later.
+    if (head.length) socket.unshift(head);
+    const ws = new Socket(nodePlatform, new NodeTransport(socket), options, { request });
     if (ws.readyState === ws.OPEN) accept(ws, request);
   };
 }

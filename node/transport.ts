@@ -78,6 +78,9 @@ export class NodeTransport implements Transport, AcceptedChannel {
       this.events?.onData(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     });
     socket.on("drain", () => this.events?.onDrain());
+    // The peer's FIN ends the connection. Sockets from Node's HTTP server allow half-open
+    // connections and would wait for our side forever: finish ours (queued bytes still go).
+    socket.on("end", () => { if (!socket.writableEnded) socket.end(); });
     socket.on("error", (err: Error) => { this.error ??= this.describe(err); });
     socket.on("close", () => {
       const events = this.events;

@@ -280,8 +280,8 @@ describe("recv()", () => {
     expect(await ws.recv()).toEqual([true, "three"]);
     const afterClose = ws.recv();
     ws.sendFrame(true, 1, "bye");
-    expect(await afterClose).toEqual([false, "connection closed (1000 done)"]);
-    expect(await ws.recv()).toEqual([false, "connection closed (1000 done)"]);
+    expect(await afterClose).toEqual([false, "connection closed (1000 \"done\")"]);
+    expect(await ws.recv()).toEqual([false, "connection closed (1000 \"done\")"]);
   });
 
   test("a protocol error ends recv() with the error's text", async () => {

@@ -141,18 +141,26 @@ describe.each(stacks)("over %s", (_stack, makeRuntime) => {
       expect((caught as WebSocketError).message).toMatch(/truncated/);
     });
 
-    test("a damaged entry: its host is refused without connecting, other hosts still work", async () => {
+    test("a damaged entry: the whole bundle is refused where it is opened, naming the entry", () => {
       const damaged = bundleBytes.slice();
       const bundle = CertificateBundle.open(damaged);
       const ca = bundle.info(bundle.indexOf("alpha.test_ca"));
       damaged[ca.offset + 100] ^= 0x01;
+      expect(() => provider(damaged)).toThrow(/entry "alpha.test_ca" is corrupt/);
+    });
+
+    test("an entry damaged after opening: its host is refused without connecting, other hosts still work", async () => {
+      const damaged = bundleBytes.slice();
+      const certificates = provider(damaged);
+      const ca = certificates.bundle.info(certificates.bundle.indexOf("alpha.test_ca"));
+      damaged[ca.offset + 100] ^= 0x01;
       const before = server.seen.length;
-      const r = await attempt(url("alpha.test"), { certificates: provider(damaged) }, loopbackRuntime);
+      const r = await attempt(url("alpha.test"), { certificates }, loopbackRuntime);
       expect(r.opened).toBe(false);
       expect(r.error?.code).toBe("CERT_BUNDLE");
       expect(r.error?.message).toMatch(/entry "alpha.test_ca" is corrupt/);
       expect(server.seen.length).toBe(before);
-      const ok = await attempt(url("beta.test"), { certificates: provider(damaged) }, loopbackRuntime);
+      const ok = await attempt(url("beta.test"), { certificates }, loopbackRuntime);
       expect(ok.echoed).toBe("over tls");
     });
   });

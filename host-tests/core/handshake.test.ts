@@ -110,8 +110,8 @@ describe("opening handshake response", () => {
   });
 
   test.each([
-    ["HTTP/1.1 404 Not Found\r\n\r\n", [], /server answered 404 Not Found instead of 101/],
-    ["HTTP/1.1 200 OK\r\n\r\n", [], /answered 200 OK/],
+    ["HTTP/1.1 404 Not Found\r\n\r\n", [], /server answered 404 "Not Found" instead of 101/],
+    ["HTTP/1.1 200 OK\r\n\r\n", [], /answered 200 "OK"/],
     [`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`, [], /lacks "Upgrade: websocket"/],
     [`HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`, [], /lacks "Upgrade: websocket"/],
     [`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`, [], /Connection header lacks "upgrade"/],

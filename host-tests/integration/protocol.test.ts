@@ -253,7 +253,7 @@ describe("failed handshakes and connections", () => {
   test("404", async () => {
     const err = await failWith((sock) => sock.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"));
     expect([err.code, err.status]).toEqual(["HANDSHAKE_FAILED", 404]);
-    expect(err.message).toMatch(/404 Not Found/);
+    expect(err.message).toMatch(/404 "Not Found"/);
   });
 
   test("wrong accept value", async () => {

@@ -174,6 +174,8 @@ export class Bridge {
         return this.open(String(header.address), Number(header.port), header.nodelay === true);
       case "tcp.write":
         return this.write(this.socketFor(header), body);
+      case "tcp.writable":
+        return this.writableNow(this.socketFor(header));
       case "tcp.read":
         return this.read(this.socketFor(header), header.count === null ? undefined : Number(header.count));
       case "tcp.close":
@@ -338,6 +340,11 @@ export class Bridge {
       this.trigger(entry, WRITABLE);
     });
     return { header: { writable: this.sendBuffer - entry.inFlight } };
+  }
+
+  /** What lwIP's tcp_sndbuf() says now: tcpDeliver reads it when it calls onWritable, after onReadable ran. */
+  private writableNow(entry: BridgedSocket): { header: WireHeader } {
+    return { header: { writable: entry.errored || !entry.socket ? 0 : this.sendBuffer - entry.inFlight } };
   }
 
   private read(entry: BridgedSocket, count: number | undefined): { header: WireHeader; body?: Uint8Array } {

@@ -21,6 +21,7 @@ import { CertificateBundle } from "../certs/bundle";
 import { tlsFromSeed001, type CertResolver, type Seed001CertTable } from "../certs/seed001";
 import { WebSocketError } from "../core/errors";
 import { functionOption, integerOption, knownOptions, MAX_SIZE, MAX_TIMER_MS, msOption, numberOption, optionError, optionsObject } from "../core/options";
+import { quotePeer } from "../core/peer-text";
 import { parseUrl } from "../core/url";
 import type { TlsConfig } from "../transport/transport";
 import { withEntryDefaults } from "./options";
@@ -333,7 +334,7 @@ export class LuatosWebSocket {
 
   private endText(code: number, reason: string): string {
     if (this.lastError) return this.lastError.message;
-    return `connection closed (${code}${reason ? ` ${reason}` : ""})`;
+    return `connection closed (${code}${reason ? ` ${quotePeer(reason)}` : ""})`;
   }
 
   private emit<E extends LuatosEvent>(event: E, ...args: Parameters<LuatosEvents[E]>): void {

@@ -2,9 +2,11 @@
  * Reader of the merged certificate bundle (format: certs/README.md).
  *
  * Built to run in place on flash-mapped data (a Moddable Resource): open()
- * reads only the header and the directory (entry table and names) and checks
- * their CRC; a payload's own CRC and shape are checked the first time it is
- * used. Payloads are returned as views into the given memory, never copies.
+ * checks the header, the directory (entry table and names) and every
+ * payload's CRC, so a damaged image is refused once, where it is opened,
+ * not later by the first connection to the host it breaks; a payload's CRC
+ * (again) and its shape are checked the first time it is used. Payloads are
+ * returned as views into the given memory, never copies.
  * Every defect is a WebSocketError with code CERT_BUNDLE; nothing here throws
  * anything else for any input.
  */
@@ -66,9 +68,9 @@ export class CertificateBundle {
   }
 
   /**
-   * Validate header and directory of a bundle held in `data`. Bytes after the
-   * length the header declares are ignored (so a fixed-size flash partition
-   * can be mapped whole).
+   * Validate header, directory and every payload's CRC of a bundle held in
+   * `data` (one pass over its bytes). Bytes after the length the header
+   * declares are ignored (so a fixed-size flash partition can be mapped whole).
    */
   static open(data: BundleSource): CertificateBundle {
     let all: Uint8Array;
@@ -93,6 +95,7 @@ export class CertificateBundle {
     if (crc !== head.getUint32(OFFSET_DIRECTORY_CRC, true)) fail("directory CRC mismatch (corrupt header or entry table)");
     const bundle = new CertificateBundle(bytes, count);
     bundle.checkDirectory(tableEnd, directory, total);
+    bundle.checkPayloadCrcs();
     return bundle;
   }
 
@@ -116,6 +119,21 @@ export class CertificateBundle {
       if (!parseEntryName(name)) fail(`entry ${i} has an invalid name "${name}"`);
       if (i > 0 && !(previous < name)) fail(`entries are not in strict name order at "${name}"`);
       previous = name;
+    }
+  }
+
+  /**
+   * Every payload's CRC (a few KiB, once): a bundle in flash is damaged as a
+   * whole image, and that should stop the app where the bundle is opened.
+   */
+  private checkPayloadCrcs(): void {
+    for (let i = 0; i < this.count; i++) {
+      const e = HEADER_SIZE + i * ENTRY_SIZE;
+      const offset = this.view.getUint32(e + ENTRY_PAYLOAD_OFFSET, true);
+      const length = this.view.getUint32(e + ENTRY_PAYLOAD_LENGTH, true);
+      if (crc32Update(0, this.bytes, offset, offset + length) !== this.view.getUint32(e + ENTRY_PAYLOAD_CRC, true)) {
+        fail(`entry "${this.name(i)}" is corrupt (CRC mismatch)`);
+      }
     }
   }
 
@@ -187,7 +205,7 @@ export class CertificateBundle {
     return { bytes, format };
   }
 
-  /** Check every payload now (the packer's `verify`; optional on a device). */
+  /** Check every payload's shape now too (the packer's `verify`); open() already checked their CRCs. */
   verifyAll(): void {
     for (let i = 0; i < this.count; i++) this.payloadAt(i);
   }

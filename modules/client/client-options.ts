@@ -12,7 +12,7 @@ import { checkTlsConfig } from "./tls-options";
 
 export const DEFAULTS = Object.freeze({
   maxMessageSize: 16 * 1024 * 1024,
-  maxFragments: 131072,
+  maxFragments: 262144,
   closeTimeout: 5000,
   connectTimeout: 10000,
 } as const);

@@ -20,7 +20,7 @@ export interface ClientOptions {
   headers?: Record<string, string> | string[];
   /** Largest message accepted, in bytes, 1 to 2^31-1 (default 16 MiB); larger closes with 1009. */
   maxMessageSize?: number;
-  /** Most fragments one message may have, 1 to 2^31-1 (default 131072); more closes with 1009. */
+  /** Most fragments one message may have, 1 to 2^31-1 (default 262144, maxMessageSize / 64); more closes with 1009. */
   maxFragments?: number;
   /** Deliver message parts as they arrive (onFragment) instead of whole messages. */
   fragments?: boolean;
@@ -82,8 +82,9 @@ export class Client extends Endpoint {
     if (this.connection.state === CONNECTING) this.connection.start();
   }
 
-  protected closedWhileOpening(): WebSocketError {
-    return new WebSocketError("CONNECTION_FAILED", `${this.url}: the connection closed before the opening handshake completed`);
+  protected closedWhileOpening(cause?: WebSocketError): WebSocketError {
+    return new WebSocketError("CONNECTION_FAILED", `${this.url}: the connection closed before the opening handshake completed${cause ? ` (${cause.message})` : ""}`,
+      cause ? { cause } : undefined);
   }
 }
 

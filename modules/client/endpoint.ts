@@ -111,11 +111,14 @@ export abstract class Endpoint implements TransportEvents {
   onClose(error?: WebSocketError): void {
     this.transportGone = true;
     this.stopTimer();
-    if (!error && this.connection.state === CONNECTING) error = this.closedWhileOpening();
+    // TCP (or TLS) being up is not the WebSocket being open: whatever a transport calls the end
+    // (a reset, a FIN), before the handshake completes it is a connection that failed.
+    if (this.connection.state === CONNECTING && (!error || error.code === "CONNECTION_LOST")) error = this.closedWhileOpening(error);
     this.connection.transportClosed(error);
   }
 
-  protected abstract closedWhileOpening(): WebSocketError;
+  /** The error for a transport that ended before the opening handshake completed; `cause` is the transport's own. */
+  protected abstract closedWhileOpening(cause?: WebSocketError): WebSocketError;
 
   // ---- core events ----
 
@@ -124,9 +127,9 @@ export abstract class Endpoint implements TransportEvents {
     return new EndpointEvents(this);
   }
 
-  /** @internal core events, forwarded by EndpointEvents; roles extend them. */
-  coreWrite(bytes: Uint8Array): void {
-    if (!this.transportGone) this.transport.write(bytes);
+  /** @internal core events, forwarded by EndpointEvents; roles extend them. False: the transport is over its high-water mark (or gone). */
+  coreWrite(bytes: Uint8Array): boolean {
+    return !this.transportGone && this.transport.write(bytes);
   }
 
   /** @internal */

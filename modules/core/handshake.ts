@@ -1,7 +1,8 @@
 import { base64Encode } from "./base64";
 import { WebSocketError } from "./errors";
 import { sha1 } from "./sha1";
-import { HeadParser, TOKEN, asciiBytes, hasToken } from "./http-head";
+import { HeadParser, TOKEN, asciiBytes, hasToken, latin1 } from "./http-head";
+import { PEER_TEXT_MAX, quotePeer } from "./peer-text";
 import type { WebSocketUrl } from "./url";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -88,16 +89,49 @@ export interface HttpResponse {
   headers: Map<string, string>;
 }
 
+/**
+ * How every status line the client can accept starts, byte by byte: "HTTP/1.1 ",
+ * three digits ("d"), then a space or the CR ending the line ("e").
+ */
+/** "HTTP/1.1 ddde" as byte codes (d: a digit, e: space or CR), so the check walks no string. */
+const STATUS_START = Object.freeze([72, 84, 84, 80, 47, 49, 46, 49, 32, 100, 100, 100, 101]);
+/** RFC 9112 4: status code, then an optional reason of visible characters, spaces, tabs and obs-text. */
+const STATUS_LINE = /^HTTP\/1\.1 (\d{3})(?: ([\t\x20-\x7e\x80-\xff]*))?$/;
+
 /** The client's view of the server's answer: status line checked, headers collected. */
 export class ResponseHeadParser {
   private readonly parser = new HeadParser(MAX_RESPONSE_HEAD, "response");
+  /** The status line's first bytes, while they are still being checked against STATUS_START. */
+  private start: string | null = "";
 
   push(chunk: Uint8Array): { response: HttpResponse; rest: Uint8Array } | undefined {
+    if (this.start !== null) this.checkStart(chunk);
     const done = this.parser.push(chunk);
     if (!done) return undefined;
-    const m = /^HTTP\/1\.1 (\d{3})(?: (.*))?$/.exec(done.head.startLine);
-    if (!m) throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed status line "${done.head.startLine.slice(0, 80)}"`);
+    const m = STATUS_LINE.exec(done.head.startLine);
+    if (!m) throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed status line ${quotePeer(done.head.startLine)}`);
     return { response: { status: Number(m[1]), reason: m[2] ?? "", headers: done.head.headers }, rest: done.rest };
+  }
+
+  /**
+   * Refuse an answer that cannot be HTTP/1.1 as soon as its first bytes show it,
+   * instead of waiting for a line end that garbage may never send.
+   */
+  private checkStart(chunk: Uint8Array): void {
+    const start = this.start as string;
+    const n = Math.min(chunk.length, STATUS_START.length - start.length);
+    for (let i = 0; i < n; i++) {
+      const want = STATUS_START[start.length + i];
+      const c = chunk[i];
+      const fits = want === 100 /* d */ ? c >= 48 && c <= 57 : want === 101 /* e */ ? c === 32 || c === 13 : c === want;
+      if (!fits) {
+        let seen = start + latin1(chunk, 0, Math.min(chunk.length, PEER_TEXT_MAX + 1));
+        const end = seen.indexOf("\r\n");
+        if (end >= 0) seen = seen.slice(0, end);
+        throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed status line ${quotePeer(seen)}: not an HTTP/1.1 status line`);
+      }
+    }
+    this.start = start.length + n === STATUS_START.length ? null : start + latin1(chunk, 0, n);
   }
 }
 
@@ -110,33 +144,33 @@ export function checkResponse(response: HttpResponse, accept: string, offered: r
   const h = response.headers;
   if (response.status !== 101) {
     throw new WebSocketError("HANDSHAKE_FAILED",
-      `server answered ${response.status}${response.reason ? " " + response.reason : ""} instead of 101 Switching Protocols`,
+      `server answered ${response.status}${response.reason ? " " + quotePeer(response.reason) : ""} instead of 101 Switching Protocols`,
       { status: response.status });
   }
   if ((h.get("upgrade") ?? "").toLowerCase() !== "websocket") {
-    throw new WebSocketError("HANDSHAKE_FAILED", `handshake response lacks "Upgrade: websocket" (got "${h.get("upgrade") ?? ""}")`, { status: 101 });
+    throw new WebSocketError("HANDSHAKE_FAILED", `handshake response lacks "Upgrade: websocket" (got ${quotePeer(h.get("upgrade") ?? "")})`, { status: 101 });
   }
   if (!hasToken(h.get("connection"), "upgrade")) {
-    throw new WebSocketError("HANDSHAKE_FAILED", `handshake response's Connection header lacks "upgrade" (got "${h.get("connection") ?? ""}")`, { status: 101 });
+    throw new WebSocketError("HANDSHAKE_FAILED", `handshake response's Connection header lacks "upgrade" (got ${quotePeer(h.get("connection") ?? "")})`, { status: 101 });
   }
   const got = h.get("sec-websocket-accept");
   if (got !== accept) {
     throw new WebSocketError("HANDSHAKE_FAILED",
-      got === undefined ? "handshake response lacks Sec-WebSocket-Accept" : `Sec-WebSocket-Accept "${got}" does not match the key we sent`, { status: 101 });
+      got === undefined ? "handshake response lacks Sec-WebSocket-Accept" : `Sec-WebSocket-Accept ${quotePeer(got)} does not match the key we sent`, { status: 101 });
   }
   let protocol = "";
   const chosen = h.get("sec-websocket-protocol");
   if (chosen !== undefined) {
     if (offered.indexOf(chosen) < 0) {
       throw new WebSocketError("HANDSHAKE_FAILED",
-        offered.length ? `server chose subprotocol "${chosen}", which we did not offer` : `server chose subprotocol "${chosen}" but we offered none`, { status: 101 });
+        offered.length ? `server chose subprotocol ${quotePeer(chosen)}, which we did not offer` : `server chose subprotocol ${quotePeer(chosen)} but we offered none`, { status: 101 });
     }
     protocol = chosen;
   }
   const extensions = h.get("sec-websocket-extensions") ?? "";
   if (extensions !== "") {
     if (!acceptExtensions) {
-      throw new WebSocketError("HANDSHAKE_FAILED", `server named extension "${extensions}", which we did not offer`, { status: 101 });
+      throw new WebSocketError("HANDSHAKE_FAILED", `server named extension ${quotePeer(extensions)}, which we did not offer`, { status: 101 });
     }
     acceptExtensions(extensions);
   }

@@ -1,4 +1,5 @@
 import { WebSocketError } from "./errors";
+import { quotePeer } from "./peer-text";
 import { APPLY_CHUNK } from "./utf8";
 
 /** RFC 7230 token characters. */
@@ -51,15 +52,39 @@ export class HeadParser {
       const line = lines[i];
       const colon = line.indexOf(":");
       if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) {
-        throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${this.what} has a malformed header line "${line.slice(0, 80)}"`, { status: 400 });
+        throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${this.what} has a malformed header line ${quotePeer(line)}`, { status: 400 });
       }
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      const had = headers.get(name);
-      headers.set(name, had === undefined ? value : `${had}, ${value}`);
+      addField(headers, line.slice(0, colon), line.slice(colon + 1), this.what);
     }
     return { startLine: lines[0], headers };
   }
+}
+
+/** RFC 9110 5.5: a field value is visible characters, space, tab and obs-text; no NUL, lone CR or LF, nor other controls. */
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Fields a message may carry only once (RFC 9112 3.2: a request with two Host lines gets 400). */
+const SINGLE = Object.freeze(["host"]);
+/** Optional whitespace around a field value: spaces and tabs only. */
+const LEADING_OWS = /^[ \t]+/;
+const TRAILING_OWS = /[ \t]+$/;
+
+/**
+ * Add one header line to `headers` (lower-cased name; repeats joined with ", "),
+ * refusing a value with control characters or a repeated single field. Shared by
+ * the head parser and server entries that take a head an HTTP server already split.
+ */
+export function addField(headers: Map<string, string>, name: string, rawValue: string, what: string): void {
+  const lower = name.toLowerCase();
+  if (BAD_VALUE.test(rawValue)) {
+    throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${what} header ${quotePeer(name)} has a control character (NUL, CR, LF ...) in its value ${quotePeer(rawValue)}`, { status: 400 });
+  }
+  // Non-global patterns: a preloaded (frozen) RegExp cannot have its lastIndex written.
+  const value = rawValue.replace(LEADING_OWS, "").replace(TRAILING_OWS, "");
+  const had = headers.get(lower);
+  if (had !== undefined && SINGLE.indexOf(lower) >= 0) {
+    throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${what} has more than one ${quotePeer(name)} header`, { status: 400 });
+  }
+  headers.set(lower, had === undefined ? value : `${had}, ${value}`);
 }
 
 /** Bytes as one character each, in pieces the XS stack can take, joined once (`s +=` would copy all so far each time). */

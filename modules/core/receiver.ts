@@ -33,6 +33,47 @@ const PAYLOAD = 1;
 const STOPPED = 2;
 const EMPTY = new Uint8Array(0);
 
+/** Pieces of a message shorter than this are copied together into blocks of BLOCK_SIZE bytes. */
+const SMALL_PIECE = 1024;
+const BLOCK_SIZE = 4096;
+
+/**
+ * The pieces of a message that came in more than one, in order. Small pieces
+ * (tiny frames, or frames cut up by small reads) are copied together into
+ * blocks, so a message of thousands of small frames holds a few blocks, not a
+ * view per frame (4 XS slots, 64 bytes on an ESP32) and every read it came in:
+ * the memory a message holds is its size, whatever its fragment count.
+ */
+class Pieces {
+  readonly list: Uint8Array[] = [];
+  private block: Uint8Array | null = null;
+  private fill = 0;
+
+  add(piece: Uint8Array): void {
+    if (piece.length >= SMALL_PIECE) {
+      this.seal();
+      this.list.push(piece);
+      return;
+    }
+    let block = this.block;
+    if (!block || this.fill + piece.length > block.length) {
+      this.seal();
+      block = this.block = new Uint8Array(BLOCK_SIZE);
+    }
+    block.set(piece, this.fill);
+    this.fill += piece.length;
+  }
+
+  /** Close the block being filled (a mostly empty one is copied out, so its unused room is not held). */
+  seal(): void {
+    const block = this.block;
+    if (!block) return;
+    this.list.push(this.fill * 2 < block.length ? block.slice(0, this.fill) : block.subarray(0, this.fill));
+    this.block = null;
+    this.fill = 0;
+  }
+}
+
 /** Header bytes a frame has, from its second byte (length marker and mask bit). */
 function headerSize(b1: number): number {
   const marker = b1 & 0x7f;
@@ -73,8 +114,8 @@ export class Receiver {
   private messageCompressed = false;
   private messageSize = 0;
   private fragments = 0;
-  /** Pieces of a message that spans reads: the first alone needs no array (the common case). */
-  private parts: Uint8Array | Uint8Array[] | null = null;
+  /** Pieces of a message that spans reads or frames: the first alone is kept as it came (the common case). */
+  private parts: Uint8Array | Pieces | null = null;
   /**
    * The payload of a frame that spans reads and is delivered whole: a
    * single-frame message or a control frame (never both at once), sized to
@@ -285,10 +326,13 @@ export class Receiver {
       this.gathered.set(piece, this.gathered.length - this.remaining - n);
     } else if (!parts) {
       this.parts = piece;
-    } else if (Array.isArray(parts)) {
-      parts.push(piece);
+    } else if (parts instanceof Pieces) {
+      parts.add(piece);
     } else {
-      this.parts = [parts, piece];
+      const pieces = new Pieces();
+      pieces.add(parts);
+      pieces.add(piece);
+      this.parts = pieces;
     }
   }
 
@@ -340,10 +384,13 @@ export class Receiver {
     const parts = this.parts;
     this.parts = null;
     if (!parts) return EMPTY;
-    if (!Array.isArray(parts)) return parts;
+    if (!(parts instanceof Pieces)) return parts;
+    parts.seal();
+    const list = parts.list;
+    if (list.length === 1) return list[0];
     const out = new Uint8Array(this.messageSize);
     let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
+    for (const p of list) { out.set(p, at); at += p.length; }
     return out;
   }
 

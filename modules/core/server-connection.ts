@@ -3,6 +3,7 @@ import { WebSocketError } from "./errors";
 import { acceptDeflateOffer, DEFAULT_DEFLATE, type ServerDeflatePolicy } from "./extensions/permessage-deflate";
 import type { HeaderList } from "./handshake";
 import { HeadParser, asciiBytes } from "./http-head";
+import { quotePeer } from "./peer-text";
 import { acceptResponse, checkUpgradeRequest, refusalResponse, requestFromHead, type UpgradeRequest } from "./server-handshake";
 
 export const MAX_REQUEST_HEAD = 8192;
@@ -51,7 +52,7 @@ export class ServerConnection extends FramedConnection {
     if (!done) return;
     this.parser = null;
     const request = requestFromHead(done.head);
-    if (!request) { this.refuse(400, "malformed request line"); return; }
+    if (!request) { this.refuse(400, `malformed request line ${quotePeer(done.head.startLine)}`); return; }
     this.accept(request, done.rest);
   }
 

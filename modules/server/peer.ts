@@ -1,4 +1,4 @@
-import { CONNECTING, OPEN } from "../core/connection";
+import { CLOSED, CONNECTING, OPEN } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { ServerConnection, type ServerPolicy } from "../core/server-connection";
 import type { UpgradeRequest } from "../core/server-handshake";
@@ -8,8 +8,9 @@ import type { Platform, TimerHandle } from "../platform/platform";
 import type { AcceptedChannel } from "../transport/transport";
 
 export interface PeerOptions {
-  /** Largest message accepted from a client (default 1 MiB); larger closes with 1009. */
+  /** Largest message accepted from a client (default 16 MiB on Node, 64 KiB on a device); larger closes with 1009. */
   maxMessageSize?: number;
+  /** Most fragments one message may have (default 262144 on Node, 1024 on a device); more closes with 1009. */
   maxFragments?: number;
   /** ms a client has to complete its opening handshake (default 5000). */
   handshakeTimeout?: number;
@@ -26,18 +27,23 @@ export interface PeerOptions {
   policy?: ServerPolicy;
 }
 
+/**
+ * The same limits as the client's on the same platform (docs/server.md): a message the size
+ * limit admits passes in frames of 64 bytes or more (maxFragments = maxMessageSize / 64, as
+ * Autobahn 9.3/9.4 send 4 MiB), and many small frames cost no more memory than one (receiver.ts).
+ */
 export const SERVER_DEFAULTS = Object.freeze({
-  maxMessageSize: 1024 * 1024,
-  maxFragments: 4096,
+  maxMessageSize: 16 * 1024 * 1024,
+  maxFragments: 262144,
   handshakeTimeout: 5000,
   closeTimeout: 5000,
   idleTimeout: 0,
 } as const);
 
-/** Device entries (listen419, moddable-http) start from these: an ESP32 cannot hold a 1 MiB message. */
+/** Device entries (listen419, moddable-http) start from these, the manifest's client defaults: an ESP32 cannot hold 16 MiB. */
 export const DEVICE_SERVER_DEFAULTS = Object.freeze({
   maxMessageSize: 64 * 1024,
-  maxFragments: 256,
+  maxFragments: 1024,
 } as const);
 
 /** The device defaults under the caller's options (an option given as undefined keeps its default). */
@@ -97,10 +103,24 @@ export class ServerPeer extends Endpoint {
     super.onData(chunk);
   }
 
-  /** Idle accounting on top of the shared events: writes count as traffic; the idle timer lives from open to closed. */
-  override coreWrite(bytes: Uint8Array): void {
+  /**
+   * Idle accounting on top of the shared events: writes count as traffic; the idle timer lives from open to closed.
+   * Backpressure: once the transport is over its high-water mark, we stop reading from this client
+   * until what we wrote has drained. A client that does not read what we send (echoes, pongs) then
+   * stops being read itself, so its queue stays near the high-water mark instead of growing without
+   * bound (docs/server.md).
+   */
+  override coreWrite(bytes: Uint8Array): boolean {
     this.lastTraffic = this.platform.now();
-    super.coreWrite(bytes);
+    const below = super.coreWrite(bytes);
+    if (!below && this.connection.state !== CLOSED) this.transport.pause?.();
+    return below;
+  }
+
+  /** Everything written has drained: read from the client again. */
+  override onDrain(): void {
+    this.transport.resume?.();
+    super.onDrain();
   }
 
   override coreOpen(protocol: string, extensions: string, headers: Map<string, string>): void {
@@ -130,7 +150,8 @@ export class ServerPeer extends Endpoint {
     this.idleTimer = undefined;
   }
 
-  protected closedWhileOpening(): WebSocketError {
-    return new WebSocketError("CONNECTION_FAILED", "the client closed the connection before completing the opening handshake");
+  protected closedWhileOpening(cause?: WebSocketError): WebSocketError {
+    return new WebSocketError("CONNECTION_FAILED", `the client closed the connection before completing the opening handshake${cause ? ` (${cause.message})` : ""}`,
+      cause ? { cause } : undefined);
   }
 }

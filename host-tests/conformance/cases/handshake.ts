@@ -27,7 +27,7 @@ export const handshakeCases: ConformanceCase[] = [
   {
     id: "0.1.3", category, title: "status 200 instead of 101",
     handshake: { head: () => "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" }, script: nothing,
-    expect: refused("HANDSHAKE_FAILED", /server answered 200 OK instead of 101 Switching Protocols/),
+    expect: refused("HANDSHAKE_FAILED", /server answered 200 "OK" instead of 101 Switching Protocols/),
   },
   {
     id: "0.1.4", category, title: "no Upgrade: websocket",

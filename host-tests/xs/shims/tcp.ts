@@ -112,7 +112,11 @@ export default class TCP {
   deliver(readable: number | undefined, writable: number | undefined, error: boolean): void {
     if (readable !== undefined && this.onReadable) this.onReadable.call(this, readable);
     if (this.id === undefined) return;
-    if (writable !== undefined && this.onWritable) this.onWritable.call(this, writable);
+    if (writable !== undefined && this.onWritable) {
+      // lwIP reads tcp_sndbuf() when it calls onWritable, so writes made in onReadable count (the batch's own figure would be stale).
+      const now = readable !== undefined && this.onReadable ? Number(request({ op: "tcp.writable", id: this.id }).header.writable) : writable;
+      this.onWritable.call(this, now);
+    }
     if (this.id === undefined) return;
     if (error && this.onError) this.onError.call(this);
   }

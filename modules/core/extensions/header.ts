@@ -4,6 +4,7 @@
  * or a quoted-string that must unescape to a token.
  */
 import { WebSocketError } from "../errors";
+import { quotePeer } from "../peer-text";
 
 export interface ExtensionParam {
   name: string;
@@ -28,7 +29,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
   let at = 0;
   const n = chars.length;
   const fail = (what: string): never => {
-    throw new WebSocketError("HANDSHAKE_FAILED", `Sec-WebSocket-Extensions "${header.slice(0, 120)}": ${what} at offset ${at}`);
+    throw new WebSocketError("HANDSHAKE_FAILED", `Sec-WebSocket-Extensions ${quotePeer(header, 120)}: ${what} at offset ${at}`);
   };
   const skipSpace = (): void => { while (at < n && (chars[at] === " " || chars[at] === "\t")) at++; };
   const token = (what: string): string => {
@@ -47,7 +48,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
     }
     if (at >= n) fail("unterminated quoted-string");
     at++; // closing quote
-    if (value === "" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) fail(`quoted value "${value}" is not a token`);
+    if (value === "" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) fail(`quoted value ${quotePeer(value)} is not a token`);
     return value;
   };
 
@@ -74,7 +75,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
     }
     out.push(element);
     if (at >= n) break;
-    if (chars[at] !== ",") fail(`unexpected "${chars[at]}"`);
+    if (chars[at] !== ",") fail(`unexpected ${quotePeer(chars[at])}`);
     at++;
   }
   if (out.length === 0) fail("no extension named");

@@ -4,6 +4,7 @@
  */
 import { WebSocketError } from "../errors";
 import { booleanOption, integerOption, knownOptions, MAX_SIZE, optionError } from "../options";
+import { quotePeer } from "../peer-text";
 import { parseExtensions, type ExtensionElement } from "./header";
 
 export const PERMESSAGE_DEFLATE = "permessage-deflate";
@@ -116,9 +117,9 @@ function readParams(element: ExtensionElement): Params | string {
     if (PARAMS.indexOf(name) < 0) return `unknown parameter "${p.name}"`;
     if (params.has(name)) return `parameter "${name}" appears twice`;
     if (name.endsWith("no_context_takeover")) {
-      if (p.value !== true) return `parameter "${name}" takes no value (got "${p.value}")`;
+      if (p.value !== true) return `parameter "${name}" takes no value (got ${quotePeer(p.value)})`;
     } else if (p.value !== true && !(/^[1-9][0-9]?$/.test(p.value) && isWindowBits(Number(p.value)))) {
-      return `parameter "${name}" must be 8-15 (got "${p.value}")`;
+      return `parameter "${name}" must be 8-15 (got ${quotePeer(p.value)})`;
     }
     params.set(name, p.value);
   }
@@ -126,7 +127,7 @@ function readParams(element: ExtensionElement): Params | string {
 }
 
 function failAnswer(header: string, what: string): never {
-  throw new WebSocketError("HANDSHAKE_FAILED", `server's permessage-deflate answer "${header.slice(0, 120)}" is not acceptable: ${what}`, { status: 101 });
+  throw new WebSocketError("HANDSHAKE_FAILED", `server's permessage-deflate answer ${quotePeer(header, 120)} is not acceptable: ${what}`, { status: 101 });
 }
 
 /**
