@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
-const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.\.?\/[^"']*)\2/g;
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.\.?(?:\/[^"']*)?)\2/g;
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -23,7 +23,7 @@ function isFile(path) {
 function withExtension(file, specifier, extension) {
   const base = resolve(dirname(file), specifier);
   if (isFile(base + ".d.ts")) return specifier + extension;
-  if (isFile(join(base, "index.d.ts"))) return specifier + "/index" + extension;
+  if (isFile(join(base, "index.d.ts"))) return specifier.replace(/\/$/, "") + "/index" + extension;
   throw new Error(`${file}: "${specifier}" names no emitted declaration file`);
 }
 
