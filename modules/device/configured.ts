@@ -10,6 +10,7 @@ import type { ClientOptions } from "../client/client";
 import type { Runtime } from "../client/runtime";
 import { mbedtlsTransportFactory } from "../transport/mbedtls";
 import { flashBundleProvider } from "./certificates";
+import { readDebug } from "./debug";
 import { sdkInflateCompression } from "./compression";
 import { createDeviceRuntime } from "./runtime";
 import { readSettings, type DeviceSettings } from "./settings";
@@ -20,6 +21,7 @@ export const settings: DeviceSettings = readSettings(config);
 export const runtime: Runtime = Object.freeze(createDeviceRuntime({
   platform: settings.perMessageDeflate ? { compression: sdkInflateCompression() } : undefined,
   highWaterMark: settings.highWaterMark,
+  debug: readDebug(config),
   secure: (platform) => mbedtlsTransportFactory({ native: wsxTls, platform, highWaterMark: settings.highWaterMark }),
 }));
 
