@@ -75,7 +75,10 @@ describe("the tarball", () => {
     const stray = packed.filter((p) => !exact.includes(p) && !patterns.some((r) => r.test(p)));
     const missing = exact.filter((p) => !packed.includes(p));
     const unmatched = expected.filter((l) => l.includes("*")).filter((l) => !packed.some((p) => patternToRegExp(l).test(p)));
-    expect({ stray, missing, unmatched }).toEqual({ stray: [], missing: [], unmatched: [] });
+    if (stray.length || missing.length || unmatched.length) {
+      throw new Error("the tarball differs from host-tests/package/expected-files.txt (a file added to or dropped from the package is a change there too):\n" +
+        `  in the tarball, not listed: ${stray.join(", ") || "-"}\n  listed, not in the tarball: ${missing.join(", ") || "-"}\n  patterns matching nothing: ${unmatched.join(", ") || "-"}`);
+    }
     // Every ESM declaration has its CommonJS twin.
     const dts = packed.filter((p) => p.startsWith("dist/types/") && p.endsWith(".d.ts"));
     expect(dts.length).toBeGreaterThan(10);
