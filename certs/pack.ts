@@ -28,6 +28,8 @@ export interface PackOptions {
   /** Passwords of encrypted keys, by domain (used only to check them; never stored). */
   passphrases?: Readonly<Record<string, string>>;
   now?: Date;
+  /** Told how many files were checked so far (see ValidationOptions.onProgress). */
+  onProgress?: (checked: number, total: number) => void;
 }
 
 export interface PackResult {
@@ -83,7 +85,7 @@ export function packFiles(files: readonly InputFile[], options: PackOptions = {}
     entries.push({ source: f.path, name, format, bytes: f.bytes });
   }
   if (files.length === 0) problems.push("no files to pack");
-  const checked = validateEntries(entries, { passphrases: options.passphrases, now: options.now });
+  const checked = validateEntries(entries, { passphrases: options.passphrases, now: options.now, onProgress: options.onProgress });
   problems.push(...checked.problems);
   if (problems.length > 0) throw new PackError(problems);
   return { bundle: encodeBundle(entries), entries, warnings: checked.warnings };

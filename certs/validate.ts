@@ -28,6 +28,8 @@ export interface ValidationOptions {
   /** An encrypted key without its password cannot be checked: a problem (pack, default) or a warning (verify). */
   uncheckedKeys?: "problem" | "warning";
   now?: Date;
+  /** Told how many entries were checked so far (0 … total), for the packer's progress on large folders. */
+  onProgress?: (checked: number, total: number) => void;
 }
 
 export function validateEntries(entries: readonly CheckedEntry[], options: ValidationOptions = {}): ValidationResult {
@@ -37,7 +39,9 @@ export function validateEntries(entries: readonly CheckedEntry[], options: Valid
   const warnings: string[] = [];
   const byDomain = new Map<string, Partial<Record<EntryKind, { entry: CheckedEntry; certs?: X509Certificate[]; key?: KeyObject }>>>();
 
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    options.onProgress?.(i, entries.length);
+    const entry = entries[i];
     const parsed = parseEntryName(entry.name);
     if (!parsed) {
       problems.push(`${entry.source}: "${entry.name}" is not <domain>_cert, _key, _chain or _ca`);
@@ -80,6 +84,7 @@ export function validateEntries(entries: readonly CheckedEntry[], options: Valid
     }
     slot[parsed.kind] = { entry, certs };
   }
+  options.onProgress?.(entries.length, entries.length);
 
   for (const [domain, slot] of byDomain) {
     const { cert, key, chain } = slot;

@@ -1,6 +1,11 @@
-/** The package's Node entry: the same modules as the device, bound to Node's net/tls. */
+/**
+ * The package's Node entry: the same modules as the device, bound to Node's net/tls.
+ * One shape in ESM and CommonJS: the default export is seed 000's module object (`ws.connect(url)`,
+ * its WS_* constants), as `import ws from "websocket"` is on a device; everything else is a named export.
+ */
 import { WebSocketBase, type WebSocketOptions } from "../modules/api/browser";
 import { nodeRuntime } from "./runtime";
+import { websocket } from "./seeds";
 
 export class WebSocket extends WebSocketBase {
   constructor(url: string, protocols?: string | string[], options?: WebSocketOptions) {
@@ -30,4 +35,7 @@ export { nodeRuntime } from "./runtime";
 export { nodePlatform } from "./platform";
 export { nodeCompression } from "./deflate";
 export { NodeTransport } from "./transport";
-export default WebSocket;
+export type { WebsocketModule, WsClient, WsMessage, WsOpenOption, WsCloseOption, WsErrorOption, WsEventMap, ConnectOptions, ExtraHeader } from "../modules/api/connect";
+export type { LuatosModule, LuatosWebSocket, LuatosOptions, LuatosCert, LuatosState, LuatosMessage, RecvResult } from "../modules/api/luatos";
+export type { FibjsModule, Socket as FibjsSocket, SocketOptions as FibjsSocketOptions, SocketMessageEvent as FibjsMessageEvent } from "../modules/api/fibjs";
+export default websocket;

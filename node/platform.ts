@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { debuglog } from "node:util";
 import { randomFillSync } from "node:crypto";
 import type { Platform } from "../modules/platform/platform";
 import { nodeCompression } from "./deflate";
@@ -17,6 +18,9 @@ function randomFill(bytes: Uint8Array): void {
   poolAt += bytes.length;
 }
 
+// NODE_DEBUG=websocket (Node's convention, as NODE_DEBUG=http): read once, when the package loads.
+const log = debuglog("websocket");
+
 export const nodePlatform: Platform = {
   now: () => performance.now(),
   setTimer: (callback, ms) => setTimeout(callback, ms),
@@ -27,4 +31,5 @@ export const nodePlatform: Platform = {
   isUtf8: (bytes) => isUtf8(bytes),
   allocateFrame: slabFrame,
   compression: nodeCompression,
+  ...(log.enabled ? { debug: (line: string) => log("%s", line) } : {}),
 };

@@ -384,6 +384,7 @@ const APIS: Api[] = [
         ["yes", 'perMessageDeflate must be true, false or an object of options, got "yes"'],
         [{ level: 10 }, "perMessageDeflate.level must be an integer from 0 to 9, got 10"],
       ]),
+      bool("debug", true),
     ],
     make: (_env, o) => { readSettings({ websocket: o }); return undefined; },
   },

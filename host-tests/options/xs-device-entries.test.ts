@@ -12,7 +12,7 @@ import { DeviceCallError, XsSimulator } from "../xs/simulator";
 import { startWitness, until, type Witness } from "./witness";
 
 const ENTRY = path.join(__dirname, "fixtures/device-entries.ts");
-const KNOWN = "maxMessageSize, maxFragments, highWaterMark, closeTimeout, connectTimeout, certificates, perMessageDeflate";
+const KNOWN = "maxMessageSize, maxFragments, highWaterMark, closeTimeout, connectTimeout, certificates, perMessageDeflate, debug";
 
 let witness: Witness;
 beforeAll(async () => { witness = await startWitness(); });

@@ -66,7 +66,7 @@ describe("check-moddable on a copy broken in every way the XS linker warns about
     edit(m("api/browser.ts"), (t) => t.replace("  static readonly CONNECTING = 0;", "  static readonly NAMES = { 0: \"CONNECTING\" };\n  static readonly CONNECTING = 0;")
       .replace("// As WebIDL constants are", "Object.defineProperty(SocketBase.prototype, \"names\", { value: [\"CONNECTING\"] });\n// As WebIDL constants are"));
     // A factory the device entry runs while modules preload, keeping its parameter, and one keeping an object it made.
-    edit(m("api/connect.ts"), (t) => t.replace("withEntryDefaults(entryDefaults, options)", "withEntryDefaults(defaults, options)"));
+    edit(m("api/connect.ts"), (t) => t.replace("withEntryDefaults(entryDefaults, own)", "withEntryDefaults(defaults, own)"));
     edit(m("api/fibjs-upgrade.ts"), (t) => t.replace("const limits = Object.freeze(definedOnly(defaults));", "const limits = definedOnly(defaults);"));
     // A namespace import a function uses.
     edit(m("certs/names.ts"), (t) => `import * as Formats from "./format";

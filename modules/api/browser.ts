@@ -9,6 +9,14 @@ import { CloseEvent, ErrorEvent, EventEmitterTarget, MessageEvent, WsEvent } fro
 
 export type BinaryType = "arraybuffer";
 
+/** The events of a socket with the browser API, by type; `event.target` is the socket. */
+export interface SocketEventMap<S extends object = SocketBase> {
+  open: WsEvent<S>;
+  message: MessageEvent<string | ArrayBuffer, S>;
+  error: ErrorEvent<S>;
+  close: CloseEvent<S>;
+}
+
 /** Options beyond the browser's two arguments (device limits, TLS). */
 export type WebSocketOptions = Omit<ClientOptions, "protocols" | "fragments">;
 
@@ -16,7 +24,7 @@ export type WebSocketOptions = Omit<ClientOptions, "protocols" | "fragments">;
  * The browser WebSocket API (seed 003, WHATWG) over any endpoint: the client
  * role (WebSocketBase) and connections a server accepted share it.
  */
-export abstract class SocketBase extends EventEmitterTarget {
+export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
@@ -27,10 +35,10 @@ export abstract class SocketBase extends EventEmitterTarget {
   declare readonly CLOSING: 2;
   declare readonly CLOSED: 3;
 
-  onopen: ((event: WsEvent) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
+  onopen: ((event: SocketEventMap["open"]) => void) | null = null;
+  onmessage: ((event: SocketEventMap["message"]) => void) | null = null;
+  onerror: ((event: SocketEventMap["error"]) => void) | null = null;
+  onclose: ((event: SocketEventMap["close"]) => void) | null = null;
 
   protected readonly endpoint: Endpoint;
   /** Bytes passed to send() after the connection started closing: counted, never sent (as browsers do). */

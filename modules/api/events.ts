@@ -1,15 +1,18 @@
 import type { WebSocketError } from "../core/errors";
 
-/** Minimal DOM-style events: XS on a device has no EventTarget. */
-export class WsEvent {
+/**
+ * Minimal DOM-style events: XS on a device has no EventTarget. `Target` is the
+ * type of the object that dispatches the event (`event.target`, null until then).
+ */
+export class WsEvent<Target extends object = object> {
   readonly type: string;
-  target: unknown = null;
+  target: Target | null = null;
   constructor(type: string) {
     this.type = type;
   }
 }
 
-export class MessageEvent<T = string | ArrayBuffer> extends WsEvent {
+export class MessageEvent<T = string | ArrayBuffer, Target extends object = object> extends WsEvent<Target> {
   readonly data: T;
   constructor(data: T) {
     super("message");
@@ -17,7 +20,7 @@ export class MessageEvent<T = string | ArrayBuffer> extends WsEvent {
   }
 }
 
-export class CloseEvent extends WsEvent {
+export class CloseEvent<Target extends object = object> extends WsEvent<Target> {
   readonly code: number;
   readonly reason: string;
   readonly wasClean: boolean;
@@ -29,7 +32,7 @@ export class CloseEvent extends WsEvent {
   }
 }
 
-export class ErrorEvent extends WsEvent {
+export class ErrorEvent<Target extends object = object> extends WsEvent<Target> {
   readonly error: WebSocketError;
   readonly message: string;
   constructor(error: WebSocketError) {
@@ -46,11 +49,19 @@ interface Registration {
   once: boolean;
 }
 
-/** addEventListener / removeEventListener / dispatch, as EventTarget has them. */
-export class EventEmitterTarget {
+/** Event type → the event its listeners get, as lib.dom's WebSocketEventMap (types only). */
+export type EventMap<M> = { [K in keyof M]: WsEvent };
+
+/**
+ * addEventListener / removeEventListener / dispatch, as EventTarget has them. `M` types the listeners:
+ * `addEventListener("message", (e) => e.data)` gets the map's message event; other names get a WsEvent.
+ */
+export class EventEmitterTarget<M extends EventMap<M> = Record<string, WsEvent>> {
   /** Made at the first addEventListener: most sockets only use the on<event> handlers (XS heap on a device). */
   private registrations: Map<string, Registration[]> | null = null;
 
+  addEventListener<K extends keyof M & string>(type: K, listener: Listener<M[K]> | null, options?: { once?: boolean } | boolean): void;
+  addEventListener(type: string, listener: Listener<WsEvent> | null, options?: { once?: boolean } | boolean): void;
   addEventListener(type: string, listener: Listener<never> | null, options?: { once?: boolean } | boolean): void {
     if (!listener) return;
     const registrations = this.registrations ??= new Map<string, Registration[]>();
@@ -60,6 +71,8 @@ export class EventEmitterTarget {
     registrations.set(type, list);
   }
 
+  removeEventListener<K extends keyof M & string>(type: K, listener: Listener<M[K]> | null): void;
+  removeEventListener(type: string, listener: Listener<WsEvent> | null): void;
   removeEventListener(type: string, listener: Listener<never> | null): void {
     const list = this.registrations?.get(type);
     if (!list || !listener) return;
@@ -73,7 +86,7 @@ export class EventEmitterTarget {
     const list = this.registrations?.get(event.type);
     if (!list) return;
     for (const r of list.slice()) {
-      if (r.once) this.removeEventListener(event.type, r.listener);
+      if (r.once) this.removeEventListener(event.type, r.listener as Listener<WsEvent>);
       call(r.listener as Listener<WsEvent>, event, this);
     }
   }

@@ -9,18 +9,19 @@ import { WebSocketError } from "../core/errors";
 import type { Platform } from "../platform/platform";
 import type { PeerOptions } from "../server/peer";
 import type { AcceptedChannel } from "../transport/transport";
-import type { Listener } from "./events";
+import type { Listener, WsEvent } from "./events";
+import type { SocketEventMap } from "./browser";
 import { ServerSocket } from "./server-socket";
 
 export type FibjsSocketEvent = "open" | "message" | "close" | "error";
 const EVENTS: readonly string[] = Object.freeze(["open", "message", "close", "error"]);
 
-function checked(event: string, listener: unknown): Listener<never> {
+function checked(event: string, listener: unknown): Listener<WsEvent> {
   if (typeof event !== "string" || EVENTS.indexOf(event) < 0) {
     throw new WebSocketError("INVALID_ARGUMENT", `unknown event "${String(event)}" (use ${EVENTS.join(", ")})`);
   }
   if (typeof listener !== "function") throw new WebSocketError("INVALID_ARGUMENT", `the "${event}" listener must be a function`);
-  return listener as Listener<never>;
+  return listener as Listener<WsEvent>;
 }
 
 export class FibjsServerSocket extends ServerSocket {
@@ -28,17 +29,17 @@ export class FibjsServerSocket extends ServerSocket {
     super(platform, channel, options, parsed);
   }
 
-  on(event: FibjsSocketEvent, listener: (event: never) => void): this {
+  on<K extends FibjsSocketEvent>(event: K, listener: (event: SocketEventMap[K]) => void): this {
     this.addEventListener(event, checked(event, listener));
     return this;
   }
 
-  once(event: FibjsSocketEvent, listener: (event: never) => void): this {
+  once<K extends FibjsSocketEvent>(event: K, listener: (event: SocketEventMap[K]) => void): this {
     this.addEventListener(event, checked(event, listener), { once: true });
     return this;
   }
 
-  off(event: FibjsSocketEvent, listener: (event: never) => void): this {
+  off<K extends FibjsSocketEvent>(event: K, listener: (event: SocketEventMap[K]) => void): this {
     this.removeEventListener(event, checked(event, listener));
     return this;
   }

@@ -6,7 +6,8 @@
  *   conn.onmessage = (e) => console.log(e.data);
  *   conn.on("open", () => conn.send("hi"));
  *
- * `ws.upgrade` (the server side) belongs to another issue and is absent.
+ * The server side, `ws.upgrade(accept)`, is attached by each entry (node/seeds.ts, modules/device/fibjs.ts):
+ * modules/api/fibjs-upgrade.ts on a device, node/fibjs-upgrade.ts on Node.
  */
 import { Client, type ClientOptions } from "../client/client";
 import type { ClientListener } from "../client/endpoint";
@@ -42,7 +43,7 @@ export interface SocketOptions extends Omit<ClientOptions, "protocols" | "header
 export type SocketEventName = "open" | "message" | "close" | "error";
 
 /** The message event: `e.data` as in fibjs, and `e.message`, the ws.Message itself. */
-export class SocketMessageEvent extends MessageEvent {
+export class SocketMessageEvent extends MessageEvent<string | ArrayBuffer, Socket> {
   readonly message: Message;
   constructor(data: string | ArrayBuffer, message: Message) {
     super(data);
@@ -56,17 +57,25 @@ function bad(message: string): never {
 
 const STATE_NAMES = Object.freeze(["CONNECTING", "OPEN", "CLOSING", "CLOSED"]);
 
+/** The events of a fibjs `ws.Socket`, by type; `event.target` is the socket. */
+export interface SocketEventMap {
+  open: WsEvent<Socket>;
+  message: SocketMessageEvent;
+  close: CloseEvent<Socket>;
+  error: ErrorEvent<Socket>;
+}
+
 /** fibjs' WebSocket client object (`ws.Socket`), an EventEmitter with on* properties. */
-export class Socket extends EventEmitterTarget {
+export class Socket extends EventEmitterTarget<SocketEventMap> {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
   static readonly CLOSED = 3;
 
-  onopen: ((event: WsEvent) => void) | null = null;
-  onmessage: ((event: SocketMessageEvent) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
+  onopen: ((event: SocketEventMap["open"]) => void) | null = null;
+  onmessage: ((event: SocketEventMap["message"]) => void) | null = null;
+  onclose: ((event: SocketEventMap["close"]) => void) | null = null;
+  onerror: ((event: SocketEventMap["error"]) => void) | null = null;
 
   readonly origin: string;
   private readonly client: Client;
@@ -132,18 +141,18 @@ export class Socket extends EventEmitterTarget {
   }
 
   /** EventEmitter style, as fibjs' WebSocket has it: on("open", fn) is the same as onopen = fn. */
-  on(event: SocketEventName, listener: (event: never) => void): this {
+  on<K extends SocketEventName>(event: K, listener: (event: SocketEventMap[K]) => void): this {
     this.addEventListener(checkEvent(event), checkListener(event, listener));
     return this;
   }
 
-  once(event: SocketEventName, listener: (event: never) => void): this {
+  once<K extends SocketEventName>(event: K, listener: (event: SocketEventMap[K]) => void): this {
     this.addEventListener(checkEvent(event), checkListener(event, listener), { once: true });
     return this;
   }
 
-  off(event: SocketEventName, listener: (event: never) => void): this {
-    this.removeEventListener(checkEvent(event), listener as Listener<never>);
+  off<K extends SocketEventName>(event: K, listener: (event: SocketEventMap[K]) => void): this {
+    this.removeEventListener(checkEvent(event), listener as Listener<WsEvent>);
     return this;
   }
 
@@ -215,9 +224,9 @@ function checkEvent(event: string): string {
   return event;
 }
 
-function checkListener(event: string, listener: unknown): Listener<never> {
+function checkListener(event: string, listener: unknown): Listener<WsEvent> {
   if (typeof listener !== "function") bad(`the "${event}" listener must be a function`);
-  return listener as Listener<never>;
+  return listener as Listener<WsEvent>;
 }
 
 /** `new ws.Socket(url, protocolOrOptions?, origin?)` bound to a runtime. */

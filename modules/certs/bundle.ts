@@ -60,7 +60,9 @@ export class CertificateBundle {
   readonly count: number;
   private readonly checked: Uint8Array;
 
+  /** Use CertificateBundle.open(data): it checks the bytes first. (JavaScript can still call `new`: it is refused.) */
   private constructor(bytes: Uint8Array, count: number) {
+    if (typeof count !== "number") fail("new CertificateBundle(data) does not read a bundle: use CertificateBundle.open(data)");
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.count = count;

@@ -75,11 +75,20 @@ export class Client extends Endpoint {
         this.connection.abort(new WebSocketError("CONNECT_TIMEOUT", `no connection to ${parsed.href} within ${connectTimeout} ms`));
       }
     });
+    const debug = runtime.platform.debug;
+    if (debug) debug(`${this.url}: connecting to ${target.host}:${target.port}${target.secure ? (target.tls ? " with TLS" : " with TLS (no settings: the platform's defaults)") : ""}`);
     this.transport.connect(target, this);
   }
 
   onOpen(): void {
-    if (this.connection.state === CONNECTING) this.connection.start();
+    if (this.connection.state !== CONNECTING) return;
+    const debug = this.platform.debug;
+    if (debug) debug(`${this.url}: transport open, sending the opening handshake`);
+    this.connection.start();
+  }
+
+  protected override debugName(): string {
+    return this.url;
   }
 
   protected closedWhileOpening(cause?: WebSocketError): WebSocketError {

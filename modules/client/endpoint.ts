@@ -135,6 +135,8 @@ export abstract class Endpoint implements TransportEvents {
   /** @internal */
   coreOpen(protocol: string, extensions: string, headers: Map<string, string>): void {
     this.stopTimer();
+    const debug = this.platform.debug;
+    if (debug) debug(`${this.debugName()}: open, protocol "${protocol}", extensions "${extensions}"`);
     this.protocol = protocol;
     this.extensions = extensions;
     this.listener.onOpen?.({ protocol, extensions, headers });
@@ -155,7 +157,21 @@ export abstract class Endpoint implements TransportEvents {
   /** @internal */
   coreClosed(code: number, reason: string, wasClean: boolean): void {
     this.stopTimer();
+    const debug = this.platform.debug;
+    if (debug) debug(`${this.debugName()}: closed ${code} "${reason}"${wasClean ? " clean" : " not clean"}`);
     this.listener.onClose?.(code, reason, wasClean);
+  }
+
+  /** @internal */
+  coreError(error: WebSocketError): void {
+    const debug = this.platform.debug;
+    if (debug) debug(`${this.debugName()}: error ${error.code}${error.closeCode ? ` (close ${error.closeCode})` : ""}: ${error.message}`);
+    this.listener.onError?.(error);
+  }
+
+  /** Who the debug log lines are about (a client says its URL). */
+  protected debugName(): string {
+    return "connection";
   }
 
   /** @internal */
@@ -194,7 +210,7 @@ class EndpointEvents implements ConnectionEvents {
   fragment(data: string | Uint8Array, binary: boolean, final: boolean): void { this.endpoint.coreListener.onFragment?.(data, binary, final); }
   ping(payload: Uint8Array): void { this.endpoint.coreListener.onPing?.(payload); }
   pong(payload: Uint8Array): void { this.endpoint.coreListener.onPong?.(payload); }
-  error(error: WebSocketError): void { this.endpoint.coreListener.onError?.(error); }
+  error(error: WebSocketError): void { this.endpoint.coreError(error); }
   stateChange(state: ReadyState): void { this.endpoint.coreStateChange(state); }
   shutdown(graceful: boolean): void { this.endpoint.coreShutdown(graceful); }
   closed(code: number, reason: string, wasClean: boolean): void { this.endpoint.coreClosed(code, reason, wasClean); }

@@ -270,10 +270,14 @@ export class ReconnectingClient implements BytesWatcher {
       const why = this.userClosed ? "closed by the user"
         : attempt.flags & HOPELESS ? "the certificate bundle cannot serve this host: not reconnecting"
         : `connection closed (${code}) without reconnect`;
+      const debug = this.runtime.platform.debug;
+      if (debug) debug(`reconnect: not retrying after ${code}: ${reconnect === null ? "reconnect is off" : why}`);
       this.finish(code, reason, wasClean, undefined, why);
       return;
     }
     if (this.retries >= reconnect.maxAttempts) {
+      const debug = this.runtime.platform.debug;
+      if (debug) debug(`reconnect: giving up after ${this.retries} attempts (maxAttempts)`);
       this.finish(code, reason, wasClean, undefined, `gave up after ${this.retries} reconnect attempts`);
       return;
     }
@@ -284,6 +288,8 @@ export class ReconnectingClient implements BytesWatcher {
     this.current = null;
     const token = ++this.retryToken;
     this.retryTimer = this.runtime.platform.setTimer(() => this.retryNow(token), delay);
+    const debug = this.runtime.platform.debug;
+    if (debug) debug(`reconnect: attempt ${retry} in ${delay} ms after close ${code}`);
     this.listener.onClose?.(code, reason, wasClean);
     // The user may have closed from inside onClose.
     if (this.phase === "waiting" && this.retryToken === token) this.listener.onReconnecting?.(retry, delay);

@@ -31,7 +31,7 @@ export class CompressedMessages {
 
   message(binary: boolean, data: Uint8Array): void {
     const result = this.transform.inflate(data, true);
-    if (!result.ok) { this.failed(result); return; }
+    if (result.ok === false) { this.failed(result); return; } // `=== false` narrows without strictNullChecks too (mcconfig's default)
     const bytes = result.pieces.length ? joinPieces(result.pieces) : EMPTY;
     if (!binary) {
       this.utf8.reset();
@@ -42,7 +42,7 @@ export class CompressedMessages {
 
   part(binary: boolean, data: Uint8Array, final: boolean): void {
     const result = this.transform.inflate(data, final);
-    if (!result.ok) { this.failed(result); return; }
+    if (result.ok === false) { this.failed(result); return; } // `=== false` narrows without strictNullChecks too (mcconfig's default)
     let bytes = result.pieces.length ? joinPieces(result.pieces) : EMPTY;
     if (!binary) {
       if (this.utf8.update(bytes) >= 0 || (final && !this.utf8.complete)) { this.invalidText(); return; }

@@ -303,7 +303,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   private receivedClose(payload: Uint8Array): void {
     const parsed = parseCloseBody(payload, this.options.decodeUtf8 ?? decodeUtf8);
-    if (!parsed.ok) {
+    if (parsed.ok === false) { // narrows without strictNullChecks too (mcconfig's default)
       this.failWith(new WebSocketError(parsed.error, parsed.message, { closeCode: parsed.closeCode }));
       return;
     }

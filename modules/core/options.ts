@@ -62,7 +62,8 @@ export function booleanOption(name: string, value: unknown, fallback: boolean): 
 }
 
 export function stringOption(name: string, value: unknown): string | undefined {
-  if (value !== undefined && typeof value !== "string") throw optionError(name, value, "a string");
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") throw optionError(name, value, "a string");
   return value;
 }
 

@@ -62,7 +62,7 @@ export class ServerConnection extends FramedConnection {
     this.parser = null;
     this.request = request;
     const check = checkUpgradeRequest(request);
-    if (!check.ok) { this.refuse(check.status, check.reason, check.headers); return; }
+    if (check.ok === false) { this.refuse(check.status, check.reason, check.headers); return; } // narrows without strictNullChecks too
     if (this.policy.checkOrigin && !this.policy.checkOrigin(request.headers.get("origin"), request)) {
       this.refuse(403, "origin not allowed");
       return;

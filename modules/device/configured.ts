@@ -20,6 +20,7 @@ export const settings: DeviceSettings = readSettings(config);
 export const runtime: Runtime = Object.freeze(createDeviceRuntime({
   platform: settings.perMessageDeflate ? { compression: sdkInflateCompression() } : undefined,
   highWaterMark: settings.highWaterMark,
+  debug: settings.debug,
   secure: (platform) => mbedtlsTransportFactory({ native: wsxTls, platform, highWaterMark: settings.highWaterMark }),
 }));
 

@@ -10,6 +10,7 @@ import { createModdablePlatform, type ModdablePlatformOptions } from "../platfor
 import { Tcp419Transport, type HostResolver } from "../transport/tcp419";
 import type { Platform } from "../platform/platform";
 import type { ConnectTarget, Transport, TransportFactory } from "../transport/transport";
+import { traceDebug } from "./debug";
 import { netResolver } from "./net-resolver";
 
 export interface DeviceRuntimeOptions {
@@ -20,10 +21,13 @@ export interface DeviceRuntimeOptions {
   highWaterMark?: number;
   /** Transports for wss targets, made with this runtime's platform (e.g. the mbedTLS transport). */
   secure?: (platform: Platform) => TransportFactory;
+  /** Debug lines through trace (config.websocket.debug: modules/device/debug.ts). */
+  debug?: boolean;
 }
 
 export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime {
-  const platform = createModdablePlatform(options.platform);
+  const base = createModdablePlatform(options.platform);
+  const platform: Platform = options.debug ? { ...base, debug: traceDebug } : base;
   const secure = options.secure ? options.secure(platform) : undefined;
   // Frozen, and createTransport keeps only consts: device entries make their runtime while modules preload.
   const tcp = Object.freeze({ resolve: options.resolve ?? netResolver, highWaterMark: options.highWaterMark });

@@ -4,7 +4,7 @@
  * an app's own `config.websocket` entries override them key by key.
  */
 import { WebSocketError } from "../core/errors";
-import { integerOption, knownOptions, MAX_SIZE, msOption, optionError } from "../core/options";
+import { booleanOption, integerOption, knownOptions, MAX_SIZE, msOption, optionError } from "../core/options";
 import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
 
 export interface DeviceSettings {
@@ -18,6 +18,8 @@ export interface DeviceSettings {
   certificates: string;
   /** What every connection offers (manifest_deflate.json turns it on); false: no offer, no inflater in RAM. */
   perMessageDeflate: false | PerMessageDeflateOptions;
+  /** Debug lines through `trace` (handshake, close codes, errors, reconnect decisions); off by default. */
+  debug: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export const DEVICE_DEFLATE_OFFER: PerMessageDeflateOptions = Object.freeze({ se
 // Frozen here and below: preloaded into flash, a frozen object needs no RAM alias (XS linker warnings).
 const SIZES = Object.freeze(["maxMessageSize", "maxFragments", "highWaterMark"] as const);
 const TIMEOUTS = Object.freeze(["closeTimeout", "connectTimeout"] as const);
-const SETTINGS: readonly string[] = Object.freeze([...SIZES, ...TIMEOUTS, "certificates", "perMessageDeflate"]);
+const SETTINGS: readonly string[] = Object.freeze([...SIZES, ...TIMEOUTS, "certificates", "perMessageDeflate", "debug"]);
 const WHERE = "manifest config.websocket";
 
 /** mcconfig's command line (`name=value`) passes strings: a numeric one is taken as its number. */
@@ -57,7 +59,13 @@ export function readSettings(config: unknown): DeviceSettings {
   if (typeof certificates !== "string" || certificates === "") throw optionError(`${WHERE}.certificates`, certificates, "a resource name");
   settings.certificates = certificates;
   settings.perMessageDeflate = readDeflate(values.perMessageDeflate);
+  settings.debug = booleanOption(`${WHERE}.debug`, fromBuildBoolean(values.debug), false);
   return Object.freeze(settings);
+}
+
+/** mcconfig's command line passes `debug=true` as a string. */
+function fromBuildBoolean(raw: unknown): unknown {
+  return raw === "true" ? true : raw === "false" ? false : raw;
 }
 
 function required(name: string, value: unknown): unknown {

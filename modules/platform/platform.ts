@@ -29,4 +29,9 @@ export interface Platform {
   allocateFrame?: FrameAllocator;
   /** Raw DEFLATE for permessage-deflate (RFC 7692); without it the extension cannot be offered. */
   compression?: CompressionProvider;
+  /**
+   * Debug log (Node: NODE_DEBUG=websocket; device: config.websocket.debug, through trace). Absent unless
+   * switched on, and callers test for it before they build a line, so logging off costs one property read.
+   */
+  debug?(line: string): void;
 }
