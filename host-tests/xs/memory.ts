@@ -76,8 +76,8 @@ export interface IdleKinds {
   fibjs: number;
   connect: number;
   luatos: number;
-  /** The MbedtlsTransport open and idle over a stand-in native (its listener object and pending poll included). */
-  mbedtlsTransport: number;
+  /** The TLS layer open and idle over a stand-in native and inner transport (its listener object included). */
+  tlsTransport: number;
 }
 
 /** One connection of each kind, opened after a first one of its kind came and went (shared state is not counted). */
@@ -113,14 +113,14 @@ export async function measureIdleKinds(): Promise<IdleKinds> {
     const fibjs = await idleOf("fibjs");
     const connect = await idleOf("connect");
     const luatos = await idleOf("luatos");
-    return { client, reconnecting, keepAlive, browser, fibjs, connect, luatos, mbedtlsTransport: await mbedtlsTransportAlone() };
+    return { client, reconnecting, keepAlive, browser, fibjs, connect, luatos, tlsTransport: await tlsTransportAlone() };
   } finally {
     await sim.stop();
     await server.close();
   }
 }
 
-async function mbedtlsTransportAlone(): Promise<number> {
+async function tlsTransportAlone(): Promise<number> {
   const sim = await XsSimulator.start(BENCH_DEVICE_WSS);
   try {
     await sim.call("transportAlone"); // a first one: what the first use makes is not per connection
@@ -289,7 +289,7 @@ export function formatIdleKinds(kinds: IdleKinds): string {
     line("fibjs ws.Socket with its socket", kinds.fibjs),
     line("seed 000 ws.connect() client with its socket", kinds.connect),
     line("seed 001 (LuatOS) websocket.new() + connect() with its socket", kinds.luatos),
-    line("MbedtlsTransport alone over a stand-in native", kinds.mbedtlsTransport),
+    line("TLS layer alone over a stand-in native and inner transport", kinds.tlsTransport),
   ].join("\n");
 }
 

@@ -23,6 +23,9 @@ export const NativeFailure = Object.freeze({
   MEMORY: 5,
 } as const);
 
+/** mbedtlsError of a session whose byte stream ended inside a TLS record (MBEDTLS_ERR_SSL_CONN_EOF). */
+export const CUT_RECORD = -0x7280;
+
 /** One server's TLS settings, as the core takes them. */
 export interface NativeTlsHostOptions {
   /** "host:port", for messages. */

@@ -13,7 +13,7 @@
 import { WebSocketError, type ErrorCode } from "../core/errors";
 import { booleanOption, integerOption, knownOptions, optionError, optionsObject } from "../core/options";
 import type { Platform, TimerHandle } from "../platform/platform";
-import { NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, type NativeTlsSession } from "./mbedtls-native";
+import { CUT_RECORD, NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, type NativeTlsSession } from "./mbedtls-native";
 import { TlsHosts } from "./tls-hosts";
 import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "./transport";
 
@@ -266,8 +266,9 @@ export class TlsTransport implements Transport, TransportEvents {
     session.eof(error !== undefined && error.code === "CONNECTION_LOST");
     if (!this.deliver(session)) return;
     if (session.state === NativeState.FAILED) {
-      // Our own TLS verdicts win; a plain loss keeps the transport's words (and its cause).
-      this.finish(session.failure === NativeFailure.LOST && error ? error : this.nativeError(session));
+      // Our own TLS verdicts (and a record cut short) win; a plain loss keeps the transport's words and cause.
+      const plainLoss = session.failure === NativeFailure.LOST && session.mbedtlsError !== CUT_RECORD;
+      this.finish(plainLoss && error ? error : this.nativeError(session));
     } else if ((this.flags & Flag.Opened) !== 0) {
       this.finish(error);
     } else {

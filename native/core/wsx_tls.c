@@ -664,7 +664,7 @@ static void read_records(wsx_tls *t) {
       return;
     }
     /* The byte stream ended inside a record: truncated (a reset, or an attack), never an orderly end. */
-    if ((ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF) && mid_record(t)) {
+    if ((ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF || ret == MBEDTLS_ERR_NET_CONN_RESET) && mid_record(t)) {
       const char *label = t->host->label != NULL ? t->host->label : "the server";
       fail(t, WSX_FAIL_LOST, MBEDTLS_ERR_SSL_CONN_EOF,
            "connection to %s lost: the connection was reset or cut off in the middle of a TLS record", label);

@@ -122,7 +122,8 @@ int wsx_tls_state(const wsx_tls *t);
 int wsx_tls_failure(const wsx_tls *t);
 /* "" when there is no error. */
 const char *wsx_tls_error(const wsx_tls *t);
-/* mbedTLS error code of the failure (negative), 0 when none. */
+/* mbedTLS error code of the failure (negative), 0 when none. A stream that ended
+ * inside a record fails with MBEDTLS_ERR_SSL_CONN_EOF (-0x7280). */
 int wsx_tls_mbedtls_error(const wsx_tls *t);
 /* X.509 verify flags of the server's chain (MBEDTLS_X509_BADCERT_*), as seen
  * before `insist` forgave a name mismatch. */
