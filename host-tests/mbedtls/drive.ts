@@ -5,6 +5,7 @@
  */
 import type { WebSocketError } from "../../modules/core/errors";
 import type { ConnectTarget, TlsConfig, Transport } from "../../modules/transport/transport";
+import type { Runtime } from "../../modules/client/runtime";
 import { mbedtlsRuntime, type MbedtlsRuntimeOptions } from "../../node/mbedtls";
 
 export interface Session {
@@ -26,8 +27,13 @@ export interface Session {
 
 export function open(port: number, tls: TlsConfig | undefined, options: MbedtlsRuntimeOptions = {},
   target: Partial<ConnectTarget> = {}): Session {
+  return openOn(mbedtlsRuntime(options), port, tls, target);
+}
+
+/** The same through a given runtime (connections of one runtime share its per-host TLS state). */
+export function openOn(runtime: Runtime, port: number, tls: TlsConfig | undefined, target: Partial<ConnectTarget> = {}): Session {
   const full: ConnectTarget = { host: "127.0.0.1", port, secure: true, tls, ...target };
-  const transport = mbedtlsRuntime(options).createTransport(full);
+  const transport = runtime.createTransport(full);
   const chunks: string[] = [];
   let bytes = 0;
   let closes = 0;
