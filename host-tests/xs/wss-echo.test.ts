@@ -92,3 +92,16 @@ test("mutual TLS: the client certificate and key come from the bundle", async ()
   await client.close();
   await client.next("close");
 });
+
+test("the next connection to the same host resumes the TLS session (the device runtime keeps it per host)", async () => {
+  const before = server.reused.length;
+  for (let i = 0; i < 2; i++) {
+    const client = await sim.open(`wss://localhost:${server.port}/`);
+    await client.next("open");
+    await client.close(1000, "again");
+    await client.next("close");
+  }
+  // The first test's connection made the host's session; every later one resumes.
+  expect(server.reused.slice(before)).toEqual([true, true]);
+  expect(server.reused[0]).toBe(false);
+});

@@ -638,6 +638,7 @@ static int refused_after_handshake(const wsx_tls *t, int ret) {
 /* OPEN: processes records until one carries application data, or input runs out. */
 static void read_records(wsx_tls *t) {
   static unsigned char none[1];
+  int again = 1;
   while (t->state == WSX_STATE_OPEN && mbedtls_ssl_get_bytes_avail(&t->ssl) == 0) {
     /* A zero-length read decrypts the next record without taking its bytes. */
     size_t before = t->in_len;
@@ -646,7 +647,16 @@ static void read_records(wsx_tls *t) {
       t->got_data = 1;
       return;
     }
-    if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE || WSX_IS_CRYPTO_IN_PROGRESS(ret)) return;
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE || WSX_IS_CRYPTO_IN_PROGRESS(ret)) {
+      /* TLS 1.3 (3.x): a post-handshake message (a ticket) was read and waits to be handled by the next
+       * call, without more input. Call again once; a second want means input is needed. */
+      if (again && !WSX_HANDSHAKE_OVER(&t->ssl)) {
+        again = 0;
+        continue;
+      }
+      return;
+    }
+    again = 1;
     if (WSX_IS_NEW_SESSION_TICKET(ret)) {
       keep_session(t); /* TLS 1.3: a ticket after the handshake */
       continue;
@@ -720,6 +730,11 @@ int wsx_tls_write(wsx_tls *t, const unsigned char *data, size_t len) {
   if (len == 0) return 0;
   if (len > 0x7FFFFFFF) len = 0x7FFFFFFF;
   ret = mbedtls_ssl_write(&t->ssl, data, len); /* at most one record */
+  while (WSX_IS_NEW_SESSION_TICKET(ret)) {
+    /* TLS 1.3: a ticket read earlier was handled first; keep it, then write. */
+    keep_session(t);
+    ret = mbedtls_ssl_write(&t->ssl, data, len);
+  }
   if (ret > 0) return ret;
   if (ret == 0 || ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE ||
       WSX_IS_NEW_SESSION_TICKET(ret) || WSX_IS_CRYPTO_IN_PROGRESS(ret))
