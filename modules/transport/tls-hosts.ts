@@ -26,7 +26,7 @@ export class TlsHosts {
     private readonly native: MbedtlsNative,
     private readonly limit: number,
     private readonly resumption: boolean,
-    private readonly maxFragmentLength: number,
+    private readonly maxFragmentLength: number | undefined,
   ) {}
 
   /**
@@ -85,8 +85,8 @@ export class TlsHosts {
       verify: tls.verify !== false,
       insist: tls.insist === true,
       resumption: this.resumption,
-      maxFragmentLength: this.maxFragmentLength,
     };
+    if (this.maxFragmentLength !== undefined) options.maxFragmentLength = this.maxFragmentLength;
     const name = tls.servername ?? stripBrackets(target.host);
     const ip = ipAddressBytes(name);
     if (ip) options.ip = ip;

@@ -29,7 +29,7 @@ export interface TlsTransportOptions {
   endTimeout?: number;
   /** write() returns false once this many bytes wait to be sent (here and in the inner transport). Default 65536. */
   highWaterMark?: number;
-  /** Ask the server for smaller TLS records (RFC 6066): 0 (default), 512, 1024, 2048 or 4096. */
+  /** Ask the server for smaller TLS records (RFC 6066): 0, 512, 1024, 2048 or 4096; asking caps the connection at TLS 1.2. Default: the core's WSX_TLS_MAX_FRAGMENT_LENGTH (0: do not ask). */
   maxFragmentLength?: number;
   /** Resume the last session with the same host on the next connection (TLS 1.2 tickets and session IDs, TLS 1.3 tickets). Default true. */
   resumption?: boolean;
@@ -75,8 +75,12 @@ export class TlsSettings {
     this.handshakeTimeout = integerOption("TLS transport option handshakeTimeout", options.handshakeTimeout, 0, 2147483647, 0);
     this.endTimeout = integerOption("TLS transport option endTimeout", options.endTimeout, 0, 2147483647, 2000);
     this.highWaterMark = integerOption("TLS transport option highWaterMark", options.highWaterMark, 1, Infinity, 65536);
-    const fragment = integerOption("TLS transport option maxFragmentLength", options.maxFragmentLength, 0, 4096, 0);
-    if (FRAGMENT_LENGTHS.indexOf(fragment) < 0) throw optionError("TLS transport option maxFragmentLength", fragment, "0, 512, 1024, 2048 or 4096");
+    // Absent: the core's compiled default (WSX_TLS_MAX_FRAGMENT_LENGTH, a manifest define on a device).
+    const fragment = options.maxFragmentLength === undefined ? undefined
+      : integerOption("TLS transport option maxFragmentLength", options.maxFragmentLength, 0, 4096, 0);
+    if (fragment !== undefined && FRAGMENT_LENGTHS.indexOf(fragment) < 0) {
+      throw optionError("TLS transport option maxFragmentLength", fragment, "0, 512, 1024, 2048 or 4096");
+    }
     const resumption = booleanOption("TLS transport option resumption", options.resumption, true);
     const limit = integerOption("TLS transport option hosts", options.hosts, 1, 64, 4);
     let hosts: TlsHosts | undefined;

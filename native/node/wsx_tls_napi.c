@@ -146,6 +146,7 @@ static int configure(napi_env env, wsx_tls_host *h, napi_value o) {
   napi_value v;
   char *label = NULL, *servername = NULL;
   uint32_t mfl = 0;
+  napi_value mfl_given;
   const unsigned char *data, *ip = NULL;
   size_t len, ip_len = 0;
   int ok = 0;
@@ -163,7 +164,8 @@ static int configure(napi_env env, wsx_tls_host *h, napi_value o) {
   wsx_tls_host_set_name(h, servername, ip, ip_len);
   wsx_tls_host_set_verify(h, bool_of(env, o, "verify", 1), bool_of(env, o, "insist", 0));
   wsx_tls_host_set_resumption(h, bool_of(env, o, "resumption", 1));
-  wsx_tls_host_set_max_fragment_length(h, mfl);
+  /* Absent: the core's compiled default (WSX_TLS_MAX_FRAGMENT_LENGTH). */
+  if (has(env, o, "maxFragmentLength", &mfl_given)) wsx_tls_host_set_max_fragment_length(h, mfl);
   if (!add_list(env, o, "ca", h, wsx_tls_host_add_ca)) goto done;
   if (has(env, o, "cert", &v)) {
     if (!bytes_of(env, v, "options.cert", &data, &len)) goto done;

@@ -112,7 +112,9 @@ void xs_wsx_tls_host_constructor(xsMachine *the) {
 	}
 	wsx_tls_host_set_verify(h, get_boolean(the, xsID_verify, 1), get_boolean(the, xsID_insist, 0));
 	wsx_tls_host_set_resumption(h, get_boolean(the, xsID_resumption, 1));
-	wsx_tls_host_set_max_fragment_length(h, (unsigned)get_integer(the, xsID_maxFragmentLength, 0));
+	/* Absent: the core's compiled default (the manifest's defines.wsx_tls.max_fragment_length). */
+	int mfl = get_integer(the, xsID_maxFragmentLength, -1);
+	if (mfl >= 0) wsx_tls_host_set_max_fragment_length(h, (unsigned)mfl);
 	add_list(the, h, xsID_ca, wsx_tls_host_add_ca, "ca");
 
 	xsmcGet(xsVar(2), xsArg(0), xsID_cert);
