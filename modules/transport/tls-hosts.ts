@@ -8,7 +8,9 @@
  */
 import { WebSocketError } from "../core/errors";
 import { ipAddressBytes } from "../certs/names";
-import type { MbedtlsNative, NativeTlsHost, NativeTlsHostOptions } from "./mbedtls-native";
+import { encodeUtf8 } from "../core/utf8";
+import type { NativeTlsHost, NativeTlsHostOptions } from "./mbedtls-native";
+import type { TlsSettings } from "./tls";
 import type { CertData, ConnectTarget, TlsConfig } from "./transport";
 
 class HostEntry {
@@ -22,12 +24,7 @@ class HostEntry {
 export class TlsHosts {
   private readonly entries: HostEntry[] = [];
 
-  constructor(
-    private readonly native: MbedtlsNative,
-    private readonly limit: number,
-    private readonly resumption: boolean,
-    private readonly maxFragmentLength: number | undefined,
-  ) {}
+  constructor(private readonly settings: TlsSettings) {}
 
   /**
    * The native host for a target, made when the cache has none with the same
@@ -49,7 +46,7 @@ export class TlsHosts {
     }
     let host: NativeTlsHost;
     try {
-      host = this.native.host(this.options(target, key));
+      host = this.settings.native.host(this.options(target, key));
     } catch (error) {
       if (error instanceof WebSocketError) throw error;
       // The binding refuses options of the wrong type (its own TypeError).
@@ -68,7 +65,7 @@ export class TlsHosts {
         break;
       }
     }
-    if (entries.length >= this.limit) entries.shift()!.native.close();
+    if (entries.length >= this.settings.hostLimit) entries.shift()!.native.close();
     entries.push(new HostEntry(key, target.tls, host));
     return host;
   }
@@ -80,21 +77,24 @@ export class TlsHosts {
 
   private options(target: ConnectTarget, label: string): NativeTlsHostOptions {
     const tls = target.tls ?? {};
+    const { settings } = this;
     const options: NativeTlsHostOptions = {
       label,
       verify: tls.verify !== false,
       insist: tls.insist === true,
-      resumption: this.resumption,
+      // The factory's switch, then the connection's own (tls.resumption: false).
+      resumption: settings.resumption && tls.resumption !== false,
     };
-    if (this.maxFragmentLength !== undefined) options.maxFragmentLength = this.maxFragmentLength;
+    if (settings.maxFragmentLength !== undefined) options.maxFragmentLength = settings.maxFragmentLength;
     const name = tls.servername ?? stripBrackets(target.host);
     const ip = ipAddressBytes(name);
     if (ip) options.ip = ip;
     else if (name !== "") options.servername = name;
-    if (tls.ca) options.ca = tls.ca.map((c, i) => certBytes(c, `tls.ca[${i}]`));
-    if (tls.chain) options.chain = tls.chain.map((c, i) => certBytes(c, `tls.chain[${i}]`));
-    if (tls.cert !== undefined) options.cert = certBytes(tls.cert, "tls.cert");
-    if (tls.key !== undefined) options.key = certBytes(tls.key, "tls.key");
+    const encode = settings.platform.encodeUtf8 ?? encodeUtf8;
+    if (tls.ca) options.ca = tls.ca.map((c, i) => certBytes(c, `tls.ca[${i}]`, encode));
+    if (tls.chain) options.chain = tls.chain.map((c, i) => certBytes(c, `tls.chain[${i}]`, encode));
+    if (tls.cert !== undefined) options.cert = certBytes(tls.cert, "tls.cert", encode);
+    if (tls.key !== undefined) options.key = certBytes(tls.key, "tls.key", encode);
     if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
     return options;
   }
@@ -109,6 +109,7 @@ function sameTls(a: TlsConfig | undefined, b: TlsConfig | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
   return a.verify === b.verify && a.insist === b.insist && a.servername === b.servername && a.passphrase === b.passphrase &&
+    a.resumption === b.resumption &&
     sameList(a.ca, b.ca) && sameList(a.chain, b.chain) && sameData(a.cert, b.cert) && sameData(a.key, b.key);
 }
 
@@ -127,15 +128,16 @@ function sameData(a: CertData | undefined, b: CertData | undefined): boolean {
   return true;
 }
 
-/** PEM text becomes its ASCII bytes; DER (and PEM already as bytes) passes through. */
-function certBytes(data: CertData, name: string): Uint8Array {
+/**
+ * PEM text becomes its ASCII bytes; DER (and PEM already as bytes) passes through. Encoded whole, then
+ * checked byte by byte: on XS a string is UTF-8, and indexing it character by character rescans it.
+ */
+function certBytes(data: CertData, name: string, encode: (text: string) => Uint8Array): Uint8Array {
   if (data instanceof Uint8Array) return data;
   if (typeof data !== "string") throw new WebSocketError("INVALID_ARGUMENT", `${name} must be PEM text or DER bytes`);
-  const bytes = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const c = data.charCodeAt(i);
-    if (c > 0x7f) throw new WebSocketError("INVALID_ARGUMENT", `${name} is not PEM: it has a non-ASCII character at offset ${i}`);
-    bytes[i] = c;
+  const bytes = encode(data);
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] > 0x7f) throw new WebSocketError("INVALID_ARGUMENT", `${name} is not PEM: it has a non-ASCII character at byte ${i}`);
   }
   return bytes;
 }

@@ -13,6 +13,7 @@
 import { WebSocketError, type ErrorCode } from "../core/errors";
 import { booleanOption, integerOption, knownOptions, optionError, optionsObject } from "../core/options";
 import type { Platform, TimerHandle } from "../platform/platform";
+import { runTimeSlot } from "../platform/run-time-state";
 import { CUT_RECORD, NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, type NativeTlsSession } from "./mbedtls-native";
 import { TlsHosts } from "./tls-hosts";
 import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "./transport";
@@ -44,8 +45,9 @@ const FRAGMENT_LENGTHS = Object.freeze([0, 512, 1024, 2048, 4096]);
 
 /**
  * The options checked and frozen once per factory and shared by its
- * transports (one reference per connection: XS heap on a device). The host
- * cache is made on the first connection, at run time.
+ * transports (one reference per connection: XS heap on a device). Frozen:
+ * a device makes them while modules preload. The host cache is made by the
+ * first connection, at run time (hosts()).
  */
 export class TlsSettings {
   readonly native: MbedtlsNative;
@@ -54,7 +56,11 @@ export class TlsSettings {
   readonly handshakeTimeout: number;
   readonly endTimeout: number;
   readonly highWaterMark: number;
-  readonly hosts: () => TlsHosts;
+  readonly resumption: boolean;
+  /** Hosts kept (1-64). */
+  readonly hostLimit: number;
+  /** undefined: the core's compiled default. */
+  readonly maxFragmentLength: number | undefined;
 
   constructor(given: TlsTransportOptions) {
     const options = optionsObject("TLS transport options", given);
@@ -81,12 +87,31 @@ export class TlsSettings {
     if (fragment !== undefined && FRAGMENT_LENGTHS.indexOf(fragment) < 0) {
       throw optionError("TLS transport option maxFragmentLength", fragment, "0, 512, 1024, 2048 or 4096");
     }
-    const resumption = booleanOption("TLS transport option resumption", options.resumption, true);
-    const limit = integerOption("TLS transport option hosts", options.hosts, 1, 64, 4);
-    let hosts: TlsHosts | undefined;
-    this.hosts = () => (hosts ??= new TlsHosts(native, limit, resumption, fragment));
+    this.maxFragmentLength = fragment;
+    this.resumption = booleanOption("TLS transport option resumption", options.resumption, true);
+    this.hostLimit = integerOption("TLS transport option hosts", options.hosts, 1, 64, 4);
     Object.freeze(this);
   }
+
+  /**
+   * This factory's host cache (parsed settings and kept sessions), made by its first connection. It is
+   * run-time state: a device makes its factory while modules preload into flash, where the settings
+   * must stay frozen, so the cache lives in the app's run-time state, keyed by these settings and
+   * dropped with them.
+   */
+  hosts(): TlsHosts {
+    const caches = runTimeSlot("tls hosts", makeCaches);
+    let hosts = caches.get(this);
+    if (hosts === undefined) {
+      hosts = new TlsHosts(this);
+      caches.set(this, hosts);
+    }
+    return hosts;
+  }
+}
+
+function makeCaches(): WeakMap<TlsSettings, TlsHosts> {
+  return new WeakMap();
 }
 
 /** What the transport is doing, as bits of one number rather than a field each. */
