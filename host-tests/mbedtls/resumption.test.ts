@@ -10,8 +10,11 @@
 import { randomBytes } from "node:crypto";
 import * as net from "node:net";
 import * as tls from "node:tls";
+import { makeLuatosModule } from "../../modules/api/luatos";
+import { Client } from "../../modules/client/client";
 import { ReconnectingClient } from "../../modules/client/reconnecting";
 import { WebSocketError } from "../../modules/core/errors";
+import type { TlsConfig } from "../../modules/transport/transport";
 import { loadMbedtlsNative, mbedtlsRuntime } from "../../node/mbedtls";
 import { openOn, trusting } from "./drive";
 import { makeTestPki, type TestPki } from "./pki";
@@ -23,6 +26,11 @@ const servers: { close(): Promise<void> }[] = [];
 beforeAll(() => { pki = makeTestPki(); });
 afterAll(() => pki.remove());
 afterEach(async () => { await Promise.all(servers.splice(0).map((s) => s.close())); });
+
+async function until(predicate: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !predicate(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!predicate()) throw new Error("timed out waiting");
+}
 
 const isTls13 = () => !loadMbedtlsNative().mbedtlsVersion.startsWith("2.");
 
@@ -87,6 +95,43 @@ describe("resumption against a Node TLS server", () => {
     await roundTrip(runtime, server.port);
     await roundTrip(runtime, server.port);
     expect(server.reused).toEqual([false, false]);
+  });
+
+  test("tls.resumption: false turns it off for that connection only; the checked option refuses other values", async () => {
+    const server = await reuseServer();
+    const runtime = mbedtlsRuntime();
+    const ca = pki.text("ca.pem");
+    const once = async (tlsConfig: TlsConfig): Promise<void> => {
+      const s = openOn(runtime, server.port, tlsConfig);
+      await s.opened;
+      s.transport.end();
+      expect(await s.closed).toBeUndefined();
+    };
+    const off: TlsConfig = { ca: [ca], servername: "localhost", resumption: false };
+    const on: TlsConfig = { ca: [ca], servername: "localhost" };
+    await once(off);
+    await once(off);
+    await once(on);
+    await once(on);
+    expect(server.reused).toEqual([false, false, false, true]);
+    expect(() => new Client(runtime, `wss://127.0.0.1:${server.port}/`, { tls: { ca: [ca], resumption: "no" as never } }, {}))
+      .toThrow('tls.resumption must be true or false, got "no"');
+  });
+
+  test("seed 001's start() resumes the session when it reconnects", async () => {
+    const wss = await startWssEcho({ key: pki.text("server.key"), cert: pki.text("server-chain.pem") });
+    servers.push(wss);
+    const websocket = makeLuatosModule(mbedtlsRuntime());
+    const ws = websocket.new(`wss://127.0.0.1:${wss.port}/`, { caCert: pki.text("ca.pem") });
+    let opens = 0;
+    ws.on("open", () => { opens++; });
+    const ended = ws.start(30, () => undefined, 20);
+    await until(() => opens === 1);
+    wss.dropAll(); // the link drops: start() reconnects
+    await until(() => opens === 2);
+    websocket.exit(ws);
+    await ended;
+    expect(wss.reused).toEqual([false, true]);
   });
 
   test("another runtime keeps its own sessions (nothing is shared at module level)", async () => {

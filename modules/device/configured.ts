@@ -22,7 +22,9 @@ export const runtime: Runtime = Object.freeze(createDeviceRuntime({
   platform: settings.perMessageDeflate ? { compression: sdkInflateCompression() } : undefined,
   highWaterMark: settings.highWaterMark,
   debug: settings.debug,
-  secure: (platform, tcp) => tlsTransportFactory({ native: wsxTls, platform, inner: tcp, highWaterMark: settings.highWaterMark }),
+  secure: (platform, tcp) => tlsTransportFactory({
+    native: wsxTls, platform, inner: tcp, highWaterMark: settings.highWaterMark, resumption: settings.tlsResumption,
+  }),
 }));
 
 /** Client options from the manifest; an entry puts the app's own options over them (api/options.ts). */
