@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import type { Runtime } from "../modules/client/runtime";
+import { WebSocketError } from "../modules/core/errors";
 import { optionError, optionsObject, stringOption } from "../modules/core/options";
 import type { Platform } from "../modules/platform/platform";
 import type { MbedtlsNative, NativeTlsHost, NativeTlsHostOptions } from "../modules/transport/mbedtls-native";
@@ -32,26 +33,62 @@ export interface LoadedMbedtlsNative extends MbedtlsNative {
 }
 
 const ADDON = path.join("native", "node", "build", "Release", "wsx_tls.node");
+const PACKAGE = "moddable-websocket-client";
 
-/** Where the addon is looked for: an explicit path, $WSX_TLS_ADDON, next to this package's sources, or under the working directory. */
-function candidates(addonPath?: string): string[] {
+/**
+ * This package's root: the source tree (tests, a clone) or the installed package. A CommonJS bundle
+ * knows its own folder; the ESM one finds the package the way a require() from the app would.
+ */
+function packageRoot(): string | undefined {
+  if (typeof __dirname === "string") {
+    const up = path.resolve(__dirname, "..");
+    if (existsSync(path.join(up, "package.json"))) return up;
+  }
+  try {
+    const main = createRequire(path.join(process.cwd(), "index.js")).resolve(PACKAGE);
+    for (let dir = path.dirname(main); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "native", "node"))) return dir;
+    }
+  } catch {
+    // Not installed where the app can require it: the working directory is the last guess.
+  }
+  return undefined;
+}
+
+/** Where the addon is looked for: an explicit path alone; else $WSX_TLS_ADDON, this package, the working directory. */
+function candidates(addonPath: string | undefined, root: string | undefined): string[] {
+  if (addonPath) return [path.resolve(addonPath)];
   const list: string[] = [];
-  if (addonPath) list.push(path.resolve(addonPath));
   const env = process.env.WSX_TLS_ADDON;
   if (env) list.push(path.resolve(env));
-  if (typeof __dirname === "string") list.push(path.resolve(__dirname, "..", ADDON));
-  list.push(path.resolve(process.cwd(), ADDON));
+  if (root) list.push(path.join(root, ADDON));
+  const local = path.resolve(process.cwd(), ADDON);
+  if (!list.includes(local)) list.push(local);
   return list;
+}
+
+/** The command that builds the addon where this package is (a clone or node_modules), for the error. */
+function buildCommand(root: string | undefined): string {
+  const script = path.join(root ?? path.join("node_modules", PACKAGE), "scripts", "build-native.sh");
+  return `sh ${path.relative(process.cwd(), script) || script}`;
 }
 
 let cached: LoadedMbedtlsNative | undefined;
 
+/**
+ * The N-API binding of the mbedTLS core. Throws TLS_ERROR when it is not built, naming the paths
+ * looked at and the command that builds it.
+ */
 export function loadMbedtlsNative(addonPath?: string): LoadedMbedtlsNative {
   if (cached && !addonPath) return cached;
-  const tried = candidates(addonPath);
+  const root = addonPath ? undefined : packageRoot();
+  const tried = candidates(addonPath, root);
   const found = tried.find((p) => existsSync(p));
   if (!found) {
-    throw new Error(`mbedTLS addon not built (looked at ${tried.join(", ")}): run scripts/setup-system.sh, then scripts/build-native.sh`);
+    throw new WebSocketError("TLS_ERROR",
+      `mbedtlsRuntime: the mbedTLS addon (wsx_tls.node) is not built (looked at ${tried.join(", ")}). ` +
+      `Build it with \`${buildCommand(root ?? packageRoot())}\` (a C compiler and mbedTLS 2.28 or 3.x headers: ` +
+      "Debian's libmbedtls-dev), or give its path as addonPath or $WSX_TLS_ADDON; docs/mbedtls.md");
   }
   const addon = createRequire(path.join(process.cwd(), "index.js"))(found) as Addon;
   const native: LoadedMbedtlsNative = Object.freeze({
@@ -70,7 +107,7 @@ export type MbedtlsTlsOptions = Omit<TlsTransportOptions, "native" | "platform" 
 export interface MbedtlsRuntimeOptions extends MbedtlsTlsOptions {
   /** Timers, randomness and UTF-8 (default: the Node platform); a test can pass one that watches its timers. */
   platform?: Platform;
-  /** Where the built addon is (default: native/node/build/Release/wsx_tls.node, or $WSX_TLS_ADDON). */
+  /** Where the built addon is; default: $WSX_TLS_ADDON, else native/node/build/Release/wsx_tls.node in this package. */
   addonPath?: string;
 }
 

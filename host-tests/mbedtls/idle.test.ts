@@ -4,6 +4,7 @@
  * given counts every timer the runtime and the Client set, fire or clear.
  */
 import { Client } from "../../modules/client/client";
+import { WebSocketError } from "../../modules/core/errors";
 import type { Platform, TimerHandle } from "../../modules/platform/platform";
 import { mbedtlsRuntime } from "../../node/mbedtls";
 import { nodePlatform } from "../../node/platform";
@@ -76,4 +77,17 @@ test("mbedtlsRuntime checks its own options where they enter", () => {
   expect(() => mbedtlsRuntime({ platform: {} as Platform })).toThrow(/mbedtlsRuntime option platform must be a Platform, got an object/);
   expect(() => mbedtlsRuntime({ addonPath: 7 as never })).toThrow(/addonPath must be a string, got 7/);
   expect(() => mbedtlsRuntime({ handshakeTimeout: -1 })).toThrow(/handshakeTimeout must be an integer from 0 to 2147483647, got -1/);
+});
+
+test("without the addon, mbedtlsRuntime says where it looked and the command that builds it", () => {
+  let thrown: unknown;
+  try {
+    mbedtlsRuntime({ addonPath: "/nonexistent/wsx_tls.node" });
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(WebSocketError);
+  expect((thrown as WebSocketError).code).toBe("TLS_ERROR");
+  expect((thrown as WebSocketError).message).toMatch(/the mbedTLS addon \(wsx_tls\.node\) is not built \(looked at \/nonexistent\/wsx_tls\.node\)/);
+  expect((thrown as WebSocketError).message).toMatch(/Build it with `sh (\S*\/)?scripts\/build-native\.sh`/);
 });
