@@ -4,7 +4,7 @@
  * than measured when its state was last slimmed, messages leave nothing
  * behind, and a closed, released connection gives its slots back.
  */
-import { formatIdleKinds, formatXsMemory, measureIdleKinds, measureXsMemory } from "./memory";
+import { formatIdleKinds, formatXsMemory, measureIdleKinds, measureIdleWss, measureXsMemory } from "./memory";
 
 test("XS heap: idle connection, per-message cost, no leaks", async () => {
   const report = await measureXsMemory([16, 125, 1024, 65536], 50);
@@ -55,4 +55,19 @@ test("XS heap: idle Client, ReconnectingClient (with and without keep-alive), th
   expect(kinds.luatos).toBeLessThanOrEqual(LUATOS);
   expect(kinds.tlsTransport).toBeGreaterThan(0);
   expect(kinds.tlsTransport).toBeLessThanOrEqual(TLS_TRANSPORT);
+}, 60000);
+
+// One open idle wss connection on the device's configuration, in slots (chunks are not metered here; BENCHMARKS.md
+// has bytes). The library's share, the simulator's socket and session objects taken out, was 94 slots with the
+// polled MbedtlsTransport (its pending poll timer included: 1760 B on the ESP32 estimate); it must not grow.
+const WSS_SHARE = 81;
+const WSS_SHARE_POLLED = 94;
+
+test("XS heap: an idle wss connection (TLS layer over the ECMA-419 TCP transport) holds no more than the polled transport did", async () => {
+  const wss = await measureIdleWss();
+  console.log(`XS live slots of one open idle wss connection: ${wss.connection} (the simulator's socket and session objects: ${wss.hostObjects}; ` +
+    `the library's share: ${wss.connection - wss.hostObjects}, ~${((wss.connection - wss.hostObjects) * 16 / 1024).toFixed(1)} KiB on ESP32)`);
+  expect(wss.hostObjects).toBeGreaterThan(0);
+  expect(wss.connection - wss.hostObjects).toBeLessThanOrEqual(WSS_SHARE);
+  expect(WSS_SHARE).toBeLessThan(WSS_SHARE_POLLED);
 }, 60000);
