@@ -142,6 +142,16 @@ describe("resumption against a Node TLS server", () => {
     expect(server.reused).toEqual([false, false]);
   });
 
+  test("runtimes made and dropped do not pile up: the host caches of the last 8 factories are kept", async () => {
+    const server = await reuseServer();
+    const first = mbedtlsRuntime();
+    await roundTrip(first, server.port);
+    await roundTrip(first, server.port); // resumed: its cache is there
+    for (let i = 0; i < 8; i++) await roundTrip(mbedtlsRuntime(), server.port); // eight more factories, each with a cache
+    await roundTrip(first, server.port); // the first one's cache went first: a full handshake, silently
+    expect(server.reused).toEqual([false, true, ...new Array(8).fill(false), false]);
+  });
+
   test("a certificate the client no longer trusts is not resumed: other settings, other host entry, full handshake", async () => {
     const server = await reuseServer();
     const runtime = mbedtlsRuntime();

@@ -96,13 +96,19 @@ export class TlsSettings {
   /**
    * This factory's host cache (parsed settings and kept sessions), made by its first connection. It is
    * run-time state: a device makes its factory while modules preload into flash, where the settings
-   * must stay frozen, so the cache lives in the app's run-time state, keyed by these settings and
-   * dropped with them.
+   * must stay frozen, so the cache lives in the app's run-time state, keyed by these settings. A Map,
+   * not a WeakMap: XS refuses an object in flash as a WeakMap key ("key: read-only"). The Map keeps the
+   * caches of the last few factories, so runtimes made and dropped at run time (Node) cannot pile up.
    */
   hosts(): TlsHosts {
     const caches = runTimeSlot("tls hosts", makeCaches);
     let hosts = caches.get(this);
     if (hosts === undefined) {
+      if (caches.size >= FACTORIES_KEPT) {
+        const oldest = caches.keys().next().value as TlsSettings;
+        caches.get(oldest)!.close();
+        caches.delete(oldest);
+      }
       hosts = new TlsHosts(this);
       caches.set(this, hosts);
     }
@@ -110,8 +116,11 @@ export class TlsSettings {
   }
 }
 
-function makeCaches(): WeakMap<TlsSettings, TlsHosts> {
-  return new WeakMap();
+/** Factories whose host caches are kept at once (a device has one; Node one per mbedtlsRuntime()). */
+const FACTORIES_KEPT = 8;
+
+function makeCaches(): Map<TlsSettings, TlsHosts> {
+  return new Map();
 }
 
 /** What the transport is doing, as bits of one number rather than a field each. */
