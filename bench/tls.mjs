@@ -7,7 +7,8 @@
 // server and `openssl s_server`; timer wake-ups per second of an idle wss
 // connection; wss echo throughput of mbedtlsRuntime against Node's tls path.
 // Results go to BENCHMARKS.md (section "tls") unless --quick or --no-write.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
@@ -19,6 +20,11 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const write = !quick && !args.includes("--no-write");
 const rounds = quick ? 1 : 3;
+
+if (!existsSync(path.resolve("native/node/build/Release/wsx_tls.node"))) {
+  console.log("bench/tls.mjs: the mbedTLS addon is not built (sh scripts/build-native.sh): no TLS figures this run");
+  process.exit(0);
+}
 
 async function load() {
   const outfile = path.resolve(".bench-out/tls-client.cjs");
@@ -46,6 +52,17 @@ function child(command, argv, ready) {
     proc.stderr.on("data", onData);
     proc.on("exit", (code) => reject(new Error(`${command} exited (${code}): ${out}`)));
   });
+}
+
+/** What was measured: these figures come from the working tree's sources (bundled here), not an exported commit. */
+function source() {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "modules", "node", "native", "bench/tls", "bench/tls.mjs"], { encoding: "utf8" }).trim() !== "";
+    return `the working tree at ${commit}${dirty ? " (with uncommitted changes)" : ""}`;
+  } catch {
+    return "the working tree";
+  }
 }
 
 const { client, pki: pkiModule } = await load();
@@ -94,7 +111,7 @@ try {
   const lines = [
     `### TLS: the device's TLS layer on Node (mbedtlsRuntime): results of \`node bench/tls.mjs\`${quick ? " --quick" : ""}`,
     "",
-    `Run ${started.toISOString().replace(/\.\d+Z$/, "Z")}; mbedTLS ${client.mbedtlsVersion()} (the N-API addon as built), Node ${process.version}, ${m.cpu}, ${m.cores} cores, load ${m.loadavg.map((x) => x.toFixed(1)).join(" ")}. Peers in their own processes on 127.0.0.1; medians of ${rounds} rounds. CPU is this process's (user + system: the TLS layer, the C core, Node's sockets), per handshake or per MiB.`,
+    `Run ${started.toISOString().replace(/\.\d+Z$/, "Z")} on ${source()}; mbedTLS ${client.mbedtlsVersion()} (the N-API addon as built), Node ${process.version}, ${m.cpu}, ${m.cores} cores, load ${m.loadavg.map((x) => x.toFixed(1)).join(" ")}. Peers in their own processes on 127.0.0.1; medians of ${rounds} rounds. CPU is this process's (user + system: the TLS layer, the C core, Node's sockets), per handshake or per MiB.`,
     "",
     `| Handshake (${count} in a row, one P-256 chain of two, close_notify after each) | CPU ms | wall ms | bytes sent / received |`,
     "|---|---:|---:|---:|",
@@ -120,7 +137,7 @@ try {
   const markdown = lines.join("\n");
   console.log(`\n${markdown}`);
   if (write) {
-    replaceSection("tls", markdown);
+    replaceSection("tls", markdown, undefined, { after: "xs-text" });
     console.log("wrote the TLS results to BENCHMARKS.md");
   }
 } finally {
