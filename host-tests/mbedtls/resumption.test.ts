@@ -203,7 +203,7 @@ describe("resumption against openssl s_server -www (its status page says New or 
     const runtime = mbedtlsRuntime();
     const first = await statusPage(runtime, ossl.port);
     const second = await statusPage(runtime, ossl.port);
-    // 2.28 speaks TLS 1.2; 3.x TLS 1.3 unless built without it (as ESP-IDF is by default).
+    // 2.28 speaks TLS 1.2; 3.x TLS 1.3 unless built without it (as docs/mbedtls.md recommends for an ESP32).
     const protocol = /\bNew, (TLSv1\.[23])/.exec(first)?.[1];
     expect(protocol).toEqual(isTls13() ? expect.stringMatching(/^TLSv1\.[23]$/) : "TLSv1.2");
     // TLS 1.3 has no session IDs: with -no_ticket OpenSSL issues stateful tickets (its session cache) instead.
