@@ -46,7 +46,14 @@ function child(command, argv, ready) {
     const onData = (d) => {
       out += d;
       const found = ready(out);
-      if (found) resolve({ proc, ...found });
+      if (!found) return;
+      // Ready: from now on its output is drained unread (s_server logs every connection; parsing a growing
+      // string per line would cost this process CPU inside the measured handshakes).
+      for (const stream of [proc.stdout, proc.stderr]) {
+        stream.off("data", onData);
+        stream.on("data", () => {});
+      }
+      resolve({ proc, ...found });
     };
     proc.stdout.on("data", onData);
     proc.stderr.on("data", onData);
