@@ -44,15 +44,20 @@ function packageRoot(): string | undefined {
     const up = path.resolve(__dirname, "..");
     if (existsSync(path.join(up, "package.json"))) return up;
   }
-  try {
-    const main = createRequire(path.join(process.cwd(), "index.js")).resolve(PACKAGE);
-    for (let dir = path.dirname(main); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "native", "node"))) return dir;
+  // From the app's main script, then from the working directory.
+  const bases = [process.argv[1], path.join(process.cwd(), "index.js")];
+  for (const base of bases) {
+    if (!base) continue;
+    try {
+      const main = createRequire(path.resolve(base)).resolve(PACKAGE);
+      for (let dir = path.dirname(main); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "native", "node"))) return dir;
+      }
+    } catch {
+      // Not installed where that base can require it.
     }
-  } catch {
-    // Not installed where the app can require it: the working directory is the last guess.
   }
-  return undefined;
+  return undefined; // the working directory is the last guess
 }
 
 /** Where the addon is looked for: an explicit path alone; else $WSX_TLS_ADDON, this package, the working directory. */
