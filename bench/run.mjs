@@ -2,7 +2,7 @@
 // the same run, then the XS figures; results go to BENCHMARKS.md.
 //
 //   node bench/run.mjs [--quick] [--runs=N] [--only=rtt32,pipe64] [--clients=ours,ws]
-//                      [--no-micro] [--no-compression] [--no-xs] [--working-tree | --rev=<commit>] [--no-write]
+//                      [--no-micro] [--no-compression] [--no-xs] [--no-tls] [--working-tree | --rev=<commit>] [--no-write]
 //
 // Every client runs every workload in its own process, once per run, in an
 // order that rotates from run to run; the servers (ws echo, raw blaster/sink)
@@ -130,6 +130,10 @@ async function main() {
     execFileSync(process.execPath, xsArgs, { stdio: "inherit" });
     // UTF-8 text per byte on XS, 1 to 64 KiB (measures the working tree; says so when it differs from HEAD).
     execFileSync(process.execPath, ["bench/xs/text.mjs", ...(quick ? ["--quick"] : []), ...(write ? [] : ["--no-write"])], { stdio: "inherit" });
+  }
+  // The device's TLS layer on Node (mbedtlsRuntime): handshakes full/resumed, idle wake-ups, wss echo against Node's tls.
+  if (!flag("no-tls")) {
+    execFileSync(process.execPath, ["bench/tls.mjs", ...(quick ? ["--quick"] : []), ...(write ? [] : ["--no-write"])], { stdio: "inherit" });
   }
 }
 

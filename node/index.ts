@@ -35,6 +35,7 @@ export { nodeRuntime } from "./runtime";
 export { nodePlatform } from "./platform";
 export { nodeCompression } from "./deflate";
 export { NodeTransport } from "./transport";
+export { mbedtlsRuntime, type MbedtlsRuntimeOptions } from "./mbedtls";
 export type { WebsocketModule, WsClient, WsMessage, WsOpenOption, WsCloseOption, WsErrorOption, WsEventMap, ConnectOptions, ExtraHeader } from "../modules/api/connect";
 export type { LuatosModule, LuatosWebSocket, LuatosOptions, LuatosCert, LuatosState, LuatosMessage, RecvResult } from "../modules/api/luatos";
 export type { FibjsModule, Socket as FibjsSocket, SocketOptions as FibjsSocketOptions, SocketMessageEvent as FibjsMessageEvent } from "../modules/api/fibjs";

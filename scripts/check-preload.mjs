@@ -385,7 +385,7 @@ function sdkStubs(config) {
     "net": "export default class Net { static resolve() {} }",
     "embedded:io/socket/tcp": "export default class TCP {}",
     "embedded:io/socket/listener": "export default class Listener {}",
-    "wsx-tls": "export class TlsSocket {} export default Object.freeze({ open() { return {}; }, mbedtlsVersion() { return 0; } });",
+    "wsx-tls": "export class TlsHost {} export class TlsSession {} export default Object.freeze({ host() { return {}; }, mbedtlsVersion() { return \"\"; } });",
   };
 }
 

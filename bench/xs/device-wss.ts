@@ -1,20 +1,23 @@
 /**
  * Device side of the XS benchmark's wss figures, bundled into the simulator's
  * xsnap worker: a real Client on the device's own configuration
- * (modules/device/configured.ts: the mbedTLS transport over `wsx-tls`,
- * certificates from the flash bundle), whose `wsx-tls` is the C core in the
- * parent; the `wsx-tls` socket object alone, to subtract its share; and the
- * mbedTLS transport over a stand-in native in XS memory, for what it
- * allocates per message without the simulator's bridge traffic.
+ * (modules/device/configured.ts: the TLS layer over the ECMA-419 TCP socket,
+ * `wsx-tls` for mbedTLS, certificates from the flash bundle), whose `wsx-tls`
+ * is the C core in the parent; the TCP socket and `wsx-tls` session objects
+ * alone, to subtract their share; and the TLS layer over a stand-in native
+ * and a stand-in inner transport in XS memory, for what it allocates per
+ * message without the simulator's bridge traffic.
  */
+import TCP from "embedded:io/socket/tcp";
 import Timer from "timer";
-import wsxTls from "wsx-tls";
+import wsxTls, { type TlsHost, type TlsSession } from "wsx-tls";
 import { withEntryDefaults } from "../../modules/api/options";
 import { Client } from "../../modules/client/client";
 import { defaults, runtime } from "../../modules/device/configured";
 import type { Platform } from "../../modules/platform/platform";
-import { MbedtlsSettings, MbedtlsTransport } from "../../modules/transport/mbedtls";
-import { NativeState, STEP_PROGRESS, type MbedtlsNative } from "../../modules/transport/mbedtls-native";
+import { NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, type NativeTlsSession } from "../../modules/transport/mbedtls-native";
+import { TlsSettings, TlsTransport } from "../../modules/transport/tls";
+import type { ConnectTarget, Transport, TransportEvents } from "../../modules/transport/transport";
 import { expose } from "../../host-tests/xs/shims/expose";
 import { Probe } from "./probe";
 
@@ -39,27 +42,44 @@ expose("forget", (args) => {
   return 0;
 });
 
-/** The `wsx-tls` socket object alone (on a device: the binding's host object). */
-let rawSocket: ReturnType<typeof wsxTls.open> | undefined;
-expose("rawOpen", (args) => {
-  rawSocket = wsxTls.open({ host: "127.0.0.1", port: Number(args[0]), secure: true, verify: false, insist: false });
+/** The `wsx-tls` session object alone (on a device: the binding's host object); its host made once, outside the window. */
+let rawHost: TlsHost | undefined;
+let rawSession: TlsSession | undefined;
+expose("rawHost", () => {
+  rawHost = wsxTls.host({ label: "localhost:443", verify: false, insist: false, resumption: true });
   return 0;
 });
-
+expose("rawOpen", () => {
+  rawSession = rawHost!.connect();
+  return 0;
+});
 expose("rawClose", () => {
-  rawSocket?.close();
-  rawSocket = undefined;
+  rawSession?.close();
+  rawSession = undefined;
   return 0;
 });
 
-// ---- the transport alone, per message: the native stood in for by bytes in XS memory ----
+/** The ECMA-419 TCP socket object alone (on a device a host object of a few slots), as the ws bench measures it. */
+let tcpSocket: TCP | undefined;
+function tcpIgnore(): void {}
+expose("tcpOpen", (args) => {
+  tcpSocket = new TCP({ address: "127.0.0.1", port: Number(args[0]), onReadable: tcpIgnore, onWritable: tcpIgnore, onError: tcpIgnore } as never);
+  return 0;
+});
+expose("tcpClose", () => {
+  tcpSocket?.close();
+  tcpSocket = undefined;
+  return 0;
+});
+
+// ---- the TLS layer alone, per message: native and inner transport stood in for in XS memory ----
 
 interface Due {
   run: () => void;
   live: boolean;
 }
 
-/** Timers that run only when the bench says, so a measured call has no bridge traffic in it. */
+/** Timers that run only when the bench says (the TLS layer sets none while open; this catches any it would). */
 class ManualTimers {
   private due: Due[] = [];
   readonly platform: Platform = {
@@ -75,43 +95,47 @@ class ManualTimers {
     randomFill() {},
   };
 
-  runDue(): void {
-    const now = this.due;
-    this.due = [];
-    for (const timer of now) {
-      if (!timer.live) continue;
-      timer.live = false;
-      timer.run();
-    }
+  get pending(): number {
+    return this.due.filter((d) => d.live).length;
   }
 }
 
-let records: ArrayBuffer[] = [];
-let nextRecord = 0;
-let payload = new Uint8Array(0);
 let received = 0;
 
 /**
- * What the binding does per call, minus the C: read() hands over a fresh
- * ArrayBuffer, write() takes all. No own properties, as a host object has none.
+ * What the binding does per call, minus the C: input() takes everything, read()
+ * hands over a fresh ArrayBuffer per record, write() takes all and output() gives
+ * a fresh ArrayBuffer of ciphertext. No own properties, as a host object has none.
  */
-class MemorySocket {
-  step(): number {
-    return NativeState.OPEN | STEP_PROGRESS;
-  }
-  read(): ArrayBuffer | null {
-    return nextRecord < records.length ? records[nextRecord++].slice(0) : null;
-  }
-  write(bytes: Uint8Array): number {
+class MemorySession implements NativeTlsSession {
+  private static records = 0;
+  private static out = false;
+  input(bytes: Uint8Array): number {
+    MemorySession.records++;
     return bytes.length;
   }
+  read(): ArrayBuffer | null {
+    if (MemorySession.records === 0) return null;
+    MemorySession.records--;
+    return new ArrayBuffer(recordSize);
+  }
+  write(bytes: Uint8Array): number {
+    MemorySession.out = true;
+    return bytes.length;
+  }
+  output(): ArrayBuffer | null {
+    if (!MemorySession.out) return null;
+    MemorySession.out = false;
+    return new ArrayBuffer(recordSize + 29);
+  }
+  eof(): void {}
   shutdown(): void {}
   close(): void {}
   get state(): number {
-    return NativeState.OPEN;
+    return opened ? NativeState.OPEN : NativeState.HANDSHAKING;
   }
   get failure(): number {
-    return 0;
+    return NativeFailure.NONE;
   }
   get error(): string {
     return "";
@@ -122,28 +146,50 @@ class MemorySocket {
   get verifyFlags(): number {
     return 0;
   }
-}
-
-/** The same with nothing to read, for transports kept idle. */
-class IdleSocket extends MemorySocket {
-  override read(): ArrayBuffer | null {
-    return null;
+  get resumed(): boolean {
+    return false;
   }
 }
 
-const memoryNative: MbedtlsNative = { open: () => new MemorySocket() };
-const idleNative: MbedtlsNative = { open: () => new IdleSocket() };
+let opened = false;
+let recordSize = 66;
 
-let transport: MbedtlsTransport | undefined;
+class MemoryHost implements NativeTlsHost {
+  connect(): NativeTlsSession {
+    return new MemorySession();
+  }
+  forget(): void {}
+  close(): void {}
+  get error(): string {
+    return "";
+  }
+  get failure(): number {
+    return 0;
+  }
+  get hasSession(): boolean {
+    return false;
+  }
+}
 
-const measured = new ManualTimers();
-/** The idle transports' polls never run (they would allocate inside other measurements). */
-const idle = new ManualTimers();
-// Made once each, as a runtime's factory makes its settings once for all its connections.
-const measuredSettings = new MbedtlsSettings({ native: memoryNative, platform: measured.platform });
-const idleSettings = new MbedtlsSettings({ native: idleNative, platform: idle.platform });
+const memoryNative: MbedtlsNative = { host: () => new MemoryHost() };
 
-/** The transport's listener: an instance of a class (its methods shared), so the idle transport's row holds no closures of ours. */
+/** An inner transport that is open at once and takes every write (what a socket with room does). */
+class MemoryInner implements Transport {
+  events: TransportEvents | undefined;
+  get bufferedAmount(): number {
+    return 0;
+  }
+  connect(_target: ConnectTarget, events: TransportEvents): void {
+    this.events = events;
+  }
+  write(): boolean {
+    return true;
+  }
+  end(): void {}
+  destroy(): void {}
+}
+
+/** The transport's listener: an instance of a class (its methods shared), so the idle row holds no closures of ours. */
 class TransportProbe {
   opened = false;
   readonly counting: boolean;
@@ -160,36 +206,56 @@ class TransportProbe {
   onClose(): void {}
 }
 
-function openTransport(settings: MbedtlsSettings, timers: ManualTimers, counting: boolean): MbedtlsTransport {
+const timers = new ManualTimers();
+// Made once, as a runtime's factory makes its settings once for all its connections.
+let innerNow: MemoryInner | undefined;
+const settings = new TlsSettings({
+  native: memoryNative,
+  platform: timers.platform,
+  inner: () => (innerNow = new MemoryInner()),
+});
+
+let transport: TlsTransport | undefined;
+let inner: MemoryInner | undefined;
+const hello = new Uint8Array(5);
+
+function openTransport(counting: boolean): { transport: TlsTransport; inner: MemoryInner } {
   const listener = new TransportProbe(counting);
-  const made = new MbedtlsTransport(settings);
-  made.connect({ host: "localhost", port: 443, secure: true }, listener);
-  while (!listener.opened) timers.runDue();
-  return made;
+  const made = new TlsTransport(settings);
+  made.connect({ host: "localhost", port: 443, secure: true, tls: { verify: false } }, listener);
+  const under = innerNow!;
+  opened = false;
+  under.events!.onOpen();
+  opened = true;
+  under.events!.onData(hello); // the server's handshake: the stand-in opens on it
+  if (!listener.opened) throw new Error("the TLS layer did not open over the stand-ins");
+  return { transport: made, inner: under };
 }
 
-/** A fresh transport, open, with `count` decrypted records of `size` bytes waiting (one per read). */
+let chunks: Uint8Array[] = [];
+let payload = new Uint8Array(0);
+
+/** A fresh transport, open, with `count` ciphertext chunks of `size` bytes to arrive (one record each). */
 expose("transportPrepare", (args) => {
   const [size, count] = args as [number, number];
-  records = [];
-  for (let i = 0; i < count; i++) records.push(new ArrayBuffer(size));
-  nextRecord = count; // nothing to read until transportFeed
+  recordSize = size;
+  chunks = [];
+  for (let i = 0; i < count; i++) chunks.push(new Uint8Array(size + 29));
   payload = new Uint8Array(size);
   received = 0;
-  transport = openTransport(measuredSettings, measured, true);
+  ({ transport, inner } = openTransport(true));
   return count;
 });
 
-/** Every waiting record read through the transport's polls. */
+/** Every chunk arrives from the inner transport and is delivered decrypted. */
 expose("transportFeed", () => {
-  nextRecord = 0;
   received = 0;
-  while (nextRecord < records.length) measured.runDue();
-  if (received !== records.length) throw new Error(`transport delivered ${received} chunks, expected ${records.length}`);
+  for (const chunk of chunks) inner!.events!.onData(chunk);
+  if (received !== chunks.length) throw new Error(`transport delivered ${received} chunks, expected ${chunks.length}`);
   return received;
 });
 
-/** `n` writes of the payload, each taken whole by the native at once. */
+/** `n` writes of the payload, each encrypted and handed to the inner transport at once. */
 expose("transportSend", (args) => {
   const n = Number(args[0]);
   for (let i = 0; i < n; i++) transport!.write(payload);
@@ -198,16 +264,18 @@ expose("transportSend", (args) => {
 
 // ---- pieces of the idle connection, measured alone ----
 
-/** An open idle transport over the stand-in, kept for a heap snapshot (its pending poll is one small object). */
-let idleTransport: MbedtlsTransport | undefined;
-const ignore = (): void => {};
+/** Open idle TLS layers over the stand-ins, each kept for a heap snapshot (room made up front). */
+const idleTransports: (TlsTransport | undefined)[] = new Array<TlsTransport | undefined>(8).fill(undefined);
+let idleCount = 0;
 expose("transportAlone", () => {
-  idleTransport = openTransport(idleSettings, idle, false);
+  idleTransports[idleCount++ % idleTransports.length] = openTransport(false).transport;
+  if (timers.pending !== 0) throw new Error(`an open idle TLS layer left ${timers.pending} timer(s)`);
   return 1;
 });
 
 /** A pending timer of the simulator's `timer` module (a host object on a device). */
 let pending: Timer | undefined;
+const ignore = (): void => {};
 expose("timerAlone", () => {
   pending = Timer.set(ignore, 1 << 30);
   return 1;

@@ -48,6 +48,7 @@ function deviceEntry(name, given) {
   const dir = path.join(OUT, "src/bench/xs");
   mkdirSync(dir, { recursive: true });
   copyFileSync(`bench/xs/${name}`, path.join(dir, name));
+  copyFileSync("bench/xs/probe.ts", path.join(dir, "probe.ts")); // the listener class both device scripts import
   // The simulator's shims must be the very modules the simulator maps Moddable's specifiers to.
   if (!existsSync(path.join(OUT, "src/host-tests"))) symlinkSync(path.resolve("host-tests"), path.join(OUT, "src/host-tests"));
   return path.join(dir, name);

@@ -80,7 +80,7 @@ export async function measureWss({ sim, events, snapshot, diff, counter, repeats
       const nativeBefore = counter?.read();
       counter?.resetPeak();
       const id = await openOne();
-      await settle(100); // idle: the transport is polling at its slowest
+      await settle(100); // idle: nothing runs (the TLS layer sets no timer)
       const open = await snapshot();
       const nativeOpen = counter?.read();
       await closeOne(id);
@@ -96,11 +96,19 @@ export async function measureWss({ sim, events, snapshot, diff, counter, repeats
         });
       }
     }
-    // The wsx-tls object alone: on a device, the binding's host object.
+    // The wsx-tls session object alone: on a device, the binding's host object (its TlsHost is per host, made first).
+    await call("rawHost");
     const beforeRaw = await snapshot();
-    const raw = await call("rawOpen", [peer.port]);
-    const socket = diff(beforeRaw, await snapshot());
-    await call("rawClose", [raw]);
+    await call("rawOpen");
+    const session = diff(beforeRaw, await snapshot());
+    await call("rawClose");
+    // The ECMA-419 TCP socket object alone, as the ws rows subtract it.
+    const beforeTcp = await snapshot();
+    await call("tcpOpen", [peer.port]);
+    const tcp = diff(beforeTcp, await snapshot());
+    await call("tcpClose");
+    await settle(50);
+    const socket = { chunks: session.chunks + tcp.chunks, slots: session.slots + tcp.slots };
     const beforeTransport = await snapshot();
     await call("transportAlone");
     const transport = diff(beforeTransport, await snapshot());
@@ -117,6 +125,8 @@ export async function measureWss({ sim, events, snapshot, diff, counter, repeats
       connection: xs[0],
       sameEveryTime,
       socket,
+      session,
+      tcp,
       transport,
       timer,
       native: counter ? { open: pick(native, "open"), peak: pick(native, "peak"), allocations: pick(native, "allocations"), closed: pick(native, "closed") } : null,
@@ -138,7 +148,7 @@ async function slotsAllocated(sim, name, args) {
   return sim.engine.lastMeter.currentHeapCount - live;
 }
 
-/** Slots the mbedTLS transport allocates per 64-byte message received and sent (slope between two counts). */
+/** Slots the TLS layer allocates per 64-byte message received and sent (slope between two counts). */
 async function transportCosts(sim, [n1, n2]) {
   const receive = [];
   for (const n of [n1, n2]) {
@@ -162,28 +172,28 @@ export function wssLines(w, { SLOT, ESP32_SLOT, ownIdleWs }) {
     "",
     `| wss: heap held by one open, idle wss connection (after a collection; ${w.repeats} connections${w.sameEveryTime ? ", the same every time" : ", first shown"}) | chunks | slots | bytes here | ESP32 estimate |`,
     "|---|---:|---:|---:|---:|",
-    `| Whole connection: Client, core, MbedtlsTransport, timers, \`wsx-tls\` socket object, the app's listener object (one instance of a class) | ${w.connection.chunks} B | ${w.connection.slots} | ${b64(w.connection)} B | ${b32(w.connection)} B |`,
-    `| The simulator's \`wsx-tls\` socket object alone (the binding's host object on a device) | ${w.socket.chunks} B | ${w.socket.slots} | ${b64(w.socket)} B | ${b32(w.socket)} B |`,
+    `| Whole connection: Client, core, TLS layer, TCP transport, the ECMA-419 socket and \`wsx-tls\` session objects, the app's listener object (one instance of a class); no timer | ${w.connection.chunks} B | ${w.connection.slots} | ${b64(w.connection)} B | ${b32(w.connection)} B |`,
+    `| The simulator's ECMA-419 socket and \`wsx-tls\` session objects alone (host objects on a device) | ${w.socket.chunks} B | ${w.socket.slots} | ${b64(w.socket)} B | ${b32(w.socket)} B |`,
     `| **This library's share over wss** (difference) | ${own.chunks} B | ${own.slots} | ${b64(own)} B | **${b32(own)} B** |`,
-    `| of which the MbedtlsTransport, open and idle (measured alone over a stand-in native, with a small listener object where a connection has its Client; its pending poll as one small object) | ${w.transport.chunks} B | ${w.transport.slots} | ${b64(w.transport)} B | ${b32(w.transport)} B |`,
-    `| of which one pending timer of the simulator's \`timer\` (the poll's; a host object on a device) | ${w.timer.chunks} B | ${w.timer.slots} | ${b64(w.timer)} B | ${b32(w.timer)} B |`,
+    `| of which the TLS layer, open and idle (measured alone over a stand-in native and a stand-in inner transport, with a small listener object where a connection has its Client) | ${w.transport.chunks} B | ${w.transport.slots} | ${b64(w.transport)} B | ${b32(w.transport)} B |`,
+    `| for comparison: one pending timer of the simulator's \`timer\` (what the old polled transport held per idle connection; a host object on a device) | ${w.timer.chunks} B | ${w.timer.slots} | ${b64(w.timer)} B | ${b32(w.timer)} B |`,
     `| compared with ws (the table above) | ${signed(own.chunks - ownIdleWs.chunks)} B | ${signed(own.slots - ownIdleWs.slots)} | ${signed(b64(own) - b64(ownIdleWs))} B | ${signed(b32(own) - b32(ownIdleWs))} B |`,
     "",
-    `| wss: slots the mbedTLS transport allocates per 64-byte message (stand-in native in XS memory, ${w.perMessage.counts.join(" and ")} messages) | slots per message | bytes here / ESP32 |`,
+    `| wss: slots the TLS layer allocates per 64-byte message (stand-in native and inner transport in XS memory, ${w.perMessage.counts.join(" and ")} messages) | slots per message | bytes here / ESP32 |`,
     "|---|---:|---:|",
-    `| Received: one 66-byte decrypted record per read (the native's fresh ArrayBuffer included), polls of up to 16 reads | ${w.perMessage.received.toFixed(1)} | ${(w.perMessage.received * SLOT).toFixed(1)} / ${(w.perMessage.received * ESP32_SLOT).toFixed(1)} |`,
-    `| Sent: one 70-byte write per message, taken whole at once | ${w.perMessage.sent.toFixed(1)} | ${(w.perMessage.sent * SLOT).toFixed(1)} / ${(w.perMessage.sent * ESP32_SLOT).toFixed(1)} |`,
+    `| Received: one 95-byte ciphertext chunk in, one 66-byte decrypted record out (the native's fresh ArrayBuffer and its view included) | ${w.perMessage.received.toFixed(1)} | ${(w.perMessage.received * SLOT).toFixed(1)} / ${(w.perMessage.received * ESP32_SLOT).toFixed(1)} |`,
+    `| Sent: one 70-byte write, encrypted at once, its ciphertext (a fresh ArrayBuffer and its view) handed to the inner transport | ${w.perMessage.sent.toFixed(1)} | ${(w.perMessage.sent * SLOT).toFixed(1)} / ${(w.perMessage.sent * ESP32_SLOT).toFixed(1)} |`,
     "",
-    "These come on top of the core's per-message figures above (the core is the same over ws and wss). The stand-in does what the XS binding does per call minus the C (a fresh ArrayBuffer per read, a count per write), and its timers run when the bench says (one small object per poll, where Moddable's Timer is a host object), so no simulator traffic is counted.",
+    "These come on top of the core's per-message figures above (the core is the same over ws and wss), and on top of what the TCP transport allocates per read and write. The stand-ins do what the XS binding and a socket with room do per call minus the C (a fresh ArrayBuffer per read and per output), so no simulator traffic is counted.",
     "",
-    "The wss connection runs the device's own configuration (`modules/device/configured.ts`: the mbedTLS transport over `wsx-tls`, the CA from the packed certificate bundle mapped as a resource), unchanged; in the simulator `wsx-tls` forwards each call to the mbedTLS C core (`native/core`) through its N-API binding in the parent process.",
+    "The wss connection runs the device's own configuration (`modules/device/configured.ts`: the TLS layer over the ECMA-419 TCP transport, `wsx-tls` for mbedTLS, the CA from the packed certificate bundle mapped as a resource), unchanged; in the simulator `wsx-tls` forwards each call to the mbedTLS C core (`native/core`) through its N-API binding in the parent process, and the ciphertext travels over the simulator's TCP socket.",
   ];
   if (w.native) {
     lines.push(
       "",
       `| Native heap of one wss connection in the parent process (mbedTLS ${w.mbedtlsVersion} C core through the N-API binding; ${w.repeats} connections: median (min–max)) | bytes |`,
       "|---|---:|",
-      `| Held while open and idle (core struct, TLS record buffers, session, parsed CA, read buffer) | ${range(w.native.open)} (${kb(w.native.open.median)}) |`,
+      `| Held while open and idle (session struct, mbedTLS context, record buffers, negotiated session; the host's parsed CA is shared and made by the first connection) | ${range(w.native.open)} (${kb(w.native.open.median)}) |`,
       `| Peak during connect + handshake | ${range(w.native.peak)} (${kb(w.native.peak.median)}) |`,
       `| Heap blocks allocated up to open | ${range(w.native.allocations)} |`,
       `| Still held after close() and a collection (the XS binding frees at close(); the N-API object when collected) | ${range(w.native.closed)}${w.collected ? "" : " (no gc(): run with --expose-gc)"} |`,

@@ -14,7 +14,7 @@ import { BundleTlsProvider } from "../../modules/certs/provider";
 import { tlsFromSeed001 } from "../../modules/certs/seed001";
 import type { Runtime } from "../../modules/client/runtime";
 import { WebSocketError } from "../../modules/core/errors";
-import { nodeMbedtlsTransports } from "../../node/mbedtls";
+import { nodeTlsTransports } from "../../node/mbedtls";
 import { nodePlatform } from "../../node/platform";
 import { NodeTransport } from "../../node/transport";
 import { attempt, loopback } from "./connect";
@@ -65,7 +65,7 @@ const provider = (bytes: Uint8Array) => new BundleTlsProvider(bytes, { passphras
 
 const stacks: [string, () => Runtime][] = [
   ["Node tls", () => loopback(() => new NodeTransport())],
-  ["mbedTLS", () => loopback(nodeMbedtlsTransports(nodePlatform))],
+  ["mbedTLS", () => loopback(nodeTlsTransports(nodePlatform))],
 ];
 
 describe.each(stacks)("over %s", (_stack, makeRuntime) => {

@@ -1,15 +1,15 @@
 /**
- * Drives one MbedtlsTransport (the real TypeScript transport over the real
- * N-API binding) the way a client would, and records what it reports.
+ * Drives one transport of the mbedTLS runtime (the real TypeScript TLS layer
+ * over the real N-API binding, over a Node socket) the way a client would,
+ * and records what it reports.
  */
 import type { WebSocketError } from "../../modules/core/errors";
-import type { ConnectTarget, TlsConfig } from "../../modules/transport/transport";
-import { MbedtlsTransport, type MbedtlsTransportOptions } from "../../modules/transport/mbedtls";
-import { loadMbedtlsNative } from "../../node/mbedtls";
-import { nodePlatform } from "../../node/platform";
+import type { ConnectTarget, TlsConfig, Transport } from "../../modules/transport/transport";
+import type { Runtime } from "../../modules/client/runtime";
+import { mbedtlsRuntime, type MbedtlsRuntimeOptions } from "../../node/mbedtls";
 
 export interface Session {
-  transport: MbedtlsTransport;
+  transport: Transport;
   /** Resolves when onOpen comes; rejects with the close error when the transport closes first. */
   opened: Promise<void>;
   /** Resolves with onClose's error (undefined for an orderly close). */
@@ -25,9 +25,15 @@ export interface Session {
   drains(): number;
 }
 
-export function open(port: number, tls: TlsConfig | undefined, options: Partial<MbedtlsTransportOptions> = {},
+export function open(port: number, tls: TlsConfig | undefined, options: MbedtlsRuntimeOptions = {},
   target: Partial<ConnectTarget> = {}): Session {
-  const transport = new MbedtlsTransport({ native: loadMbedtlsNative(), platform: nodePlatform, ...options });
+  return openOn(mbedtlsRuntime(options), port, tls, target);
+}
+
+/** The same through a given runtime (connections of one runtime share its per-host TLS state). */
+export function openOn(runtime: Runtime, port: number, tls: TlsConfig | undefined, target: Partial<ConnectTarget> = {}): Session {
+  const full: ConnectTarget = { host: "127.0.0.1", port, secure: true, tls, ...target };
+  const transport = runtime.createTransport(full);
   const chunks: string[] = [];
   let bytes = 0;
   let closes = 0;
@@ -39,7 +45,7 @@ export function open(port: number, tls: TlsConfig | undefined, options: Partial<
   const opened = new Promise<void>((res, rej) => { resolveOpen = res; rejectOpen = rej; });
   opened.catch(() => {});
   const closed = new Promise<WebSocketError | undefined>((res) => { resolveClose = res; });
-  transport.connect({ host: "127.0.0.1", port, secure: true, tls, ...target }, {
+  transport.connect(full, {
     onOpen: () => resolveOpen(),
     onData: (chunk) => {
       bytes += chunk.length;

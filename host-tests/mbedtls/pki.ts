@@ -62,6 +62,11 @@ export function makeTestPki(): TestPki {
   sign(dir, "server", "int", 30, [...SERVER_EXT, "subjectAltName=DNS:localhost,IP:127.0.0.1"]);
   request(dir, "expired", "localhost");
   sign(dir, "expired", "int", -1, [...SERVER_EXT, "subjectAltName=DNS:localhost,IP:127.0.0.1"]);
+  // A server known only by its address, and one known only by its name (issue 17 §6: IP SANs).
+  request(dir, "iponly", "127.0.0.1");
+  sign(dir, "iponly", "int", 30, [...SERVER_EXT, "subjectAltName=IP:127.0.0.1"]);
+  request(dir, "dnsonly", "localhost");
+  sign(dir, "dnsonly", "int", 30, [...SERVER_EXT, "subjectAltName=DNS:localhost"]);
   request(dir, "wronghost", "elsewhere.test");
   sign(dir, "wronghost", "int", 30, [...SERVER_EXT, "subjectAltName=DNS:elsewhere.test"]);
 
@@ -83,6 +88,8 @@ export function makeTestPki(): TestPki {
   cat("server-chain.pem", ["server.pem", "int.pem"]);
   cat("expired-chain.pem", ["expired.pem", "int.pem"]);
   cat("wronghost-chain.pem", ["wronghost.pem", "int.pem"]);
+  cat("iponly-chain.pem", ["iponly.pem", "int.pem"]);
+  cat("dnsonly-chain.pem", ["dnsonly.pem", "int.pem"]);
 
   return {
     dir,

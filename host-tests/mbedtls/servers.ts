@@ -77,8 +77,15 @@ export async function startTlsEcho(options: tls.TlsOptions): Promise<PeerServer>
   return peer;
 }
 
+export interface WssEchoServer extends PeerServer {
+  /** Per TLS connection, whether it resumed a session (Node's isSessionReused()). */
+  reused: boolean[];
+  /** Drop every connection now (what a server restart does to its clients). */
+  dropAll(): void;
+}
+
 /** A `ws` echo server over `https`. */
-export async function startWssEcho(options: HttpsOptions): Promise<PeerServer> {
+export async function startWssEcho(options: HttpsOptions): Promise<WssEchoServer> {
   const sockets = new Set<net.Socket>();
   const seen: Seen[] = [];
   const https = createHttpsServer(options);
@@ -88,8 +95,9 @@ export async function startWssEcho(options: HttpsOptions): Promise<PeerServer> {
     seen.push(describe(req.socket as tls.TLSSocket));
     ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
-  const peer: PeerServer = {
-    port: 0, seen, accepted: 0, closed: 0,
+  const peer: WssEchoServer = {
+    port: 0, seen, accepted: 0, closed: 0, reused: [],
+    dropAll: () => { for (const s of sockets) s.destroy(); },
     close: () => new Promise<void>((resolve) => {
       for (const c of wss.clients) c.terminate();
       for (const s of sockets) s.destroy();
@@ -99,6 +107,7 @@ export async function startWssEcho(options: HttpsOptions): Promise<PeerServer> {
   };
   https.on("secureConnection", (socket: tls.TLSSocket) => {
     peer.accepted++;
+    peer.reused.push(socket.isSessionReused());
     sockets.add(socket);
     socket.on("close", () => { peer.closed++; sockets.delete(socket); });
   });

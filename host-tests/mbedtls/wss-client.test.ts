@@ -6,12 +6,11 @@
 import { Client, type ClientOptions } from "../../modules/client/client";
 import type { Runtime } from "../../modules/client/runtime";
 import type { WebSocketError } from "../../modules/core/errors";
-import { nodeMbedtlsTransports } from "../../node/mbedtls";
-import { nodePlatform } from "../../node/platform";
+import { mbedtlsRuntime } from "../../node/mbedtls";
 import { makeTestPki, KEY_PASSPHRASE, type TestPki } from "./pki";
 import { startCuttingProxy, startSilentServer, startWssEcho, type PeerServer } from "./servers";
 
-const runtime: Runtime = { platform: nodePlatform, createTransport: nodeMbedtlsTransports(nodePlatform) };
+const runtime: Runtime = mbedtlsRuntime();
 
 let pki: TestPki;
 let wss: PeerServer;

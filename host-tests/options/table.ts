@@ -148,7 +148,7 @@ function withValue(base: Record<string, unknown> | undefined, path: string, valu
 // ---- the option specs, API by API ----
 
 const CERT = "PEM text or DER bytes (a string or a Uint8Array)";
-const TLS_KNOWN = "ca, chain, cert, key, passphrase, verify, insist, servername";
+const TLS_KNOWN = "ca, chain, cert, key, passphrase, verify, insist, servername, resumption";
 const DEFLATE_KNOWN = "clientMaxWindowBits, serverMaxWindowBits, clientNoContextTakeover, serverNoContextTakeover, threshold, level, memLevel";
 
 const protocols = custom("protocols", "chat", [
@@ -195,6 +195,7 @@ const CLIENT_NESTED: Spec[] = [
   str("tls.servername", "example.com"),
   bool("tls.verify", false),
   bool("tls.insist", true),
+  bool("tls.resumption", false),
   custom("perMessageDeflate.clientMaxWindowBits", 10, [
     [7, "perMessageDeflate.clientMaxWindowBits must be true, false or an integer from 8 to 15, got 7"],
     [16, "perMessageDeflate.clientMaxWindowBits must be true, false or an integer from 8 to 15, got 16"],
@@ -385,6 +386,7 @@ const APIS: Api[] = [
         [{ level: 10 }, "perMessageDeflate.level must be an integer from 0 to 9, got 10"],
       ]),
       bool("debug", true),
+      bool("tlsResumption", false),
     ],
     make: (_env, o) => { readSettings({ websocket: o }); return undefined; },
   },

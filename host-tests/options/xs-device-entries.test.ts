@@ -12,7 +12,7 @@ import { DeviceCallError, XsSimulator } from "../xs/simulator";
 import { startWitness, until, type Witness } from "./witness";
 
 const ENTRY = path.join(__dirname, "fixtures/device-entries.ts");
-const KNOWN = "maxMessageSize, maxFragments, highWaterMark, closeTimeout, connectTimeout, certificates, perMessageDeflate, debug";
+const KNOWN = "maxMessageSize, maxFragments, highWaterMark, closeTimeout, connectTimeout, certificates, perMessageDeflate, debug, tlsResumption";
 
 let witness: Witness;
 beforeAll(async () => { witness = await startWitness(); });
@@ -27,6 +27,7 @@ describe("config.websocket is checked when the app starts", () => {
     [{ highWaterMark: 0 }, "manifest config.websocket.highWaterMark must be an integer from 1 to 2147483647, got 0"],
     [{ maxMesageSize: 1024 }, `manifest config.websocket has no option "maxMesageSize" (known: ${KNOWN})`],
     [{ perMessageDeflate: { level: 12 } }, "manifest config.websocket.perMessageDeflate.level must be an integer from 0 to 9, got 12"],
+    [{ tlsResumption: "no" }, 'manifest config.websocket.tlsResumption must be true or false, got "no"'],
   ])("%j stops the app at start", async (websocket, message) => {
     await expect(XsSimulator.start(ENTRY, { build: { config: { websocket } } })).rejects.toThrow(message);
   }, 60000);

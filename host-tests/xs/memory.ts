@@ -12,6 +12,7 @@ import type { WebSocketServer, WebSocket as WsPeer } from "ws";
 import { EventLog } from "./event-log";
 import { XS_DIR } from "./paths";
 import { XsSimulator } from "./simulator";
+import { startBenchWssPeer } from "../../bench/xs/wss-peer-setup";
 import { xsEngine, type HarnessClient } from "../support/engines";
 import { startWsServer, type Started } from "../support/servers";
 
@@ -76,8 +77,8 @@ export interface IdleKinds {
   fibjs: number;
   connect: number;
   luatos: number;
-  /** The MbedtlsTransport open and idle over a stand-in native (its listener object and pending poll included). */
-  mbedtlsTransport: number;
+  /** The TLS layer open and idle over a stand-in native and inner transport (its listener object included). */
+  tlsTransport: number;
 }
 
 /** One connection of each kind, opened after a first one of its kind came and went (shared state is not counted). */
@@ -113,14 +114,69 @@ export async function measureIdleKinds(): Promise<IdleKinds> {
     const fibjs = await idleOf("fibjs");
     const connect = await idleOf("connect");
     const luatos = await idleOf("luatos");
-    return { client, reconnecting, keepAlive, browser, fibjs, connect, luatos, mbedtlsTransport: await mbedtlsTransportAlone() };
+    return { client, reconnecting, keepAlive, browser, fibjs, connect, luatos, tlsTransport: await tlsTransportAlone() };
   } finally {
     await sim.stop();
     await server.close();
   }
 }
 
-async function mbedtlsTransportAlone(): Promise<number> {
+/** Live slots of one open idle wss connection on the device's configuration, and of the simulator's host objects under it. */
+export interface IdleWss {
+  /** Client, TLS layer, TCP transport, the simulator's ECMA-419 socket and `wsx-tls` session objects, the app's listener object. */
+  connection: number;
+  /** The simulator's ECMA-419 socket and `wsx-tls` session objects alone (host objects on a device). */
+  hostObjects: number;
+}
+
+/**
+ * One wss connection of the device's own configuration (modules/device/configured.ts: the TLS layer
+ * over the ECMA-419 TCP transport, mbedTLS through `wsx-tls`, the CA from the flash bundle), opened
+ * after a first one came and went (the host's parsed settings and session are per host, not per
+ * connection), as bench/xs measures it.
+ */
+export async function measureIdleWss(): Promise<IdleWss> {
+  const log = new EventLog<{ type: string; id: number }>();
+  const sim = await XsSimulator.start(BENCH_DEVICE_WSS, {
+    onHarnessEvent: (header) => log.push({ type: String(header.type), id: Number(header.id) }),
+  });
+  const peer = await startBenchWssPeer();
+  try {
+    sim.bridge.build.resources.set("websocket-certs.wscb", peer.bundle);
+    const url = `wss://localhost:${peer.port}/`;
+    const openOne = async (): Promise<number> => {
+      const id = (await sim.call("open", [url])).result as number;
+      await log.waitFor((e) => e.type === "open" && e.id === id, "wss open");
+      return id;
+    };
+    const closeOne = async (id: number): Promise<void> => {
+      await sim.call("close", [id]);
+      await log.waitFor((e) => e.type === "close" && e.id === id, "wss close");
+      await sim.call("forget", [id]);
+    };
+    await closeOne(await openOne());
+    const before = (await sim.heap()).currentHeapCount;
+    const id = await openOne();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // idle: the TLS layer sets no timer
+    const connection = (await sim.heap()).currentHeapCount - before;
+    await closeOne(id);
+    await sim.call("rawHost");
+    const beforeSession = (await sim.heap()).currentHeapCount;
+    await sim.call("rawOpen");
+    const session = (await sim.heap()).currentHeapCount - beforeSession;
+    await sim.call("rawClose");
+    const beforeTcp = (await sim.heap()).currentHeapCount;
+    await sim.call("tcpOpen", [peer.port]);
+    const tcp = (await sim.heap()).currentHeapCount - beforeTcp;
+    await sim.call("tcpClose");
+    return { connection, hostObjects: session + tcp };
+  } finally {
+    await sim.stop();
+    await peer.close();
+  }
+}
+
+async function tlsTransportAlone(): Promise<number> {
   const sim = await XsSimulator.start(BENCH_DEVICE_WSS);
   try {
     await sim.call("transportAlone"); // a first one: what the first use makes is not per connection
@@ -289,7 +345,7 @@ export function formatIdleKinds(kinds: IdleKinds): string {
     line("fibjs ws.Socket with its socket", kinds.fibjs),
     line("seed 000 ws.connect() client with its socket", kinds.connect),
     line("seed 001 (LuatOS) websocket.new() + connect() with its socket", kinds.luatos),
-    line("MbedtlsTransport alone over a stand-in native", kinds.mbedtlsTransport),
+    line("TLS layer alone over a stand-in native and inner transport", kinds.tlsTransport),
   ].join("\n");
 }
 

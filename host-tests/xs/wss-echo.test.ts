@@ -1,6 +1,6 @@
 /**
  * wss on the XS engine: the device's own path (modules/device/configured.ts:
- * the mbedTLS transport over `wsx-tls`, certificates from the packed flash
+ * the TLS layer over the ECMA-419 TCP transport, mbedTLS through `wsx-tls`, certificates from the packed flash
  * bundle) inside xsnap, with `wsx-tls` answered by the real mbedTLS C core in
  * the parent, against a real `ws` server over Node's `https`.
  */
@@ -91,4 +91,35 @@ test("mutual TLS: the client certificate and key come from the bundle", async ()
   expect(mutual.seen).toEqual([{ servername: "localhost", clientCn: "wsx test client" }]);
   await client.close();
   await client.next("close");
+});
+
+test("the next connection to the same host resumes the TLS session (the device runtime keeps it per host)", async () => {
+  const before = server.reused.length;
+  for (let i = 0; i < 2; i++) {
+    const client = await sim.open(`wss://localhost:${server.port}/`);
+    await client.next("open");
+    await client.close(1000, "again");
+    await client.next("close");
+  }
+  // The first test's connection made the host's session; every later one resumes.
+  expect(server.reused.slice(before)).toEqual([true, true]);
+  expect(server.reused[0]).toBe(false);
+});
+
+test("config.websocket.tlsResumption: false in the app's manifest makes every handshake a full one", async () => {
+  const off = await WssSimulator.start({ config: { websocket: { tlsResumption: false } } });
+  try {
+    off.mapResource(BUNDLE, packFiles([{ path: "localhost_ca.pem", fileName: "localhost_ca.pem", bytes: pki.bytes("ca.pem") }]).bundle);
+    const before = server.reused.length;
+    for (let i = 0; i < 2; i++) {
+      const client = await off.open(`wss://localhost:${server.port}/`);
+      await client.next("open");
+      await client.close(1000, "again");
+      await client.next("close");
+    }
+    expect(server.reused.slice(before)).toEqual([false, false]);
+    expect(off.uncaught()).toEqual([]);
+  } finally {
+    await off.stop();
+  }
 });

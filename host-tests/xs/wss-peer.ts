@@ -14,14 +14,17 @@ export interface WssPeer {
   seen: { servername: string | false; clientCn: string | undefined }[];
   /** TLS handshakes the server refused or that failed. */
   tlsErrors: number;
+  /** Per TLS connection, whether it resumed a session (Node's isSessionReused()). */
+  reused: boolean[];
   close(): Promise<void>;
 }
 
 export async function startWssPeer(options: ServerOptions): Promise<WssPeer> {
   const https = createServer(options);
   const wss = new WebSocketServer({ server: https, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
-  const peer: WssPeer = { port: 0, seen: [], tlsErrors: 0, close: async () => undefined };
+  const peer: WssPeer = { port: 0, seen: [], tlsErrors: 0, reused: [], close: async () => undefined };
   https.on("tlsClientError", () => peer.tlsErrors++);
+  https.on("secureConnection", (socket: TLSSocket) => peer.reused.push(socket.isSessionReused()));
   wss.on("connection", (ws, req) => {
     const socket = req.socket as TLSSocket;
     const cert = socket.getPeerCertificate();

@@ -4,7 +4,7 @@
  */
 import { booleanOption, knownOptions, optionError, optionsObject, stringOption } from "../core/options";
 
-const TLS_OPTIONS: readonly string[] = Object.freeze(["ca", "chain", "cert", "key", "passphrase", "verify", "insist", "servername"]);
+const TLS_OPTIONS: readonly string[] = Object.freeze(["ca", "chain", "cert", "key", "passphrase", "verify", "insist", "servername", "resumption"]);
 
 const CERT_DATA = "PEM text or DER bytes (a string or a Uint8Array)";
 
@@ -32,4 +32,5 @@ export function checkTlsConfig(name: string, value: unknown): void {
   stringOption(`${name}.servername`, tls.servername);
   booleanOption(`${name}.verify`, tls.verify, true);
   booleanOption(`${name}.insist`, tls.insist, false);
+  booleanOption(`${name}.resumption`, tls.resumption, true);
 }

@@ -1,6 +1,7 @@
 /**
  * What every device entry shares: the manifest's settings, one runtime (ECMA-419
- * TCP for ws:, the mbedTLS transport over its XS binding for wss:), and the
+ * TCP for ws:, the TLS layer over the same TCP with mbedTLS's XS binding for
+ * wss:, resuming sessions per host), and the
  * default client options (limits, the flash certificate bundle, the
  * permessage-deflate offer). Options an app passes win over these.
  */
@@ -8,7 +9,7 @@ import config from "mc/config";
 import wsxTls from "wsx-tls";
 import type { ClientOptions } from "../client/client";
 import type { Runtime } from "../client/runtime";
-import { mbedtlsTransportFactory } from "../transport/mbedtls";
+import { tlsTransportFactory } from "../transport/tls";
 import { flashBundleProvider } from "./certificates";
 import { sdkInflateCompression } from "./compression";
 import { createDeviceRuntime } from "./runtime";
@@ -21,7 +22,9 @@ export const runtime: Runtime = Object.freeze(createDeviceRuntime({
   platform: settings.perMessageDeflate ? { compression: sdkInflateCompression() } : undefined,
   highWaterMark: settings.highWaterMark,
   debug: settings.debug,
-  secure: (platform) => mbedtlsTransportFactory({ native: wsxTls, platform, highWaterMark: settings.highWaterMark }),
+  secure: (platform, tcp) => tlsTransportFactory({
+    native: wsxTls, platform, inner: tcp, highWaterMark: settings.highWaterMark, resumption: settings.tlsResumption,
+  }),
 }));
 
 /** Client options from the manifest; an entry puts the app's own options over them (api/options.ts). */

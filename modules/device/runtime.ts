@@ -1,7 +1,7 @@
 /**
  * The device Runtime: Moddable timers and randomness, ECMA-419 TCP for ws:.
  * wss: goes to the `secure` transport factory when a build supplies one (the
- * mbedTLS transport, modules/transport/mbedtls.ts over its XS binding);
+ * TLS layer, modules/transport/tls.ts, over the same ECMA-419 TCP transport);
  * without one, a wss target gets a typed error instead of a transport.
  */
 import type { Runtime } from "../client/runtime";
@@ -19,8 +19,8 @@ export interface DeviceRuntimeOptions {
   resolve?: HostResolver;
   /** Bytes queued per connection before write() reports back-pressure. */
   highWaterMark?: number;
-  /** Transports for wss targets, made with this runtime's platform (e.g. the mbedTLS transport). */
-  secure?: (platform: Platform) => TransportFactory;
+  /** Transports for wss targets, made with this runtime's platform over its TCP transports (e.g. the TLS layer). */
+  secure?: (platform: Platform, tcp: TransportFactory) => TransportFactory;
   /** Debug lines through trace (config.websocket.debug: modules/device/debug.ts). */
   debug?: boolean;
 }
@@ -28,9 +28,10 @@ export interface DeviceRuntimeOptions {
 export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime {
   const base = createModdablePlatform(options.platform);
   const platform: Platform = options.debug ? { ...base, debug: traceDebug } : base;
-  const secure = options.secure ? options.secure(platform) : undefined;
-  // Frozen, and createTransport keeps only consts: device entries make their runtime while modules preload.
-  const tcp = Object.freeze({ resolve: options.resolve ?? netResolver, highWaterMark: options.highWaterMark });
+  // Frozen, and the factories keep only consts: device entries make their runtime while modules preload.
+  const tcpSettings = Object.freeze({ resolve: options.resolve ?? netResolver, highWaterMark: options.highWaterMark });
+  const tcp: TransportFactory = () => new Tcp419Transport(tcpSettings);
+  const secure = options.secure ? options.secure(platform, tcp) : undefined;
   return Object.freeze({
     platform,
     createTransport(target: ConnectTarget): Transport {
@@ -38,10 +39,10 @@ export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime
         if (secure) return secure(target);
         throw new WebSocketError(
           "TLS_ERROR",
-          `wss://${target.host}:${target.port}: this device runtime has no TLS transport (pass createDeviceRuntime({ secure }) with the mbedTLS transport)`,
+          `wss://${target.host}:${target.port}: this device runtime has no TLS transport (pass createDeviceRuntime({ secure }) with the TLS layer, modules/transport/tls.ts)`,
         );
       }
-      return new Tcp419Transport(tcp);
+      return tcp(target);
     },
   });
 }

@@ -20,6 +20,8 @@ export interface DeviceSettings {
   perMessageDeflate: false | PerMessageDeflateOptions;
   /** Debug lines through `trace` (handshake, close codes, errors, reconnect decisions); off by default. */
   debug: boolean;
+  /** wss: resume the TLS session kept per host on the next connection to it (default true). */
+  tlsResumption: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export const DEVICE_DEFLATE_OFFER: PerMessageDeflateOptions = Object.freeze({ se
 // Frozen here and below: preloaded into flash, a frozen object needs no RAM alias (XS linker warnings).
 const SIZES = Object.freeze(["maxMessageSize", "maxFragments", "highWaterMark"] as const);
 const TIMEOUTS = Object.freeze(["closeTimeout", "connectTimeout"] as const);
-const SETTINGS: readonly string[] = Object.freeze([...SIZES, ...TIMEOUTS, "certificates", "perMessageDeflate", "debug"]);
+const SETTINGS: readonly string[] = Object.freeze([...SIZES, ...TIMEOUTS, "certificates", "perMessageDeflate", "debug", "tlsResumption"]);
 const WHERE = "manifest config.websocket";
 
 /** mcconfig's command line (`name=value`) passes strings: a numeric one is taken as its number. */
@@ -60,10 +62,11 @@ export function readSettings(config: unknown): DeviceSettings {
   settings.certificates = certificates;
   settings.perMessageDeflate = readDeflate(values.perMessageDeflate);
   settings.debug = booleanOption(`${WHERE}.debug`, fromBuildBoolean(values.debug), false);
+  settings.tlsResumption = booleanOption(`${WHERE}.tlsResumption`, fromBuildBoolean(values.tlsResumption), true);
   return Object.freeze(settings);
 }
 
-/** mcconfig's command line passes `debug=true` as a string. */
+/** mcconfig's command line passes `debug=true` or `tlsResumption=false` as a string. */
 function fromBuildBoolean(raw: unknown): unknown {
   return raw === "true" ? true : raw === "false" ? false : raw;
 }

@@ -114,7 +114,7 @@ export class Tcp419Transport implements Transport {
     this.events = events;
     this.where = `${target.host}:${target.port}`;
     if (target.secure) {
-      this.fail("CONNECTION_FAILED", `${this.where}: the plain ECMA-419 TCP transport cannot carry wss (TLS needs the mbedTLS transport)`);
+      this.fail("CONNECTION_FAILED", `${this.where}: the plain ECMA-419 TCP transport cannot carry wss by itself (wss is the TLS layer, modules/transport/tls.ts, over it)`);
       return;
     }
     const host = stripBrackets(target.host);

@@ -20,6 +20,12 @@ export interface TlsConfig {
   insist?: boolean;
   /** Host name sent as SNI and checked against the certificate; defaults to the URL host. */
   servername?: string;
+  /**
+   * Offer the session kept from the last connection to this host, and keep this one's (mbedTLS layer:
+   * TLS 1.2 tickets and session IDs, TLS 1.3 tickets). Default true; false: a full handshake every time.
+   * Node's own tls (nodeRuntime) does not resume and ignores it.
+   */
+  resumption?: boolean;
 }
 
 export interface ConnectTarget {

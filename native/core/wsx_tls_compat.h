@@ -20,7 +20,8 @@
 #include "mbedtls/pk.h"
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/entropy.h"
-#include "mbedtls/net_sockets.h" /* MBEDTLS_ERR_NET_* codes only */
+#include "mbedtls/net_sockets.h" /* MBEDTLS_ERR_NET_* codes only: the core has no sockets */
+#include "mbedtls/asn1.h"
 #if defined(MBEDTLS_ERROR_C)
 #include "mbedtls/error.h"
 #endif
@@ -73,6 +74,32 @@
 #define WSX_CAP_TLS12(conf) mbedtls_ssl_conf_max_version((conf), MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3)
 #else
 #define WSX_CAP_TLS12(conf) ((void)(conf))
+#endif
+
+/* The GeneralName tag of an IP subjectAltName (RFC 5280); kept by both lines in subject_alt_names. */
+#if defined(MBEDTLS_X509_SAN_IP_ADDRESS)
+#define WSX_SAN_IP_ADDRESS MBEDTLS_X509_SAN_IP_ADDRESS
+#else
+#define WSX_SAN_IP_ADDRESS 7
+#endif
+
+/* Session tickets on or off: TLS 1.2 tickets, and (3.x) whether TLS 1.3 tickets are reported to us at all. */
+#if defined(MBEDTLS_SSL_SESSION_TICKETS) && defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED) && \
+    defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#define WSX_CONF_SESSION_TICKETS(conf, on)                                                                   \
+  do {                                                                                                       \
+    mbedtls_ssl_conf_session_tickets((conf), (on) ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED                      \
+                                                  : MBEDTLS_SSL_SESSION_TICKETS_DISABLED);                   \
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(                                                \
+        (conf), (on) ? MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED                                 \
+                     : MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED);                              \
+  } while (0)
+#elif defined(MBEDTLS_SSL_SESSION_TICKETS)
+#define WSX_CONF_SESSION_TICKETS(conf, on)                                                                   \
+  mbedtls_ssl_conf_session_tickets((conf), (on) ? MBEDTLS_SSL_SESSION_TICKETS_ENABLED                        \
+                                                : MBEDTLS_SSL_SESSION_TICKETS_DISABLED)
+#else
+#define WSX_CONF_SESSION_TICKETS(conf, on) ((void)(conf), (void)(on))
 #endif
 
 /* Return codes that only mean "call again" on some versions. */

@@ -1,7 +1,7 @@
 /*
  * Compile-time defaults for the mbedTLS transport core. Every one of them can
- * be overridden with -D (or in a Moddable manifest's "defines"), and the two
- * buffer sizes can also be set per connection at run time.
+ * be overridden with -D (or in a Moddable manifest's "defines"); the maximum
+ * fragment length can also be set per host at run time.
  */
 #ifndef WSX_TLS_CONFIG_H
 #define WSX_TLS_CONFIG_H
@@ -12,22 +12,16 @@
 #include "mc.defines.h"
 #endif
 #endif
-#if defined(MODDEF_WSX_TLS_READ_BUFFER_SIZE) && !defined(WSX_TLS_READ_BUFFER_SIZE)
-#define WSX_TLS_READ_BUFFER_SIZE MODDEF_WSX_TLS_READ_BUFFER_SIZE
-#endif
 #if defined(MODDEF_WSX_TLS_MAX_FRAGMENT_LENGTH) && !defined(WSX_TLS_MAX_FRAGMENT_LENGTH)
 #define WSX_TLS_MAX_FRAGMENT_LENGTH MODDEF_WSX_TLS_MAX_FRAGMENT_LENGTH
 #endif
 
-/* Bytes of decrypted data one wsx_tls_read() can return; the core holds one
- * such buffer per connection (allocated at connect, freed at close). */
-#ifndef WSX_TLS_READ_BUFFER_SIZE
-#define WSX_TLS_READ_BUFFER_SIZE 2048
+/* Output buffer a connection keeps after the caller took its ciphertext (bytes);
+ * a larger one (a handshake flight, a big record) is freed, so an idle
+ * connection holds at most this much besides mbedTLS's own buffers. */
+#ifndef WSX_TLS_OUTPUT_KEEP
+#define WSX_TLS_OUTPUT_KEEP 512
 #endif
-
-/* Smallest and largest read buffer a caller may ask for. */
-#define WSX_TLS_READ_BUFFER_MIN 256
-#define WSX_TLS_READ_BUFFER_MAX 65536
 
 /* Maximum fragment length (RFC 6066) to ask the server for: 0 (do not ask),
  * 512, 1024, 2048 or 4096. Smaller records let a device built with small
@@ -36,7 +30,7 @@
 #define WSX_TLS_MAX_FRAGMENT_LENGTH 0
 #endif
 
-/* Size of the per-connection error message buffer. */
+/* Longest error message (a failed connection allocates it; an open one holds none). */
 #ifndef WSX_TLS_ERROR_SIZE
 #define WSX_TLS_ERROR_SIZE 256
 #endif

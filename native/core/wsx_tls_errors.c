@@ -129,7 +129,7 @@ static const struct {
   { MBEDTLS_X509_BADCERT_OTHER, "other verification failure" },
 };
 
-void wsx_tls_describe_verify(uint32_t flags, const char *servername, char *out, size_t size) {
+void wsx_tls_describe_verify(uint32_t flags, const char *name, int is_ip, char *out, size_t size) {
   size_t used = 0;
   size_t i;
   uint32_t known = 0;
@@ -138,9 +138,14 @@ void wsx_tls_describe_verify(uint32_t flags, const char *servername, char *out, 
     int n;
     known |= verify_words[i].flag;
     if ((flags & verify_words[i].flag) == 0) continue;
-    if (verify_words[i].flag == MBEDTLS_X509_BADCERT_CN_MISMATCH && servername != NULL)
+    if (verify_words[i].flag == MBEDTLS_X509_BADCERT_CN_MISMATCH && name != NULL && is_ip)
+      n = snprintf(out + used, size - used,
+                   "%sthe certificate is not valid for IP address %s: an address is matched only against the "
+                   "certificate's IP subjectAltNames (IP:%s), never its DNS names (host name mismatch)",
+                   used ? "; " : "", name, name);
+    else if (verify_words[i].flag == MBEDTLS_X509_BADCERT_CN_MISMATCH && name != NULL)
       n = snprintf(out + used, size - used, "%sthe certificate is not valid for host name \"%s\" (host name mismatch)",
-                   used ? "; " : "", servername);
+                   used ? "; " : "", name);
     else
       n = snprintf(out + used, size - used, "%s%s", used ? "; " : "", verify_words[i].words);
     if (n < 0 || (size_t)n >= size - used) return; /* truncated: keep what fits */
@@ -148,4 +153,38 @@ void wsx_tls_describe_verify(uint32_t flags, const char *servername, char *out, 
   }
   if ((flags & ~known) != 0 && used < size)
     snprintf(out + used, size - used, "%sverify flags 0x%08lX", used ? "; " : "", (unsigned long)flags);
+}
+
+void wsx_tls_format_ip(const unsigned char *ip, size_t len, char *out, size_t size) {
+  size_t used = 0;
+  int i, best = -1, best_len = 0;
+  if (size == 0) return;
+  out[0] = 0;
+  if (len == 4) {
+    snprintf(out, size, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+    return;
+  }
+  if (len != 16) return;
+  /* RFC 5952: the longest run (two or more) of zero groups becomes "::". */
+  for (i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && ip[2 * j] == 0 && ip[2 * j + 1] == 0) j++;
+    if (j - i > best_len && j - i >= 2) {
+      best = i;
+      best_len = j - i;
+    }
+    i = j > i ? j : i + 1;
+  }
+  for (i = 0; i < 8; i++) {
+    int n;
+    if (i == best) {
+      n = snprintf(out + used, size - used, "::");
+      i += best_len - 1;
+    } else {
+      n = snprintf(out + used, size - used, "%s%x", used > 0 && out[used - 1] != ':' ? ":" : "",
+                   (unsigned)((ip[2 * i] << 8) | ip[2 * i + 1]));
+    }
+    if (n < 0 || (size_t)n >= size - used) return;
+    used += (size_t)n;
+  }
 }

@@ -1,14 +1,14 @@
 /**
- * Types of the XS binding (native/xs/wsx-tls.js). The shape is the one
- * modules/transport/mbedtls-native.ts declares (MbedtlsNative); it is repeated
- * here because an ambient module cannot import a relative path.
+ * Types of the XS binding (native/xs/wsx-tls.js). The shapes are the ones
+ * modules/transport/mbedtls-native.ts declares (MbedtlsNative, NativeTlsHost,
+ * NativeTlsSession); they are repeated here because an ambient module cannot
+ * import a relative path.
  */
 declare module "wsx-tls" {
-  export interface WsxTlsOptions {
-    host: string;
-    port: number;
-    secure: boolean;
+  export interface WsxTlsHostOptions {
+    label: string;
     servername?: string;
+    ip?: Uint8Array;
     verify: boolean;
     insist: boolean;
     ca?: Uint8Array[];
@@ -16,25 +16,38 @@ declare module "wsx-tls" {
     cert?: Uint8Array;
     key?: Uint8Array;
     passphrase?: string;
-    readBufferSize?: number;
     maxFragmentLength?: number;
+    resumption: boolean;
   }
-  export class TlsSocket {
-    constructor(options: WsxTlsOptions);
-    step(): number;
+  export class TlsSession {
+    constructor(host: TlsHost);
+    input(bytes: Uint8Array): number;
     read(): ArrayBuffer | null;
     write(bytes: Uint8Array): number;
+    output(): ArrayBuffer | null;
+    eof(reset: boolean): void;
     shutdown(): void;
-    /** Frees the connection at once (socket, TLS buffers, certificates); later calls see state CLOSED. */
+    /** Frees the session at once (mbedTLS context and record buffers); later calls see state CLOSED. */
     close(): void;
     readonly state: number;
     readonly failure: number;
     readonly error: string;
     readonly mbedtlsError: number;
     readonly verifyFlags: number;
+    readonly resumed: boolean;
+  }
+  export class TlsHost {
+    constructor(options: WsxTlsHostOptions);
+    connect(): TlsSession;
+    forget(): void;
+    /** Lets go of the host's settings at once (its open sessions keep what they need). */
+    close(): void;
+    readonly error: string;
+    readonly failure: number;
+    readonly hasSession: boolean;
   }
   const native: {
-    open(options: WsxTlsOptions): TlsSocket;
+    host(options: WsxTlsHostOptions): TlsHost;
     mbedtlsVersion(): string;
   };
   export default native;

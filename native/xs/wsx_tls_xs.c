@@ -1,34 +1,35 @@
 /*
  * XS (Moddable) binding of the wsx_tls core: the host functions behind
  * native/xs/wsx-tls.js. Same contract as the N-API binding (native/node):
- * wrong argument types throw; certificate, key and network failures do not,
- * they show as state FAILED with `error` set.
+ * wrong argument types throw; unusable certificates and keys do not, they
+ * show as the host's `error`; TLS failures as the session's state FAILED.
  *
- * GC safety: string and buffer pointers from XS may move when the VM
- * allocates, so each is used (parsed or copied) before the next XS call.
+ * GC safety: a buffer pointer from XS may move when the VM allocates, so each
+ * is used before the next XS call that may allocate: input() and write() hand
+ * their bytes to the core and return a number; read() and output() allocate
+ * their ArrayBuffer first and then fill it from C memory, which never moves.
  * Strings are copied into fixed stack buffers, so nothing leaks if a later
- * check throws; the connection itself is attached to `this` right after it
- * is created, so the destructor frees it on any path.
- *
- * Not built in this repository's CI (no Moddable SDK there); it was compiled
- * once against the SDK's xsmc.h, never linked or run. See docs/mbedtls.md.
+ * check throws; the core objects are attached to `this` right after they are
+ * made, so the destructors free them on any path.
  */
 #include "xsmc.h"
-#include "mc.xs.h" /* xsID_* for the option names, which the transport's code uses */
+#include "mc.xs.h" /* xsID_* for the option names, which the TLS layer's code uses */
 
 #include <string.h>
 
 #include "wsx_tls.h"
 
-#define HOST_MAX 256
+#define NAME_MAX_LEN 256
 #define PASSPHRASE_MAX 256
 
-static wsx_tls *connection(xsMachine *the) {
-	return (wsx_tls *)xsmcGetHostData(xsThis);
+/* ---- TlsHost ---- */
+
+void xs_wsx_tls_host_destructor(void *data) {
+	if (data) wsx_tls_host_release((wsx_tls_host *)data);
 }
 
-void xs_wsx_tls_destructor(void *data) {
-	if (data) wsx_tls_free((wsx_tls *)data);
+static wsx_tls_host *host_of(xsMachine *the) {
+	return (wsx_tls_host *)xsmcGetHostData(xsThis);
 }
 
 /* Copies options[id] into buf when it is present; 0 when absent. Throws on a non-string or one too long. */
@@ -58,19 +59,19 @@ static int get_boolean(xsMachine *the, xsIdentifier id, int fallback) {
 	return xsmcTest(xsVar(0)) ? 1 : 0;
 }
 
-typedef int (*add_fn)(wsx_tls *, const unsigned char *, size_t);
+typedef int (*add_fn)(wsx_tls_host *, const unsigned char *, size_t);
 
-/* Hands one buffer slot to the core, which copies (parses) it at once. */
-static void add_buffer(xsMachine *the, wsx_tls *t, add_fn add, const char *name) {
+/* Hands the buffer in xsVar(2) to the core, which copies (parses) it at once. */
+static void add_buffer(xsMachine *the, wsx_tls_host *h, add_fn add, const char *name) {
 	void *data;
 	xsUnsignedValue length;
 	if (xsmcTypeOf(xsVar(2)) != xsReferenceType) xsTypeError("wsx-tls: options.%s must hold Uint8Arrays", name);
 	xsmcGetBufferReadable(xsVar(2), &data, &length);
-	add(t, (const unsigned char *)data, (size_t)length);
+	add(h, (const unsigned char *)data, (size_t)length);
 }
 
 /* options[id] is an array of buffers: each goes to `add`. */
-static void add_list(xsMachine *the, wsx_tls *t, xsIdentifier id, add_fn add, const char *name) {
+static void add_list(xsMachine *the, wsx_tls_host *h, xsIdentifier id, add_fn add, const char *name) {
 	xsmcGet(xsVar(1), xsArg(0), id);
 	xsType type = xsmcTypeOf(xsVar(1));
 	if (type == xsUndefinedType || type == xsNullType) return;
@@ -79,35 +80,46 @@ static void add_list(xsMachine *the, wsx_tls *t, xsIdentifier id, add_fn add, co
 	int count = xsmcToInteger(xsVar(0));
 	for (int i = 0; i < count; i++) {
 		xsmcGetIndex(xsVar(2), xsVar(1), i);
-		add_buffer(the, t, add, name);
+		add_buffer(the, h, add, name);
 	}
 }
 
-void xs_wsx_tls_constructor(xsMachine *the) {
-	char host[HOST_MAX], servername[HOST_MAX], passphrase[PASSPHRASE_MAX];
-	int has_servername, has_passphrase, port;
-	wsx_tls *t;
+void xs_wsx_tls_host_constructor(xsMachine *the) {
+	char label[NAME_MAX_LEN], servername[NAME_MAX_LEN], passphrase[PASSPHRASE_MAX];
+	int has_servername, has_passphrase;
+	wsx_tls_host *h;
 
-	if (xsmcArgc < 1 || xsmcTypeOf(xsArg(0)) != xsReferenceType) xsTypeError("wsx-tls: new TlsSocket(options) needs an options object");
+	if (xsmcArgc < 1 || xsmcTypeOf(xsArg(0)) != xsReferenceType) xsTypeError("wsx-tls: new TlsHost(options) needs an options object");
 	xsmcVars(3);
-	if (!copy_string(the, xsID_host, "host", host, sizeof(host))) xsTypeError("wsx-tls: options.host is required");
-	port = get_integer(the, xsID_port, 0);
-	if (port < 1 || port > 65535) xsRangeError("wsx-tls: options.port must be 1..65535");
+	if (!copy_string(the, xsID_label, "label", label, sizeof(label))) xsTypeError("wsx-tls: options.label is required");
 	has_servername = copy_string(the, xsID_servername, "servername", servername, sizeof(servername));
 	has_passphrase = copy_string(the, xsID_passphrase, "passphrase", passphrase, sizeof(passphrase));
 
-	t = wsx_tls_new();
-	if (t == NULL) xsUnknownError("wsx-tls: out of memory (or no entropy source) creating a connection");
-	xsmcSetHostData(xsThis, t);
+	h = wsx_tls_host_new();
+	if (h == NULL) xsUnknownError("wsx-tls: out of memory (or no entropy source) for a TLS host");
+	xsmcSetHostData(xsThis, h);
 
-	wsx_tls_set_verify(t, get_boolean(the, xsID_verify, 1), get_boolean(the, xsID_insist, 0));
-	wsx_tls_set_read_buffer_size(t, (size_t)get_integer(the, xsID_readBufferSize, 0));
-	wsx_tls_set_max_fragment_length(t, (unsigned)get_integer(the, xsID_maxFragmentLength, 0));
-	add_list(the, t, xsID_ca, wsx_tls_add_ca, "ca");
+	wsx_tls_host_set_label(h, label);
+	xsmcGet(xsVar(2), xsArg(0), xsID_ip);
+	if (xsmcTest(xsVar(2))) {
+		void *data;
+		xsUnsignedValue length;
+		if (xsmcTypeOf(xsVar(2)) != xsReferenceType) xsTypeError("wsx-tls: options.ip must be a Uint8Array");
+		xsmcGetBufferReadable(xsVar(2), &data, &length);
+		wsx_tls_host_set_name(h, has_servername ? servername : NULL, (const unsigned char *)data, (size_t)length);
+	} else {
+		wsx_tls_host_set_name(h, has_servername ? servername : NULL, NULL, 0);
+	}
+	wsx_tls_host_set_verify(h, get_boolean(the, xsID_verify, 1), get_boolean(the, xsID_insist, 0));
+	wsx_tls_host_set_resumption(h, get_boolean(the, xsID_resumption, 1));
+	/* Absent: the core's compiled default (the manifest's defines.wsx_tls.max_fragment_length). */
+	int mfl = get_integer(the, xsID_maxFragmentLength, -1);
+	if (mfl >= 0) wsx_tls_host_set_max_fragment_length(h, (unsigned)mfl);
+	add_list(the, h, xsID_ca, wsx_tls_host_add_ca, "ca");
 
 	xsmcGet(xsVar(2), xsArg(0), xsID_cert);
-	if (xsmcTest(xsVar(2))) add_buffer(the, t, wsx_tls_set_cert, "cert");
-	add_list(the, t, xsID_chain, wsx_tls_add_chain, "chain");
+	if (xsmcTest(xsVar(2))) add_buffer(the, h, wsx_tls_host_set_cert, "cert");
+	add_list(the, h, xsID_chain, wsx_tls_host_add_chain, "chain");
 
 	xsmcGet(xsVar(2), xsArg(0), xsID_key);
 	if (xsmcTest(xsVar(2))) {
@@ -115,80 +127,159 @@ void xs_wsx_tls_constructor(xsMachine *the) {
 		xsUnsignedValue length;
 		if (xsmcTypeOf(xsVar(2)) != xsReferenceType) xsTypeError("wsx-tls: options.key must be a Uint8Array");
 		xsmcGetBufferReadable(xsVar(2), &data, &length);
-		wsx_tls_set_key(t, (const unsigned char *)data, (size_t)length, has_passphrase ? passphrase : NULL,
-		                has_passphrase ? strlen(passphrase) : 0);
+		wsx_tls_host_set_key(h, (const unsigned char *)data, (size_t)length, has_passphrase ? passphrase : NULL,
+		                     has_passphrase ? strlen(passphrase) : 0);
 	}
 	if (has_passphrase) memset(passphrase, 0, sizeof(passphrase));
 
-	/* Failures from here on (DNS, refused, bad options) show as state FAILED. */
-	wsx_tls_connect(t, host, (uint16_t)port, has_servername ? servername : NULL, get_boolean(the, xsID_secure, 1));
+	wsx_tls_host_ready(h); /* failures show as `error` */
 }
 
-void xs_wsx_tls_step(xsMachine *the) {
-	wsx_tls *t = connection(the);
-	xsmcSetInteger(xsResult, t ? wsx_tls_step(t) : WSX_STATE_CLOSED);
+void xs_wsx_tls_host_forget(xsMachine *the) {
+	wsx_tls_host *h = host_of(the);
+	if (h) wsx_tls_host_forget(h);
 }
 
-void xs_wsx_tls_read(xsMachine *the) {
-	wsx_tls *t = connection(the);
-	const unsigned char *data;
-	int n = t ? wsx_tls_read(t, &data) : -1;
-	if (n > 0)
-		xsmcSetArrayBuffer(xsResult, (void *)data, (xsUnsignedValue)n); /* copies out of the core's read buffer */
-	else
-		xsmcSetNull(xsResult);
+/* Lets go at once (a device should not wait for the GC to give back parsed certificates). */
+void xs_wsx_tls_host_close(xsMachine *the) {
+	wsx_tls_host *h = host_of(the);
+	if (h == NULL) return;
+	xsmcSetHostData(xsThis, NULL);
+	wsx_tls_host_release(h);
 }
 
-void xs_wsx_tls_write(xsMachine *the) {
-	wsx_tls *t = connection(the);
+void xs_wsx_tls_host_get_error(xsMachine *the) {
+	wsx_tls_host *h = host_of(the);
+	xsmcSetString(xsResult, h ? (char *)wsx_tls_host_error(h) : "");
+}
+
+void xs_wsx_tls_host_get_failure(xsMachine *the) {
+	wsx_tls_host *h = host_of(the);
+	xsmcSetInteger(xsResult, h ? wsx_tls_host_failure(h) : WSX_FAIL_NONE);
+}
+
+void xs_wsx_tls_host_get_has_session(xsMachine *the) {
+	wsx_tls_host *h = host_of(the);
+	xsmcSetBoolean(xsResult, h ? wsx_tls_host_has_session(h) : 0);
+}
+
+/* ---- TlsSession ---- */
+
+void xs_wsx_tls_session_destructor(void *data) {
+	if (data) wsx_tls_free((wsx_tls *)data);
+}
+
+static wsx_tls *session_of(xsMachine *the) {
+	return (wsx_tls *)xsmcGetHostData(xsThis);
+}
+
+void xs_wsx_tls_session_constructor(xsMachine *the) {
+	wsx_tls_host *h;
+	wsx_tls *t;
+	if (xsmcArgc < 1 || xsmcTypeOf(xsArg(0)) != xsReferenceType) xsTypeError("wsx-tls: new TlsSession(host) needs a TlsHost");
+	h = (wsx_tls_host *)xsmcGetHostData(xsArg(0));
+	if (h == NULL || wsx_tls_host_failure(h) != WSX_FAIL_NONE) xsUnknownError("wsx-tls: this TlsHost is closed or failed (see its error)");
+	t = wsx_tls_new(h);
+	if (t == NULL) xsUnknownError("wsx-tls: out of memory for a TLS session");
+	xsmcSetHostData(xsThis, t);
+}
+
+/* Bytes of a Uint8Array argument; the pointer is good until the next XS allocation. */
+static const unsigned char *bytes_arg(xsMachine *the, const char *what, size_t *len) {
 	void *data;
 	xsUnsignedValue length;
-	if (t == NULL) {
-		xsmcSetInteger(xsResult, -1);
-		return;
-	}
-	if (xsmcArgc < 1 || xsmcTypeOf(xsArg(0)) != xsReferenceType) xsTypeError("wsx-tls: write(bytes) needs a Uint8Array");
+	if (xsmcArgc < 1 || xsmcTypeOf(xsArg(0)) != xsReferenceType) xsTypeError("wsx-tls: %s needs a Uint8Array", what);
 	xsmcGetBufferReadable(xsArg(0), &data, &length);
-	xsmcSetInteger(xsResult, wsx_tls_write(t, (const unsigned char *)data, (size_t)length));
+	*len = (size_t)length;
+	return (const unsigned char *)data;
 }
 
-void xs_wsx_tls_shutdown(xsMachine *the) {
-	wsx_tls *t = connection(the);
+void xs_wsx_tls_session_input(xsMachine *the) {
+	wsx_tls *t = session_of(the);
+	size_t len;
+	const unsigned char *data = bytes_arg(the, "input(bytes)", &len);
+	xsmcSetInteger(xsResult, (xsIntegerValue)(t ? wsx_tls_input(t, data, len) : len));
+}
+
+void xs_wsx_tls_session_read(xsMachine *the) {
+	wsx_tls *t = session_of(the);
+	size_t n = t ? wsx_tls_pending(t) : 0;
+	if (n == 0) {
+		xsmcSetNull(xsResult);
+		return;
+	}
+	xsmcSetArrayBuffer(xsResult, NULL, (xsUnsignedValue)n);
+	/* The core never calls into XS: the new buffer stays put while it is filled. */
+	wsx_tls_read(t, (unsigned char *)xsmcToArrayBuffer(xsResult), n);
+}
+
+void xs_wsx_tls_session_write(xsMachine *the) {
+	wsx_tls *t = session_of(the);
+	size_t len;
+	const unsigned char *data = bytes_arg(the, "write(bytes)", &len);
+	xsmcSetInteger(xsResult, t ? wsx_tls_write(t, data, len) : -1);
+}
+
+void xs_wsx_tls_session_output(xsMachine *the) {
+	wsx_tls *t = session_of(the);
+	const unsigned char *data;
+	size_t n = t ? wsx_tls_output(t, &data) : 0;
+	if (n == 0) {
+		xsmcSetNull(xsResult);
+		return;
+	}
+	xsmcSetArrayBuffer(xsResult, (void *)data, (xsUnsignedValue)n); /* copies out of the core's C buffer */
+	wsx_tls_output_taken(t);
+}
+
+void xs_wsx_tls_session_eof(xsMachine *the) {
+	wsx_tls *t = session_of(the);
+	int reset = xsmcArgc > 0 && xsmcTest(xsArg(0));
+	if (t) wsx_tls_eof(t, reset);
+}
+
+void xs_wsx_tls_session_shutdown(xsMachine *the) {
+	wsx_tls *t = session_of(the);
 	if (t) wsx_tls_shutdown(t);
 }
 
 /* Frees everything now (a device should not wait for the GC to give back the TLS buffers). */
-void xs_wsx_tls_close(xsMachine *the) {
-	wsx_tls *t = connection(the);
+void xs_wsx_tls_session_close(xsMachine *the) {
+	wsx_tls *t = session_of(the);
 	if (t == NULL) return;
 	xsmcSetHostData(xsThis, NULL);
 	wsx_tls_free(t);
 }
 
-void xs_wsx_tls_get_state(xsMachine *the) {
-	wsx_tls *t = connection(the);
+void xs_wsx_tls_session_get_state(xsMachine *the) {
+	wsx_tls *t = session_of(the);
 	xsmcSetInteger(xsResult, t ? wsx_tls_state(t) : WSX_STATE_CLOSED);
 }
 
-void xs_wsx_tls_get_failure(xsMachine *the) {
-	wsx_tls *t = connection(the);
+void xs_wsx_tls_session_get_failure(xsMachine *the) {
+	wsx_tls *t = session_of(the);
 	xsmcSetInteger(xsResult, t ? wsx_tls_failure(t) : WSX_FAIL_NONE);
 }
 
-void xs_wsx_tls_get_error(xsMachine *the) {
-	wsx_tls *t = connection(the);
+void xs_wsx_tls_session_get_error(xsMachine *the) {
+	wsx_tls *t = session_of(the);
 	xsmcSetString(xsResult, t ? (char *)wsx_tls_error(t) : "");
 }
 
-void xs_wsx_tls_get_mbedtls_error(xsMachine *the) {
-	wsx_tls *t = connection(the);
+void xs_wsx_tls_session_get_mbedtls_error(xsMachine *the) {
+	wsx_tls *t = session_of(the);
 	xsmcSetInteger(xsResult, t ? wsx_tls_mbedtls_error(t) : 0);
 }
 
-void xs_wsx_tls_get_verify_flags(xsMachine *the) {
-	wsx_tls *t = connection(the);
+void xs_wsx_tls_session_get_verify_flags(xsMachine *the) {
+	wsx_tls *t = session_of(the);
 	/* Flags are a 32-bit mask; as a Number they stay exact. */
 	xsmcSetNumber(xsResult, t ? (double)wsx_tls_verify_flags(t) : 0);
+}
+
+void xs_wsx_tls_session_get_resumed(xsMachine *the) {
+	wsx_tls *t = session_of(the);
+	xsmcSetBoolean(xsResult, t ? wsx_tls_resumed(t) : 0);
 }
 
 void xs_wsx_tls_mbedtls_version(xsMachine *the) {

@@ -1,44 +1,47 @@
 /**
  * The simulator's `wsx-tls` (native/xs/wsx-tls.js on a device): the same
- * object, whose methods, instead of being C functions in this process, are
+ * objects, whose methods, instead of being C functions in this process, are
  * calls into the real C core in the Node parent (tls-bridge.ts over the
  * N-API binding), made synchronously through issueCommand as a native call
- * is. Options cross as a JSON header plus their certificate bytes.
+ * is. Options cross as a JSON header plus their certificate bytes. The core
+ * owns no socket: the ciphertext these objects take and give travels over
+ * the simulator's TCP socket, like any other bytes.
  */
-import type { NativeTlsOptions } from "../../../modules/transport/mbedtls-native";
+import type { NativeTlsHostOptions } from "../../../modules/transport/mbedtls-native";
 import { request } from "./host";
 
-/** The options the XS binding takes: the transport's own declaration of them. */
-export type WsxTlsOptions = NativeTlsOptions;
+/** The options the XS binding takes: the TLS layer's own declaration of them. */
+export type WsxTlsHostOptions = NativeTlsHostOptions;
 
 function bytes(value: unknown, name: string): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`wsx_tls: options.${name} must be a Uint8Array`);
+  if (!(value instanceof Uint8Array)) throw new TypeError(`wsx_tls: ${name} must be a Uint8Array`);
   return value;
 }
 
-/** The request for open: plain options in the header, certificate bytes concatenated in the body. */
-function openRequest(options: WsxTlsOptions): { header: { [key: string]: unknown }; body: Uint8Array } {
+/** The request for a host: plain options in the header, certificate bytes concatenated in the body. */
+function hostRequest(options: WsxTlsHostOptions): { header: { [key: string]: unknown }; body: Uint8Array } {
   const parts: Uint8Array[] = [];
-  const lengths: { ca?: number[]; chain?: number[]; cert?: number; key?: number } = {};
+  const lengths: { ca?: number[]; chain?: number[]; cert?: number; key?: number; ip?: number } = {};
   const list = (value: unknown, name: "ca" | "chain"): number[] | undefined => {
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value)) throw new TypeError(`wsx_tls: options.${name} must be an array of Uint8Array`);
     return value.map((entry, i) => {
-      const b = bytes(entry, `${name}[${i}]`);
+      const b = bytes(entry, `options.${name}[${i}]`);
       parts.push(b);
       return b.length;
     });
   };
+  const one = (value: unknown, name: "cert" | "key" | "ip"): void => {
+    if (value === undefined || value === null) return;
+    const b = bytes(value, `options.${name}`);
+    parts.push(b);
+    lengths[name] = b.length;
+  };
   lengths.ca = list(options.ca, "ca");
   lengths.chain = list(options.chain, "chain");
-  if (options.cert !== undefined) {
-    parts.push(bytes(options.cert, "cert"));
-    lengths.cert = options.cert.length;
-  }
-  if (options.key !== undefined) {
-    parts.push(bytes(options.key, "key"));
-    lengths.key = options.key.length;
-  }
+  one(options.cert, "cert");
+  one(options.key, "key");
+  one(options.ip, "ip");
   let total = 0;
   for (const p of parts) total += p.length;
   const body = new Uint8Array(total);
@@ -48,52 +51,56 @@ function openRequest(options: WsxTlsOptions): { header: { [key: string]: unknown
     at += p.length;
   }
   const plain = {
-    host: options.host,
-    port: options.port,
-    secure: options.secure,
+    label: options.label,
     servername: options.servername,
     verify: options.verify,
     insist: options.insist,
     passphrase: options.passphrase,
-    readBufferSize: options.readBufferSize,
     maxFragmentLength: options.maxFragmentLength,
+    resumption: options.resumption,
   };
-  return { header: { op: "tls.open", options: plain, lengths }, body };
+  return { header: { op: "tls.host", options: plain, lengths }, body };
 }
 
-export class TlsSocket {
+function answerOf(header: { [key: string]: unknown }): number {
+  if (typeof header.typeError === "string") throw new TypeError(header.typeError);
+  if (typeof header.failed === "string") throw new Error(header.failed);
+  return Number(header.id);
+}
+
+export class TlsSession {
   private readonly id: number;
 
-  constructor(options: WsxTlsOptions) {
-    const { header, body } = openRequest(options);
-    const answer = request(header, body).header;
-    if (typeof answer.typeError === "string") throw new TypeError(answer.typeError);
-    this.id = Number(answer.id);
+  constructor(host: TlsHost) {
+    this.id = answerOf(request({ op: "tls.connect", host: host.id }).header);
   }
 
-  step(): number {
-    return this.call("tls.step") as number;
+  input(data: Uint8Array): number {
+    return Number(request({ op: "tls.input", id: this.id }, bytes(data, "input(bytes)")).header.value);
   }
 
   read(): ArrayBuffer | null {
-    const { header, body } = request({ op: "tls.read", id: this.id });
-    if (header.none === true) return null;
-    // A fresh buffer the caller owns, as the native read gives.
-    const copy = new Uint8Array(body.length);
-    copy.set(body);
-    return copy.buffer;
+    return this.buffer("tls.read");
   }
 
   write(data: Uint8Array): number {
-    return Number(request({ op: "tls.write", id: this.id }, bytes(data, "write")).header.value);
+    return Number(request({ op: "tls.write", id: this.id }, bytes(data, "write(bytes)")).header.value);
+  }
+
+  output(): ArrayBuffer | null {
+    return this.buffer("tls.output");
+  }
+
+  eof(reset: boolean): void {
+    request({ op: "tls.eof", id: this.id, reset: reset === true });
   }
 
   shutdown(): void {
-    this.call("tls.shutdown");
+    request({ op: "tls.shutdown", id: this.id });
   }
 
   close(): void {
-    this.call("tls.close");
+    request({ op: "tls.close", id: this.id });
   }
 
   get state(): number {
@@ -116,12 +123,58 @@ export class TlsSocket {
     return this.get("verifyFlags") as number;
   }
 
-  private call(op: string): unknown {
-    return request({ op, id: this.id }).header.value;
+  get resumed(): boolean {
+    return this.get("resumed") as boolean;
+  }
+
+  /** A fresh buffer the caller owns, as the native read() and output() give. */
+  private buffer(op: string): ArrayBuffer | null {
+    const { header, body } = request({ op, id: this.id });
+    if (header.none === true) return null;
+    const copy = new Uint8Array(body.length);
+    copy.set(body);
+    return copy.buffer;
   }
 
   private get(name: string): unknown {
     return request({ op: "tls.get", id: this.id, name }).header.value;
+  }
+}
+
+export class TlsHost {
+  readonly id: number;
+
+  constructor(options: WsxTlsHostOptions) {
+    const { header, body } = hostRequest(options);
+    this.id = answerOf(request(header, body).header);
+  }
+
+  connect(): TlsSession {
+    return new TlsSession(this);
+  }
+
+  forget(): void {
+    request({ op: "tls.forget", host: this.id });
+  }
+
+  close(): void {
+    request({ op: "tls.hostClose", host: this.id });
+  }
+
+  get error(): string {
+    return this.get("error") as string;
+  }
+
+  get failure(): number {
+    return this.get("failure") as number;
+  }
+
+  get hasSession(): boolean {
+    return this.get("hasSession") as boolean;
+  }
+
+  private get(name: string): unknown {
+    return request({ op: "tls.hostGet", host: this.id, name }).header.value;
   }
 }
 
@@ -130,8 +183,8 @@ function mbedtlsVersion(): string {
 }
 
 const native = Object.freeze({
-  open(options: WsxTlsOptions): TlsSocket {
-    return new TlsSocket(options);
+  host(options: WsxTlsHostOptions): TlsHost {
+    return new TlsHost(options);
   },
   mbedtlsVersion,
 });

@@ -1,0 +1,544 @@
+/**
+ * TLS as a layer over any byte transport: the same code on the device (over
+ * the ECMA-419 TCP socket, lwIP), in the XS host simulator (over its bridged
+ * socket) and on Node (over a net.Socket). mbedTLS runs in the native core
+ * over memory: ciphertext that arrives goes in, plaintext comes out; plaintext
+ * written goes in, ciphertext comes out and is written to the inner transport.
+ *
+ * Event-driven: the handshake and reads advance only when ciphertext arrives,
+ * writes when the inner transport has room. No timer runs while a connection
+ * is idle; the only ones are the optional handshake timeout and, after end(),
+ * the wait for the peer to finish.
+ */
+import { WebSocketError, type ErrorCode } from "../core/errors";
+import { booleanOption, integerOption, knownOptions, optionError, optionsObject } from "../core/options";
+import type { Platform, TimerHandle } from "../platform/platform";
+import { runTimeSlot } from "../platform/run-time-state";
+import { CUT_RECORD, NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, type NativeTlsSession } from "./mbedtls-native";
+import { TlsHosts } from "./tls-hosts";
+import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "./transport";
+
+export interface TlsTransportOptions {
+  /** The native core's binding (`wsx-tls` on a device, node/mbedtls.ts on Node). */
+  native: MbedtlsNative;
+  platform: Platform;
+  /** Makes the byte transport TLS runs over (plain TCP to the same host and port). */
+  inner: TransportFactory;
+  /** Fail with CONNECT_TIMEOUT if TCP + TLS are not up after this many ms. 0 (default): no limit of its own (the Client's connectTimeout applies). */
+  handshakeTimeout?: number;
+  /** After end(), how long to wait for the peer to close before closing anyway, in ms. Default 2000. */
+  endTimeout?: number;
+  /** write() returns false once this many bytes wait to be sent (here and in the inner transport). Default 65536. */
+  highWaterMark?: number;
+  /** Ask the server for smaller TLS records (RFC 6066): 0, 512, 1024, 2048 or 4096; asking caps the connection at TLS 1.2. Default: the core's WSX_TLS_MAX_FRAGMENT_LENGTH (0: do not ask). */
+  maxFragmentLength?: number;
+  /** Resume the last session with the same host on the next connection (TLS 1.2 tickets and session IDs, TLS 1.3 tickets). Default true. */
+  resumption?: boolean;
+  /** Hosts whose parsed settings and session are kept in RAM, least recently used out first. Default 4. */
+  hosts?: number;
+}
+
+const OPTION_NAMES = Object.freeze(["native", "platform", "inner", "handshakeTimeout", "endTimeout", "highWaterMark",
+  "maxFragmentLength", "resumption", "hosts"]);
+
+const FRAGMENT_LENGTHS = Object.freeze([0, 512, 1024, 2048, 4096]);
+
+/**
+ * The options checked and frozen once per factory and shared by its
+ * transports (one reference per connection: XS heap on a device). Frozen:
+ * a device makes them while modules preload. The host cache is made by the
+ * first connection, at run time (hosts()).
+ */
+export class TlsSettings {
+  readonly native: MbedtlsNative;
+  readonly platform: Platform;
+  readonly inner: TransportFactory;
+  readonly handshakeTimeout: number;
+  readonly endTimeout: number;
+  readonly highWaterMark: number;
+  readonly resumption: boolean;
+  /** Hosts kept (1-64). */
+  readonly hostLimit: number;
+  /** undefined: the core's compiled default. */
+  readonly maxFragmentLength: number | undefined;
+
+  constructor(given: TlsTransportOptions) {
+    const options = optionsObject("TLS transport options", given);
+    knownOptions("TLS transport options", options, OPTION_NAMES);
+    const native = options.native as MbedtlsNative | undefined;
+    if (typeof native !== "object" || native === null || typeof native.host !== "function") {
+      throw optionError("TLS transport option native", native, "the wsx-tls binding (an object with host())");
+    }
+    const platform = options.platform as Platform | undefined;
+    if (typeof platform !== "object" || platform === null || typeof platform.setTimer !== "function") {
+      throw optionError("TLS transport option platform", platform, "a Platform");
+    }
+    const inner = options.inner;
+    if (typeof inner !== "function") throw optionError("TLS transport option inner", inner, "a function that makes the byte transport");
+    this.native = native;
+    this.platform = platform;
+    this.inner = inner as TransportFactory;
+    this.handshakeTimeout = integerOption("TLS transport option handshakeTimeout", options.handshakeTimeout, 0, 2147483647, 0);
+    this.endTimeout = integerOption("TLS transport option endTimeout", options.endTimeout, 0, 2147483647, 2000);
+    this.highWaterMark = integerOption("TLS transport option highWaterMark", options.highWaterMark, 1, Infinity, 65536);
+    // Absent: the core's compiled default (WSX_TLS_MAX_FRAGMENT_LENGTH, a manifest define on a device).
+    const fragment = options.maxFragmentLength === undefined ? undefined
+      : integerOption("TLS transport option maxFragmentLength", options.maxFragmentLength, 0, 4096, 0);
+    if (fragment !== undefined && FRAGMENT_LENGTHS.indexOf(fragment) < 0) {
+      throw optionError("TLS transport option maxFragmentLength", fragment, "0, 512, 1024, 2048 or 4096");
+    }
+    this.maxFragmentLength = fragment;
+    this.resumption = booleanOption("TLS transport option resumption", options.resumption, true);
+    this.hostLimit = integerOption("TLS transport option hosts", options.hosts, 1, 64, 4);
+    Object.freeze(this);
+  }
+
+  /**
+   * This factory's host cache (parsed settings and kept sessions), made by its first connection. It is
+   * run-time state: a device makes its factory while modules preload into flash, where the settings
+   * must stay frozen, so the cache lives in the app's run-time state, keyed by these settings. A Map,
+   * not a WeakMap: XS refuses an object in flash as a WeakMap key ("key: read-only"). The Map keeps the
+   * caches of the last few factories, so runtimes made and dropped at run time (Node) cannot pile up.
+   */
+  hosts(): TlsHosts {
+    const caches = runTimeSlot("tls hosts", makeCaches);
+    let hosts = caches.get(this);
+    if (hosts === undefined) {
+      if (caches.size >= FACTORIES_KEPT) {
+        const oldest = caches.keys().next().value as TlsSettings;
+        caches.get(oldest)!.close();
+        caches.delete(oldest);
+      }
+      hosts = new TlsHosts(this);
+      caches.set(this, hosts);
+    }
+    return hosts;
+  }
+}
+
+/** Factories whose host caches are kept at once (a device has one; Node one per mbedtlsRuntime()). */
+const FACTORIES_KEPT = 8;
+
+function makeCaches(): Map<TlsSettings, TlsHosts> {
+  return new Map();
+}
+
+/** What the transport is doing, as bits of one number rather than a field each. */
+const enum Flag {
+  Opened = 1,
+  Ending = 2,
+  ShutDown = 4,
+  Paused = 8,
+  Finished = 16,
+  NeedDrain = 32,
+  /** The inner transport said it is full: wait for its onDrain before encrypting more. */
+  Blocked = 64,
+  /** The inner transport has closed (its onClose came). */
+  InnerClosed = 128,
+  /** Reading: a turn of input is under way (no nested reads from callbacks). */
+  Reading = 256,
+  /** The inner transport ended while the app had paused: reported once what came before is delivered. */
+  CloseDeferred = 512,
+}
+
+const EMPTY = new Uint8Array(0);
+
+function later(callback: () => void): void {
+  Promise.resolve().then(callback);
+}
+
+/**
+ * One TLS connection over one inner transport. It is the inner transport's
+ * listener too (one object per connection).
+ */
+export class TlsTransport implements Transport, TransportEvents {
+  private readonly settings: TlsSettings;
+  private inner: Transport | undefined;
+  private host: NativeTlsHost | undefined;
+  private session: NativeTlsSession | undefined;
+  private events: TransportEvents | undefined;
+  /** Until open: the handshake's messages name it. */
+  private target: ConnectTarget | undefined;
+  private timer: TimerHandle | undefined;
+  private flags = 0;
+  /** Ciphertext that arrived while paused (or while a turn was reading), not yet given to the core. */
+  private held: Uint8Array | null = null;
+  /** Plaintext waiting for the inner transport; made the first time bytes must wait. */
+  private queue: Uint8Array[] | null = null;
+  private queueHead = 0;
+  private headOffset = 0;
+  private queued = 0;
+  /** How the inner transport ended, while that waits for the app to resume. */
+  private closeError: WebSocketError | undefined;
+
+  constructor(settings: TlsSettings) {
+    this.settings = settings;
+  }
+
+  get bufferedAmount(): number {
+    return this.queued + (this.inner ? this.inner.bufferedAmount : 0);
+  }
+
+  connect(target: ConnectTarget, events: TransportEvents): void {
+    if (this.events) throw new WebSocketError("INVALID_STATE", "TLS transport: connect() called twice");
+    this.events = events;
+    this.target = target;
+    try {
+      // Unusable settings (no CA, a bad key...) fail here, before anything is dialled.
+      this.host = this.settings.hosts().hostFor(target);
+      this.inner = this.settings.inner({ host: target.host, port: target.port, secure: false });
+    } catch (error) {
+      this.finishLater(error instanceof WebSocketError ? error : new WebSocketError("INVALID_ARGUMENT", String(error), { cause: error }));
+      return;
+    }
+    const { handshakeTimeout, platform } = this.settings;
+    if (handshakeTimeout > 0) this.timer = platform.setTimer(() => this.handshakeTimedOut(), handshakeTimeout);
+    this.inner.connect({ host: target.host, port: target.port, secure: false }, this);
+  }
+
+  write(bytes: Uint8Array): boolean {
+    if ((this.flags & (Flag.Finished | Flag.Ending)) !== 0) return false;
+    if (bytes.length > 0) {
+      if (this.queued === 0 && (this.flags & (Flag.Opened | Flag.Blocked)) === Flag.Opened) {
+        // Nothing waits: straight through; only what the inner transport has no room for waits.
+        const taken = this.encrypt(bytes, 0);
+        if (taken < bytes.length) this.enqueue(taken === 0 ? bytes : bytes.subarray(taken));
+      } else {
+        this.enqueue(bytes);
+      }
+    }
+    if (this.bufferedAmount >= this.settings.highWaterMark) {
+      this.flags |= Flag.NeedDrain;
+      return false;
+    }
+    return true;
+  }
+
+  end(): void {
+    if ((this.flags & (Flag.Finished | Flag.Ending)) !== 0) return;
+    this.flags |= Flag.Ending;
+    if ((this.flags & Flag.Opened) === 0) {
+      this.destroy();
+      return;
+    }
+    const { platform, endTimeout } = this.settings;
+    if (this.timer !== undefined) platform.clearTimer(this.timer);
+    this.timer = platform.setTimer(() => this.endTimedOut(), endTimeout);
+    if (this.queued === 0) this.shutDown();
+  }
+
+  destroy(): void {
+    if ((this.flags & Flag.Finished) !== 0) return;
+    this.finishLater(undefined);
+  }
+
+  pause(): void {
+    this.flags |= Flag.Paused;
+    this.inner?.pause?.();
+  }
+
+  resume(): void {
+    if ((this.flags & Flag.Paused) === 0) return;
+    this.flags &= ~Flag.Paused;
+    this.inner?.resume?.();
+    // What arrived meanwhile goes in on a later turn, never from inside the caller's resume().
+    if (this.session) later(() => this.take(EMPTY));
+  }
+
+  // ---- the inner transport's events ----
+
+  /** TCP is up: start the handshake. */
+  onOpen(): void {
+    if ((this.flags & Flag.Finished) !== 0 || !this.host) return;
+    let session: NativeTlsSession;
+    try {
+      session = this.host.connect();
+    } catch (error) {
+      this.finish(new WebSocketError("TLS_ERROR", `TLS session for ${this.where()}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      return;
+    }
+    this.session = session;
+    this.host = undefined;
+    this.sendOutput(session); // the ClientHello
+    this.check(session);
+  }
+
+  onData(chunk: Uint8Array): void {
+    if ((this.flags & Flag.Finished) !== 0) return;
+    this.take(chunk);
+  }
+
+  onDrain(): void {
+    if ((this.flags & Flag.Finished) !== 0) return;
+    this.flags &= ~Flag.Blocked;
+    this.pump();
+  }
+
+  onClose(error?: WebSocketError): void {
+    this.flags |= Flag.InnerClosed;
+    if ((this.flags & Flag.Finished) !== 0) return;
+    if (!this.session) {
+      this.finish(error ?? new WebSocketError("CONNECTION_FAILED", `cannot connect to ${this.where()}: the connection closed while it was being set up`));
+      return;
+    }
+    if ((this.flags & Flag.ShutDown) !== 0) {
+      this.finish(error); // we ended it: our close_notify went out, the peer's answer does not matter
+      return;
+    }
+    // What arrived before the end reaches the app first: now, or after its pause.
+    if ((this.flags & Flag.Paused) !== 0) {
+      this.flags |= Flag.CloseDeferred;
+      this.closeError = error;
+      return;
+    }
+    if (this.held) this.take(EMPTY);
+    if ((this.flags & (Flag.Finished | Flag.CloseDeferred)) === 0) this.ended(error);
+  }
+
+  /** The inner transport ended (error: how) and everything before it was delivered. */
+  private ended(error: WebSocketError | undefined): void {
+    const session = this.session;
+    if (!session || (this.flags & Flag.Finished) !== 0) return;
+    this.flags &= ~Flag.CloseDeferred;
+    this.closeError = undefined;
+    session.eof(error !== undefined && error.code === "CONNECTION_LOST");
+    if (!this.deliver(session)) return;
+    if (session.state === NativeState.FAILED) {
+      // Our own TLS verdicts (and a record cut short) win; a plain loss keeps the transport's words and cause.
+      const plainLoss = session.failure === NativeFailure.LOST && session.mbedtlsError !== CUT_RECORD;
+      this.finish(plainLoss && error ? error : this.nativeError(session));
+    } else if ((this.flags & Flag.Opened) !== 0) {
+      this.finish(error);
+    } else {
+      this.finish(error ?? new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the connection closed`));
+    }
+  }
+
+  // ---- reading ----
+
+  /** Gives ciphertext to the core and delivers what it decrypts, until the bytes run out or the app pauses. */
+  private take(chunk: Uint8Array): void {
+    const session = this.session;
+    if (!session) return;
+    let rest = chunk;
+    if (this.held) {
+      rest = chunk.length === 0 ? this.held : concat(this.held, chunk);
+      this.held = null;
+    }
+    if ((this.flags & (Flag.Paused | Flag.Reading)) !== 0) {
+      this.held = rest.length > 0 ? rest : null;
+      return;
+    }
+    this.flags |= Flag.Reading;
+    // Bytes decrypted before a pause go first.
+    let alive = this.deliver(session);
+    while (alive && rest.length > 0 && (this.flags & Flag.Paused) === 0) {
+      const taken = session.input(rest);
+      rest = taken >= rest.length ? EMPTY : rest.subarray(taken);
+      this.sendOutput(session);
+      alive = this.deliver(session) && this.check(session);
+      if (taken === 0) break; // nothing moved: the rest waits for the next turn
+    }
+    this.flags &= ~Flag.Reading;
+    if (!alive || (this.flags & Flag.Finished) !== 0) return;
+    if (rest.length > 0) this.held = rest;
+    else if ((this.flags & (Flag.CloseDeferred | Flag.Paused)) === Flag.CloseDeferred) this.ended(this.closeError);
+  }
+
+  /** Hands decrypted bytes to the app. False when the transport finished meanwhile. */
+  private deliver(session: NativeTlsSession): boolean {
+    for (;;) {
+      if ((this.flags & Flag.Opened) === 0) {
+        if (session.state !== NativeState.OPEN) return true;
+        if (!this.opened()) return false;
+      }
+      if ((this.flags & Flag.Paused) !== 0) return true;
+      const plain = session.read();
+      if (plain === null) return true;
+      this.events?.onData(new Uint8Array(plain));
+      if ((this.flags & Flag.Finished) !== 0) return false;
+    }
+  }
+
+  /** The handshake is done: tell the app. False when it closed us from inside onOpen. */
+  private opened(): boolean {
+    this.flags |= Flag.Opened;
+    this.target = undefined;
+    if ((this.flags & Flag.Ending) === 0) this.clearTimer();
+    this.events?.onOpen();
+    if ((this.flags & Flag.Finished) !== 0) return false;
+    this.pump(); // what was written before the handshake ended
+    return (this.flags & Flag.Finished) === 0;
+  }
+
+  /** Ends the transport when the session did. False when it did. */
+  private check(session: NativeTlsSession): boolean {
+    const state = session.state;
+    if (state === NativeState.FAILED) {
+      this.finish(this.nativeError(session));
+      return false;
+    }
+    if (state === NativeState.CLOSED) {
+      this.finish((this.flags & Flag.Opened) !== 0 ? undefined : new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the server ended the session`));
+      return false;
+    }
+    return (this.flags & Flag.Finished) === 0;
+  }
+
+  // ---- writing ----
+
+  private enqueue(bytes: Uint8Array): void {
+    (this.queue ??= []).push(bytes);
+    this.queued += bytes.length;
+  }
+
+  /** Encrypts from bytes[offset] while the inner transport has room; returns the offset reached. */
+  private encrypt(bytes: Uint8Array, offset: number): number {
+    const session = this.session!;
+    let at = offset;
+    while (at < bytes.length) {
+      const n = session.write(at === 0 ? bytes : bytes.subarray(at));
+      if (n <= 0) break; // -1: failed, reported by check()
+      at += n;
+      if (!this.sendOutput(session)) break;
+    }
+    if (session.state === NativeState.FAILED) this.finish(this.nativeError(session));
+    return at;
+  }
+
+  /** Writes queued plaintext while the inner transport takes it; then drain, then end if asked. */
+  private pump(): void {
+    const queue = this.queue;
+    if (queue && this.session && (this.flags & (Flag.Opened | Flag.Blocked | Flag.Finished)) === Flag.Opened) {
+      while (this.queueHead < queue.length) {
+        const head = queue[this.queueHead];
+        const at = this.encrypt(head, this.headOffset);
+        if ((this.flags & Flag.Finished) !== 0) return;
+        this.queued -= at - this.headOffset;
+        if (at < head.length) {
+          this.headOffset = at;
+          break;
+        }
+        this.queueHead++;
+        this.headOffset = 0;
+      }
+      if (this.queueHead === queue.length) {
+        this.queue = null;
+        this.queueHead = 0;
+      } else if (this.queueHead > 64) {
+        this.queue = queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+    }
+    if (this.queued > 0 || (this.flags & (Flag.Blocked | Flag.Finished)) !== 0) return;
+    if ((this.flags & Flag.Ending) !== 0) {
+      this.shutDown();
+      return;
+    }
+    if ((this.flags & Flag.NeedDrain) !== 0 && this.bufferedAmount < this.settings.highWaterMark) {
+      this.flags &= ~Flag.NeedDrain;
+      this.events?.onDrain();
+    }
+  }
+
+  /** Ciphertext the core made goes to the inner transport. False when it is full (wait for its onDrain). */
+  private sendOutput(session: NativeTlsSession): boolean {
+    const out = session.output();
+    if (out === null) return (this.flags & Flag.Blocked) === 0;
+    const inner = this.inner;
+    if (!inner || (this.flags & Flag.InnerClosed) !== 0) return false;
+    if (!inner.write(new Uint8Array(out))) {
+      this.flags |= Flag.Blocked;
+      return false;
+    }
+    return true;
+  }
+
+  /** close_notify, then the inner transport's own end (FIN after what is queued). */
+  private shutDown(): void {
+    if ((this.flags & (Flag.ShutDown | Flag.Finished)) !== 0) return;
+    this.flags |= Flag.ShutDown;
+    const session = this.session;
+    if (session) {
+      session.shutdown();
+      this.sendOutput(session);
+    }
+    this.inner?.end();
+  }
+
+  // ---- timers and the end ----
+
+  private handshakeTimedOut(): void {
+    this.timer = undefined;
+    if ((this.flags & (Flag.Finished | Flag.Opened)) !== 0) return;
+    const stage = this.session ? "TLS handshake" : "TCP connect";
+    this.finish(new WebSocketError("CONNECT_TIMEOUT", `${stage} with ${this.where()} did not finish within ${this.settings.handshakeTimeout} ms`));
+  }
+
+  private endTimedOut(): void {
+    this.timer = undefined;
+    this.finish();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) this.settings.platform.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  private where(): string {
+    return this.target ? `${this.target.host}:${this.target.port}` : "the server";
+  }
+
+  private nativeError(session: NativeTlsSession): WebSocketError {
+    const failure = session.failure;
+    const code: ErrorCode = failure === NativeFailure.LOST ? "CONNECTION_LOST" : "TLS_ERROR";
+    return new WebSocketError(code, session.error || `TLS connection with ${this.where()} failed`);
+  }
+
+  /** Ends now and reports on a later turn (destroy() must not call back into its caller). */
+  private finishLater(error: WebSocketError | undefined): void {
+    this.stop();
+    const events = this.events;
+    this.events = undefined;
+    if (events) later(() => events.onClose(error));
+  }
+
+  private finish(error?: WebSocketError): void {
+    if ((this.flags & Flag.Finished) !== 0) return;
+    this.stop();
+    const events = this.events;
+    this.events = undefined;
+    events?.onClose(error);
+  }
+
+  private stop(): void {
+    this.flags |= Flag.Finished;
+    this.clearTimer();
+    this.session?.close();
+    this.session = undefined;
+    this.host = undefined;
+    this.target = undefined;
+    this.held = null;
+    this.closeError = undefined;
+    this.queue = null;
+    this.queueHead = 0;
+    this.headOffset = 0;
+    this.queued = 0;
+    const inner = this.inner;
+    this.inner = undefined;
+    if (inner && (this.flags & Flag.InnerClosed) === 0) inner.destroy();
+  }
+}
+
+/** A factory for a Runtime: every wss connection gets its own TlsTransport over a fresh inner transport. */
+export function tlsTransportFactory(options: TlsTransportOptions): TransportFactory {
+  const settings = new TlsSettings(options);
+  return () => new TlsTransport(settings);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
