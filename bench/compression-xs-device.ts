@@ -7,7 +7,7 @@
  * (host-tests/xs/shims/compression.ts): its memory is not in this heap.
  */
 import { Client } from "../modules/client/client";
-import type { CompressionProvider } from "../modules/platform/compression";
+import type { CompressionProvider } from "../modules/core/extensions/compression";
 import { createDeviceRuntime } from "../modules/device/runtime";
 import { bridgeCompression } from "../host-tests/xs/shims/compression";
 import { expose, post } from "../host-tests/xs/shims/expose";

@@ -12,7 +12,7 @@ import { Socket as FibjsSocket } from "../../modules/api/fibjs";
 import { LuatosWebSocket } from "../../modules/api/luatos";
 import type { CloseEvent } from "../../modules/api/events";
 import { Client } from "../../modules/client/client";
-import { ReconnectingClient } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { FramedConnection, type ConnectionEvents } from "../../modules/core/connection";
 import { createDeviceRuntime } from "../../modules/device/runtime";
 import TCP from "embedded:io/socket/tcp";

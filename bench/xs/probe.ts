@@ -3,7 +3,7 @@
  * class's instance, its methods shared) rather than a closure per event, so
  * what the app adds stays out of the measured heap as far as it can.
  */
-import type { ReconnectListener } from "../../modules/client/reconnecting";
+import type { ReconnectListener } from "../../modules/reconnecting/reconnecting";
 import type { WebSocketError } from "../../modules/core/errors";
 import { post } from "../../host-tests/xs/shims/expose";
 

@@ -2,7 +2,7 @@
  * Connections made with the same platform and limits share one framing
  * options object (XS heap per connection); anything that differs gets its own.
  */
-import { sharedFraming } from "../../modules/client/framing";
+import { sharedFraming } from "../../modules/endpoint/framing";
 import type { Platform } from "../../modules/platform/platform";
 
 function platform(): Platform & { filled: unknown[] } {

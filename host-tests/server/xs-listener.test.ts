@@ -1,6 +1,6 @@
 /**
  * The device's standalone server (ECMA-419 listener + accepted TCP sockets,
- * modules/server/listen419.ts) running on the XS engine in the simulator,
+ * modules/device/listen419.ts) running on the XS engine in the simulator,
  * with real peers on 127.0.0.1: the `ws` client and raw sockets.
  */
 import path from "node:path";

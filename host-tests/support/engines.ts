@@ -9,7 +9,7 @@
  * (ECMA-419 TCP transport, Moddable timers), bridged to real sockets.
  */
 import { Client, type ClientListener, type ClientOptions } from "../../modules/client/client";
-import { ReconnectingClient, type ReconnectListener, type ReconnectOptions } from "../../modules/client/reconnecting";
+import { ReconnectingClient, type ReconnectListener, type ReconnectOptions } from "../../modules/reconnecting/reconnecting";
 import { nodeRuntime } from "../../node/runtime";
 import { EventLog } from "../xs/event-log";
 import type { XsMeter } from "../xs/engine";

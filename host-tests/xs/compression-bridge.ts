@@ -4,7 +4,7 @@
  * provider (node/deflate.ts), as native zlib runs under XS on a device.
  */
 import { nodeCompression } from "../../node/deflate";
-import type { Deflater, Inflater } from "../../modules/platform/compression";
+import type { Deflater, Inflater } from "../../modules/core/extensions/compression";
 import type { WireHeader } from "./shims/wire";
 
 export class CompressionBridge {

@@ -1,9 +1,9 @@
 import { Client, type ClientOptions } from "../client/client";
 import { CLIENT_OPTIONS } from "../client/client-options";
 import { describeValue, knownOptions, optionsObject } from "../core/options";
-import type { ClientListener, Endpoint } from "../client/endpoint";
-import { toArrayBuffer, type SendData } from "../client/payload";
-import type { Runtime } from "../client/runtime";
+import type { ClientListener, Endpoint } from "../endpoint/endpoint";
+import { toArrayBuffer, type SendData } from "../endpoint/payload";
+import type { Runtime } from "../endpoint/runtime";
 import { WebSocketError } from "../core/errors";
 import { CloseEvent, ErrorEvent, EventEmitterTarget, MessageEvent, WsEvent } from "./events";
 

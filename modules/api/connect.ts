@@ -7,9 +7,9 @@
  *   const wsClient = ws.connect("ws://host:port/");
  */
 import { Client, type ClientOptions } from "../client/client";
-import type { ClientListener, OpenInfo } from "../client/endpoint";
-import { toArrayBuffer, type SendData } from "../client/payload";
-import type { Runtime } from "../client/runtime";
+import type { ClientListener, OpenInfo } from "../endpoint/endpoint";
+import { toArrayBuffer, type SendData } from "../endpoint/payload";
+import type { Runtime } from "../endpoint/runtime";
 import { WebSocketError, type ErrorCode } from "../core/errors";
 import { CLIENT_OPTIONS } from "../client/client-options";
 import { knownOptions, optionError, optionsObject } from "../core/options";

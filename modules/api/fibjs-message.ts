@@ -4,7 +4,7 @@
  * `sendTo(socket)` puts it on a `ws.Socket`; a received message arrives as one
  * of these in the socket's message event (`e.data`).
  */
-import { toPayload, type SendData } from "../client/payload";
+import { toPayload, type SendData } from "../endpoint/payload";
 import { WebSocketError } from "../core/errors";
 import { integerOption, MAX_SIZE, optionError } from "../core/options";
 import { decodeUtf8, encodeUtf8, isValidUtf8 } from "../core/utf8";

@@ -7,12 +7,12 @@
  *   conn.on("open", () => conn.send("hi"));
  *
  * The server side, `ws.upgrade(accept)`, is attached by each entry (node/seeds.ts, modules/device/fibjs.ts):
- * modules/api/fibjs-upgrade.ts on a device, node/fibjs-upgrade.ts on Node.
+ * modules/device/fibjs-upgrade.ts on a device, node/fibjs-upgrade.ts on Node.
  */
 import { Client, type ClientOptions } from "../client/client";
-import type { ClientListener } from "../client/endpoint";
-import { toArrayBuffer, type SendData } from "../client/payload";
-import type { Runtime } from "../client/runtime";
+import type { ClientListener } from "../endpoint/endpoint";
+import { toArrayBuffer, type SendData } from "../endpoint/payload";
+import type { Runtime } from "../endpoint/runtime";
 import { CLIENT_OPTIONS } from "../client/client-options";
 import { WebSocketError } from "../core/errors";
 import { booleanOption, integerOption, knownOptions, MAX_SIZE, optionError, stringOption } from "../core/options";

@@ -13,10 +13,10 @@
  */
 import { Client, type ClientOptions } from "../client/client";
 import { checkClientOptions, CLIENT_OPTIONS } from "../client/client-options";
-import { toArrayBuffer, type SendData } from "../client/payload";
-import type { ClientListener } from "../client/endpoint";
-import { ReconnectingClient, type ReconnectListener } from "../client/reconnecting";
-import type { Runtime } from "../client/runtime";
+import { toArrayBuffer, type SendData } from "../endpoint/payload";
+import type { ClientListener } from "../endpoint/endpoint";
+import { ReconnectingClient, type ReconnectListener } from "../reconnecting/reconnecting";
+import type { Runtime } from "../endpoint/runtime";
 import { CertificateBundle } from "../certs/bundle";
 import { tlsFromSeed001, type CertResolver, type Seed001CertTable } from "../certs/seed001";
 import { WebSocketError } from "../core/errors";

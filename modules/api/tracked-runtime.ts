@@ -1,4 +1,4 @@
-import type { Runtime } from "../client/runtime";
+import type { Runtime } from "../endpoint/runtime";
 import type { ConnectTarget, Transport } from "../transport/transport";
 import type { FlowControl } from "./recv-queue";
 

@@ -7,8 +7,34 @@
 import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
 import { booleanOption, integerOption, knownOptions, MAX_SIZE, msOption, optionError, optionsObject } from "../core/options";
 import type { TlsConfig, TlsProvider } from "../transport/transport";
-import type { ClientOptions } from "./client";
 import { checkTlsConfig } from "./tls-options";
+
+export interface ClientOptions {
+  /** Offered subprotocols. */
+  protocols?: string | string[];
+  /** Extra handshake headers: an object, or "Name: value" strings. */
+  headers?: Record<string, string> | string[];
+  /** Largest message accepted, in bytes, 1 to 2^31-1 (default 16 MiB); larger closes with 1009. */
+  maxMessageSize?: number;
+  /** Most fragments one message may have, 1 to 2^31-1 (default 262144, maxMessageSize / 64); more closes with 1009. */
+  maxFragments?: number;
+  /** Deliver message parts as they arrive (onFragment) instead of whole messages. */
+  fragments?: boolean;
+  /** Whole ms, 1 to 2^31-1, to wait for the peer's close frame and TCP close after ours (default 5000). */
+  closeTimeout?: number;
+  /** Whole ms, 1 to 2^31-1, for TCP, TLS and the opening handshake together (default 10000). */
+  connectTimeout?: number;
+  /** TLS settings for wss. */
+  tls?: TlsConfig;
+  /** Per-host TLS settings (the certificate bundle); used when `tls` is absent. */
+  certificates?: TlsProvider;
+  /**
+   * Offer permessage-deflate (RFC 7692); off unless given; true offers the
+   * defaults (as `ws` takes it). Needs a platform with a compression
+   * provider. Inflated sizes count against maxMessageSize.
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+}
 
 export const DEFAULTS = Object.freeze({
   maxMessageSize: 16 * 1024 * 1024,

@@ -1,7 +1,7 @@
-import type { CompressionProvider } from "../platform/compression";
+import type { CompressionProvider } from "./extensions/compression";
 import { CLOSE, closeBody, parseCloseBody } from "./close";
-import { CompressedMessages, type InflatedSink } from "./compressed-messages";
-import { DeflateTransform } from "./deflate-transform";
+import { CompressedMessages, type InflatedSink } from "./extensions/compressed-messages";
+import { DeflateTransform } from "./extensions/deflate-transform";
 import { WebSocketError, type ErrorCode } from "./errors";
 import { OPCODE, encodeFrame, isControl, type FrameAllocator } from "./frame";
 import { Receiver, type ReceiverLimits, type ReceiverSink } from "./receiver";

@@ -8,7 +8,7 @@
  */
 import Modules from "modules";
 import { WebSocketError } from "../core/errors";
-import type { CompressionProvider, Inflater } from "../platform/compression";
+import type { CompressionProvider, Inflater } from "../core/extensions/compression";
 import { moddableCompression, type ModdableInflateClass } from "../platform/moddable-zlib";
 
 const INFLATE = "inflate";

@@ -8,7 +8,7 @@
 import config from "mc/config";
 import wsxTls from "wsx-tls";
 import type { ClientOptions } from "../client/client";
-import type { Runtime } from "../client/runtime";
+import type { Runtime } from "../endpoint/runtime";
 import { tlsTransportFactory } from "../transport/tls";
 import { flashBundleProvider } from "./certificates";
 import { sdkInflateCompression } from "./compression";

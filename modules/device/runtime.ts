@@ -4,7 +4,7 @@
  * TLS layer, modules/transport/tls.ts, over the same ECMA-419 TCP transport);
  * without one, a wss target gets a typed error instead of a transport.
  */
-import type { Runtime } from "../client/runtime";
+import type { Runtime } from "../endpoint/runtime";
 import { WebSocketError } from "../core/errors";
 import { createModdablePlatform, type ModdablePlatformOptions } from "../platform/moddable";
 import { Tcp419Transport, type HostResolver } from "../transport/tcp419";

@@ -14,7 +14,7 @@
  * the SDK's Deflate can only end a stream (no sync flush), so a device sends
  * its messages uncompressed, which RFC 7692 allows on a compressed connection.
  */
-import type { CompressionProvider, Inflater } from "./compression";
+import type { CompressionProvider, Inflater } from "../core/extensions/compression";
 
 /** The SDK's Inflate as far as it is used here: push(bytes) calls onData(chunk) for each output piece, synchronously. */
 export interface ModdableInflateStream {

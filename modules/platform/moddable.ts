@@ -9,7 +9,7 @@
 import Timer from "timer";
 import Time from "time";
 import { decodeUtf8, encodeUtf8 } from "../core/utf8";
-import type { CompressionProvider } from "./compression";
+import type { CompressionProvider } from "../core/extensions/compression";
 import type { Platform, TimerHandle } from "./platform";
 import { runTimeSlot } from "./run-time-state";
 

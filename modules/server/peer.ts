@@ -2,8 +2,8 @@ import { CLOSED, CONNECTING, OPEN } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { ServerConnection, type ServerPolicy } from "../core/server-connection";
 import type { UpgradeRequest } from "../core/server-handshake";
-import { Endpoint, type ClientListener } from "../client/endpoint";
-import { sharedFraming } from "../client/framing";
+import { Endpoint, type ClientListener } from "../endpoint/endpoint";
+import { sharedFraming } from "../endpoint/framing";
 import type { Platform, TimerHandle } from "../platform/platform";
 import type { AcceptedChannel } from "../transport/transport";
 

@@ -11,6 +11,7 @@
  */
 import TCP from "embedded:io/socket/tcp";
 import { WebSocketError } from "../core/errors";
+import { isIpLiteral } from "../core/ip-address";
 import type { ConnectTarget, Transport, TransportEvents } from "./transport";
 
 /** The part of an ECMA-419 TCP socket this transport uses. */
@@ -55,13 +56,6 @@ export interface Tcp419Options {
   highWaterMark?: number;
   /** The socket class (default: the platform's embedded:io/socket/tcp). */
   socket?: Tcp419SocketConstructor;
-}
-
-const IPV4_LITERAL = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/** True for an IPv4 dotted quad or an IPv6 literal (bracketed or not): no resolution needed. */
-export function isIpLiteral(host: string): boolean {
-  return IPV4_LITERAL.test(host) || (host.indexOf(":") >= 0 && /^\[?[0-9A-Fa-f:.]+\]?$/.test(host));
 }
 
 function stripBrackets(host: string): string {

@@ -7,10 +7,11 @@
  * flash), least recently used host out first.
  */
 import { WebSocketError } from "../core/errors";
-import { ipAddressBytes } from "../certs/names";
+import { ipAddressBytes } from "../core/ip-address";
 import { encodeUtf8 } from "../core/utf8";
+import { runTimeSlot } from "../platform/run-time-state";
 import type { NativeTlsHost, NativeTlsHostOptions } from "./mbedtls-native";
-import type { TlsSettings } from "./tls";
+import type { TlsSettings } from "./tls-settings";
 import type { CertData, ConnectTarget, TlsConfig } from "./transport";
 
 class HostEntry {
@@ -145,4 +146,33 @@ function certBytes(data: CertData, name: string, encode: (text: string) => Uint8
     if (bytes[i] > 0x7f) throw new WebSocketError("INVALID_ARGUMENT", `${name} is not PEM: it has a non-ASCII character at byte ${i}`);
   }
   return bytes;
+}
+
+/**
+ * A factory's host cache (parsed settings and kept sessions), made by its first connection. It is
+ * run-time state: a device makes its factory while modules preload into flash, where the settings
+ * must stay frozen, so the cache lives in the app's run-time state, keyed by its settings. A Map,
+ * not a WeakMap: XS refuses an object in flash as a WeakMap key ("key: read-only"). The Map keeps the
+ * caches of the last few factories, so runtimes made and dropped at run time (Node) cannot pile up.
+ */
+export function hostsOf(settings: TlsSettings): TlsHosts {
+  const caches = runTimeSlot("tls hosts", makeCaches);
+  let hosts = caches.get(settings);
+  if (hosts === undefined) {
+    if (caches.size >= FACTORIES_KEPT) {
+      const oldest = caches.keys().next().value as TlsSettings;
+      caches.get(oldest)!.close();
+      caches.delete(oldest);
+    }
+    hosts = new TlsHosts(settings);
+    caches.set(settings, hosts);
+  }
+  return hosts;
+}
+
+/** Factories whose host caches are kept at once (a device has one; Node one per mbedtlsRuntime()). */
+const FACTORIES_KEPT = 8;
+
+function makeCaches(): Map<TlsSettings, TlsHosts> {
+  return new Map();
 }

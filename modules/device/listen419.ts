@@ -13,12 +13,12 @@ import { asciiBytes } from "../core/http-head";
 import { refusalResponse, type UpgradeRequest } from "../core/server-handshake";
 import { createModdablePlatform } from "../platform/moddable";
 import type { Platform } from "../platform/platform";
-import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
-import { AdmittedChannel } from "./admitted-channel";
-import { devicePeerOptions, type PeerOptions } from "./peer";
-import { checkServerOptions, LISTEN_OPTIONS } from "./server-options";
+import { Admission, DEFAULT_MAX_CONNECTIONS } from "../server/admission";
+import { AdmittedChannel } from "../server/admitted-channel";
+import { devicePeerOptions, type PeerOptions } from "../server/peer";
+import { checkServerOptions, LISTEN_OPTIONS } from "../server/server-options";
 import { optionError } from "../core/options";
-import { AcceptedTcp419Channel, type FromSocketConstructor, type PendingConnection } from "./tcp419-accepted";
+import { AcceptedTcp419Channel, type FromSocketConstructor, type PendingConnection } from "../server/tcp419-accepted";
 
 export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
 

@@ -5,9 +5,9 @@
  * context takeover, the 0x00 0x00 0xff 0xff tail, the size threshold, and the
  * cap on inflated bytes.
  */
-import type { CompressionProvider, Deflater, Inflater } from "../platform/compression";
-import { WebSocketError } from "./errors";
-import type { DeflateAgreement } from "./extensions/permessage-deflate";
+import type { CompressionProvider, Deflater, Inflater } from "./compression";
+import { WebSocketError } from "../errors";
+import type { DeflateAgreement } from "./permessage-deflate";
 
 const TAIL = new Uint8Array([0x00, 0x00, 0xff, 0xff]); // preload: read-only
 

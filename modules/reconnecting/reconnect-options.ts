@@ -1,6 +1,6 @@
 import { integerOption, knownOptions, MAX_SIZE, msOption, optionError, optionsObject } from "../core/options";
-import type { ClientOptions } from "./client";
-import { CLIENT_OPTIONS } from "./client-options";
+import type { ClientOptions } from "../client/client";
+import { CLIENT_OPTIONS } from "../client/client-options";
 
 export interface ReconnectOptions extends ClientOptions {
   /** true or absent: reconnect with the defaults below; false: the first close is final. */

@@ -5,11 +5,11 @@ import { encodeUtf8 } from "../core/utf8";
 import type { Platform, TimerHandle } from "../platform/platform";
 import type { ConnectTarget, Transport } from "../transport/transport";
 import { backoffDelay } from "./backoff";
-import { Client, type ClientListener, type OpenInfo } from "./client";
+import { Client, type ClientListener, type OpenInfo } from "../client/client";
 import { Heartbeat, type HeartbeatOwner } from "./heartbeat";
-import { toPayload, type SendData } from "./payload";
+import { toPayload, type SendData } from "../endpoint/payload";
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from "./reconnect-options";
-import type { Runtime } from "./runtime";
+import type { Runtime } from "../endpoint/runtime";
 import { SendQueue, checkQueueableFrame, payloadLength, type QueuedSend } from "./send-queue";
 import { WatchedTransport, type BytesWatcher } from "./watched-transport";
 

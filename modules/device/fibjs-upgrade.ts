@@ -1,6 +1,6 @@
 /**
  * Seed 004's `ws.upgrade(accept)` on a device: a handler for Moddable's HTTP
- * server (modules/server/moddable-http.ts), so one port serves the page and
+ * server (modules/device/moddable-http.ts), so one port serves the page and
  * its WebSocket. `accept(conn, req)` gets a FibjsServerSocket and the
  * upgrade request (method, path, version, lower-cased headers).
  *
@@ -15,8 +15,8 @@ import { WebSocketError } from "../core/errors";
 import { optionsObject } from "../core/options";
 import type { UpgradeRequest } from "../core/server-handshake";
 import type { Platform } from "../platform/platform";
-import { upgrade as httpUpgrade, type HttpUpgradeOptions, type UpgradeHandler } from "../server/moddable-http";
-import { FibjsServerSocket } from "./fibjs-server-socket";
+import { upgrade as httpUpgrade, type HttpUpgradeOptions, type UpgradeHandler } from "./moddable-http";
+import { FibjsServerSocket } from "../api/fibjs-server-socket";
 
 export type FibjsAccept = (conn: FibjsServerSocket, request: UpgradeRequest) => void;
 export type FibjsUpgrade = (accept: FibjsAccept, options?: HttpUpgradeOptions) => UpgradeHandler;

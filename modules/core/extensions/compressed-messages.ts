@@ -4,10 +4,10 @@
  * wire. Whole messages, or parts in streaming mode (text parts end on
  * character boundaries, as uncompressed ones do).
  */
-import type { ErrorCode } from "./errors";
-import { CLOSE } from "./close";
+import type { ErrorCode } from "../errors";
+import { CLOSE } from "../close";
 import { joinPieces, type DeflateTransform, type InflateResult } from "./deflate-transform";
-import { Utf8Validator, incompleteTail } from "./utf8";
+import { Utf8Validator, incompleteTail } from "../utf8";
 
 const EMPTY = new Uint8Array(0);
 

@@ -24,11 +24,11 @@ import { asciiBytes } from "../core/http-head";
 import { refusalResponse, type UpgradeRequest } from "../core/server-handshake";
 import { createModdablePlatform } from "../platform/moddable";
 import type { Platform } from "../platform/platform";
-import { Admission, DEFAULT_MAX_CONNECTIONS } from "./admission";
-import { AdmittedChannel } from "./admitted-channel";
-import { LegacySocketChannel, type LegacySocket } from "./legacy-socket-channel";
-import { devicePeerOptions, type PeerOptions } from "./peer";
-import { checkServerOptions, HTTP_UPGRADE_OPTIONS } from "./server-options";
+import { Admission, DEFAULT_MAX_CONNECTIONS } from "../server/admission";
+import { AdmittedChannel } from "../server/admitted-channel";
+import { LegacySocketChannel, type LegacySocket } from "../server/legacy-socket-channel";
+import { devicePeerOptions, type PeerOptions } from "../server/peer";
+import { checkServerOptions, HTTP_UPGRADE_OPTIONS } from "../server/server-options";
 
 export type Accept<S extends ServerSocket = ServerSocket> = (socket: S, request: UpgradeRequest) => void;
 
