@@ -20,6 +20,7 @@ import type { Runtime } from "../endpoint/runtime";
 import { CertificateBundle } from "../certs/bundle";
 import { tlsFromSeed001, type CertResolver, type Seed001CertTable } from "../certs/seed001";
 import { WebSocketError } from "../core/errors";
+import { checkOutgoingFrame } from "../core/frame";
 import { functionOption, integerOption, knownOptions, MAX_SIZE, MAX_TIMER_MS, msOption, numberOption, optionError, optionsObject } from "../core/options";
 import { quotePeer } from "../core/peer-text";
 import { parseUrl } from "../core/url";
@@ -345,10 +346,7 @@ export class LuatosWebSocket {
 
 /** sendFrame()'s argument checks when nothing can be sent, so bad input fails the same way online or not. */
 function checkFrame(fin: boolean, opcode: number, data: SendData): void {
-  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) bad(`opcode ${String(opcode)} is not in 0x0-0xF`);
-  if (!(opcode <= 2 || (opcode >= 8 && opcode <= 10))) bad(`opcode 0x${opcode.toString(16)} is reserved by RFC 6455`);
-  if (opcode === 8) bad("use close() to send a close frame");
-  if (opcode >= 8 && !fin) bad("control frames cannot be fragmented (fin must be true)");
+  checkOutgoingFrame(fin, opcode);
   if (typeof data !== "string" && !(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)) {
     bad("data must be a string, an ArrayBuffer or an ArrayBufferView");
   }

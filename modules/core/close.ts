@@ -44,10 +44,15 @@ export function closeBody(code: number | undefined, reason: string | undefined, 
   if (text.length > MAX_CLOSE_REASON) {
     throw new WebSocketError("INVALID_CLOSE_REASON", `close reason is ${text.length} bytes of UTF-8; at most ${MAX_CLOSE_REASON} are allowed`);
   }
-  const body = new Uint8Array(2 + text.length);
+  return encodeCloseBody(code, text);
+}
+
+/** A close frame's body from a checked code and reason bytes: the one place that lays it out (RFC 6455 5.5.1). */
+export function encodeCloseBody(code: number, reason: Uint8Array): Uint8Array {
+  const body = new Uint8Array(2 + reason.length);
   body[0] = code >>> 8;
   body[1] = code & 0xff;
-  body.set(text, 2);
+  body.set(reason, 2);
   return body;
 }
 

@@ -1,3 +1,5 @@
+import { WebSocketError } from "./errors";
+
 /** Opcodes of RFC 6455 section 5.2. */
 export const OPCODE = Object.freeze({
   CONTINUATION: 0x0,
@@ -14,6 +16,31 @@ export function isControl(opcode: number): boolean {
 
 export function isKnownOpcode(opcode: number): boolean {
   return opcode <= 2 || (opcode >= 8 && opcode <= 10);
+}
+
+/** The largest payload of a control frame (RFC 6455 section 5.5). */
+export const MAX_CONTROL_PAYLOAD = 125;
+
+/**
+ * The checks of a raw outgoing frame that do not depend on the connection's state (sendFrame() of seed 001 and
+ * of the clients under it), in one place so every caller refuses the same frames with the same words, online or
+ * not. `payloadBytes` is left out where the payload is not encoded yet. Throws INVALID_ARGUMENT; returns true for
+ * a control frame.
+ */
+export function checkOutgoingFrame(fin: boolean, opcode: number, payloadBytes?: number): boolean {
+  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) {
+    throw new WebSocketError("INVALID_ARGUMENT", `opcode ${String(opcode)} is not in 0x0-0xF`);
+  }
+  if (!isKnownOpcode(opcode)) {
+    throw new WebSocketError("INVALID_ARGUMENT", `opcode 0x${opcode.toString(16)} is reserved by RFC 6455`);
+  }
+  if (opcode === OPCODE.CLOSE) throw new WebSocketError("INVALID_ARGUMENT", "use close() to send a close frame");
+  if (!isControl(opcode)) return false;
+  if (!fin) throw new WebSocketError("INVALID_ARGUMENT", "control frames cannot be fragmented (fin must be true)");
+  if (payloadBytes !== undefined && payloadBytes > MAX_CONTROL_PAYLOAD) {
+    throw new WebSocketError("INVALID_ARGUMENT", `control frame payload is ${payloadBytes} bytes; at most ${MAX_CONTROL_PAYLOAD} are allowed`);
+  }
+  return true;
 }
 
 /** Below this many bytes a byte loop beats setting up a word view. */

@@ -2,8 +2,14 @@ import { WebSocketError } from "./errors";
 import { quotePeer } from "./peer-text";
 import { APPLY_CHUNK } from "./utf8";
 
-/** RFC 7230 token characters. */
-export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 5.6.2 token characters, as a character class: the one definition every header rule uses. */
+const TCHAR = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]";
+
+/** A whole string that is an RFC 9110 token (a header name, a method, a subprotocol, an extension name). */
+export const TOKEN = new RegExp(`^${TCHAR}+$`);
+
+/** A request line `METHOD target HTTP/x.y`; the target is visible characters and obs-text, no controls (RFC 9112 3.2). */
+export const REQUEST_LINE = new RegExp(`^(${TCHAR}+) ([\\x21-\\x7e\\x80-\\xff]+) (HTTP\\/\\d\\.\\d)$`);
 
 export interface HttpHead {
   startLine: string;

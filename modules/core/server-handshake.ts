@@ -1,6 +1,6 @@
 import { base64Decode } from "./base64";
 import { acceptFor, validateProtocols, type HeaderList } from "./handshake";
-import { TOKEN, hasToken, type HttpHead } from "./http-head";
+import { REQUEST_LINE, TOKEN, hasToken, type HttpHead } from "./http-head";
 
 export interface UpgradeRequest {
   method: string;
@@ -17,8 +17,7 @@ export type RequestCheck =
 
 /** Split a request head's start line; undefined when it is not `METHOD target HTTP/x.y`. */
 export function requestFromHead(head: HttpHead): UpgradeRequest | undefined {
-  // The target: visible characters and obs-text, no controls (RFC 9112 3.2).
-  const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e\x80-\xff]+) (HTTP\/\d\.\d)$/.exec(head.startLine);
+  const m = REQUEST_LINE.exec(head.startLine);
   if (!m) return undefined;
   return { method: m[1], path: m[2], version: m[3], headers: head.headers };
 }

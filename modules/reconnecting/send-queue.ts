@@ -1,5 +1,6 @@
 import type { Payload } from "../core/connection";
 import { WebSocketError } from "../core/errors";
+import { checkOutgoingFrame } from "../core/frame";
 import { utf8Length } from "../core/utf8";
 
 /** A send() or sendFrame() call accepted while no connection was open. */
@@ -62,17 +63,5 @@ export class SendQueue {
  * sense on the connection they were meant for.
  */
 export function checkQueueableFrame(fin: boolean, opcode: number, bytes: number): boolean {
-  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) {
-    throw new WebSocketError("INVALID_ARGUMENT", `opcode ${String(opcode)} is not in 0x0-0xF`);
-  }
-  if (!(opcode <= 2 || (opcode >= 8 && opcode <= 10))) {
-    throw new WebSocketError("INVALID_ARGUMENT", `opcode 0x${opcode.toString(16)} is reserved by RFC 6455`);
-  }
-  if (opcode === 8) throw new WebSocketError("INVALID_ARGUMENT", "use close() to send a close frame");
-  if (opcode >= 8) {
-    if (!fin) throw new WebSocketError("INVALID_ARGUMENT", "control frames cannot be fragmented (fin must be true)");
-    if (bytes > 125) throw new WebSocketError("INVALID_ARGUMENT", `control frame payload is ${bytes} bytes; at most 125 are allowed`);
-    return false;
-  }
-  return true;
+  return !checkOutgoingFrame(fin, opcode, bytes);
 }

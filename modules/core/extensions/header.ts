@@ -4,6 +4,7 @@
  * or a quoted-string that must unescape to a token.
  */
 import { WebSocketError } from "../errors";
+import { TOKEN } from "../http-head";
 import { quotePeer } from "../peer-text";
 
 export interface ExtensionParam {
@@ -18,7 +19,7 @@ export interface ExtensionElement {
 }
 
 function isTokenChar(c: string): boolean {
-  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/.test(c);
+  return TOKEN.test(c);
 }
 
 /** Parse a header value; throws HANDSHAKE_FAILED naming the first thing that is wrong. */
@@ -48,7 +49,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
     }
     if (at >= n) fail("unterminated quoted-string");
     at++; // closing quote
-    if (value === "" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) fail(`quoted value ${quotePeer(value)} is not a token`);
+    if (value === "" || !TOKEN.test(value)) fail(`quoted value ${quotePeer(value)} is not a token`);
     return value;
   };
 
