@@ -32,16 +32,16 @@ let keep = false;
 
 function events(): ConnectionEvents {
   return {
-    write: (bytes) => { if (keep) kept[received++] = bytes; else received++; },
-    open() {},
-    message: (data) => { if (keep) kept[received++] = data; else received++; },
-    fragment() {},
-    ping() {},
-    pong() {},
-    error(error) { throw error; },
-    stateChange() {},
-    shutdown() {},
-    closed() {},
+    onOutput: (bytes) => { if (keep) kept[received++] = bytes; else received++; },
+    onEstablished() {},
+    onMessage: (data) => { if (keep) kept[received++] = data; else received++; },
+    onFragment() {},
+    onPing() {},
+    onPong() {},
+    onError(error) { throw error; },
+    onStateChange() {},
+    onShutdown() {},
+    onClosed() {},
   };
 }
 
@@ -53,7 +53,7 @@ const encodeUtf8 = (text: string): Uint8Array => encoder.encode(text);
 
 function connection(): FramedConnection {
   const conn = new FramedConnection("client", {
-    maxMessageSize: 1 << 24, maxFragments: 1024, streaming: false, random, decodeUtf8, encodeUtf8,
+    maxMessageSize: 1 << 24, maxFragments: 1024, fragments: false, random, decodeUtf8, encodeUtf8,
   }, sharedEvents);
   conn.state = 1; // OPEN: the handshake is not what is measured here
   return conn;

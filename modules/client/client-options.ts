@@ -54,7 +54,7 @@ export interface CheckedClientOptions {
   headers: ClientOptions["headers"];
   maxMessageSize: number;
   maxFragments: number;
-  streaming: boolean;
+  fragments: boolean;
   closeTimeout: number;
   connectTimeout: number;
   tls: TlsConfig | undefined;
@@ -89,7 +89,7 @@ export function checkClientOptions(options: unknown, name = "Client options", kn
     headers: headers as ClientOptions["headers"],
     maxMessageSize: integerOption("maxMessageSize", o.maxMessageSize, 1, MAX_SIZE, DEFAULTS.maxMessageSize),
     maxFragments: integerOption("maxFragments", o.maxFragments, 1, MAX_SIZE, DEFAULTS.maxFragments),
-    streaming: booleanOption("fragments", o.fragments, false),
+    fragments: booleanOption("fragments", o.fragments, false),
     closeTimeout: msOption("closeTimeout", o.closeTimeout, 1, DEFAULTS.closeTimeout),
     connectTimeout: msOption("connectTimeout", o.connectTimeout, 1, DEFAULTS.connectTimeout),
     tls: o.tls as TlsConfig | undefined,

@@ -56,7 +56,7 @@ export class ClientConnection extends FramedConnection {
     const request = buildClientRequest(url, nonce, protocols, headers, deflate ? deflateOffer(deflate) : undefined);
     handshake.accept = request.accept;
     handshake.parser = new ResponseHeadParser();
-    this.events.write(asciiBytes(request.text));
+    this.events.onOutput(asciiBytes(request.text));
   }
 
   /** permessage-deflate is offered only with a compression provider to run it. */
@@ -90,7 +90,7 @@ export class ClientConnection extends FramedConnection {
     }
     if (agreement && deflate) this.useDeflate(agreement, deflate);
     this.setState(OPEN);
-    this.events.open(negotiated.protocol, negotiated.extensions, done.response.headers);
+    this.events.onEstablished(negotiated.protocol, negotiated.extensions, done.response.headers);
     if (done.rest.length && this.state !== 0) this.receiveFrames(done.rest);
   }
 }

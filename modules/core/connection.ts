@@ -45,19 +45,24 @@ export interface DeflateTuning {
 
 /** Everything the state machine asks of the layer that owns the transport. */
 export interface ConnectionEvents {
-  /** Bytes to hand to the transport, in order. */
-  write(bytes: Uint8Array): void;
-  open(protocol: string, extensions: string, headers: Map<string, string>): void;
-  message(data: string | Uint8Array, binary: boolean): void;
-  fragment(data: string | Uint8Array, binary: boolean, final: boolean): void;
-  ping(payload: Uint8Array): void;
-  pong(payload: Uint8Array): void;
-  error(error: WebSocketError): void;
-  stateChange(state: ReadyState): void;
+  /**
+   * Bytes to hand to the transport, in order. The core keeps no bytes of its own, so it does not act on
+   * back-pressure: its owner reports it (bufferedAmount, onDrain; the server role pauses reading).
+   */
+  onOutput(bytes: Uint8Array): void;
+  /** The opening handshake completed (RFC 6455 4.1: "the WebSocket Connection is Established"). */
+  onEstablished(protocol: string, extensions: string, headers: Map<string, string>): void;
+  onMessage(data: string | Uint8Array, binary: boolean): void;
+  /** A part of a message, delivered as it arrives (the `fragments` option). */
+  onFragment(data: string | Uint8Array, binary: boolean, final: boolean): void;
+  onPing(payload: Uint8Array): void;
+  onPong(payload: Uint8Array): void;
+  onError(error: WebSocketError): void;
+  onStateChange(state: ReadyState): void;
   /** Close the transport: graceful flushes queued bytes first (FIN); otherwise drop it now. */
-  shutdown(graceful: boolean): void;
-  /** The connection is over; emitted once, after the transport closed. */
-  closed(code: number, reason: string, wasClean: boolean): void;
+  onShutdown(graceful: boolean): void;
+  /** The connection is over ("the WebSocket Connection is Closed"); emitted once, after the transport closed. */
+  onClosed(code: number, reason: string, wasClean: boolean): void;
 }
 
 export type Payload = string | Uint8Array;
@@ -180,7 +185,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
       this.reportError(error ?? new WebSocketError("CONNECTION_LOST", "connection closed without a close frame", { closeCode: CLOSE.ABNORMAL }));
     }
     this.setState(CLOSED);
-    this.events.closed(this.code, this.reason, clean);
+    this.events.onClosed(this.code, this.reason, clean);
   }
 
   /** Our close frame got no answer in time. */
@@ -191,7 +196,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
       this.code = CLOSE.ABNORMAL;
       this.reason = "close handshake timed out";
     }
-    this.events.shutdown(false);
+    this.events.onShutdown(false);
   }
 
   /**
@@ -206,7 +211,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     this.reportError(error);
     this.receiver.stop();
     this.setState(CLOSING);
-    this.events.shutdown(graceful);
+    this.events.onShutdown(graceful);
   }
 
   // ---- receiver callbacks ----
@@ -214,31 +219,31 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   onMessage(binary: boolean, data: Uint8Array, compressed = false): void {
     if (this.closeReceived) return;
     if (compressed && this.compressed) { this.compressed.message(binary, data); return; }
-    this.events.message(binary ? data : this.decode(data), binary);
+    this.events.onMessage(binary ? data : this.decode(data), binary);
   }
 
-  onPart(binary: boolean, data: Uint8Array, final: boolean, compressed = false): void {
+  onFragment(binary: boolean, data: Uint8Array, final: boolean, compressed = false): void {
     if (this.closeReceived) return;
     if (compressed && this.compressed) { this.compressed.part(binary, data, final); return; }
-    this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
+    this.events.onFragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
   }
 
   inflatedMessage(binary: boolean, data: Uint8Array): void {
     if (this.failed) return;
-    this.events.message(binary ? data : this.decode(data), binary);
+    this.events.onMessage(binary ? data : this.decode(data), binary);
   }
 
   inflatedPart(binary: boolean, data: Uint8Array, final: boolean): void {
     if (this.failed) return;
-    this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
+    this.events.onFragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
   }
 
   onControl(opcode: number, payload: Uint8Array): void {
     if (opcode === OPCODE.PING) {
       if (!this.closeSent) this.writeFrame(OPCODE.PONG, true, payload);
-      this.events.ping(payload);
+      this.events.onPing(payload);
     } else if (opcode === OPCODE.PONG) {
-      this.events.pong(payload);
+      this.events.onPong(payload);
     } else {
       this.receivedClose(payload);
     }
@@ -273,13 +278,13 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   protected setState(state: ReadyState): void {
     if (this.state === state) return;
     this.state = state;
-    this.events.stateChange(state);
+    this.events.onStateChange(state);
   }
 
   protected reportError(error: WebSocketError): void {
     if (this.errorReported) return;
     this.ending |= ERROR_REPORTED;
-    this.events.error(error);
+    this.events.onError(error);
   }
 
   /** RFC 6455 7.1.7: send a close with the error's code, report, and drop the connection. */
@@ -299,7 +304,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     }
     this.setState(CLOSING);
     this.reportError(error);
-    this.events.shutdown(true);
+    this.events.onShutdown(true);
   }
 
   private receivedClose(payload: Uint8Array): void {
@@ -316,7 +321,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
       // Echo the code (an empty close is answered with an empty close).
       this.sendClose(parsed.code === CLOSE.NO_STATUS ? new Uint8Array(0) : payload.subarray(0, 2));
     }
-    this.events.shutdown(true);
+    this.events.onShutdown(true);
   }
 
   private sendClose(body: Uint8Array): void {
@@ -349,6 +354,6 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
       mask = this.options.maskScratch ?? new Uint8Array(4);
       this.options.random(mask);
     }
-    this.events.write(encodeFrame(opcode, fin, payload, mask, rsv1, this.options.allocateFrame));
+    this.events.onOutput(encodeFrame(opcode, fin, payload, mask, rsv1, this.options.allocateFrame));
   }
 }

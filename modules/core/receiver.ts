@@ -8,7 +8,7 @@ export interface ReceiverLimits {
   maxMessageSize: number;
   maxFragments: number;
   /** Deliver message parts as they arrive instead of whole messages. */
-  streaming: boolean;
+  fragments: boolean;
   /** A native whole-buffer UTF-8 check (Platform.isUtf8), used for the middle of each text piece. */
   isUtf8?: (bytes: Uint8Array) => boolean;
 }
@@ -17,10 +17,10 @@ export interface ReceiverSink {
   /** A whole data message. Text has been validated; `data` may view the transport's chunk. */
   onMessage(binary: boolean, data: Uint8Array, compressed: boolean): void;
   /**
-   * Streaming: the next part of a message; text parts end on character
+   * With `fragments`: the next part of a message; text parts end on character
    * boundaries. Parts of a compressed message are raw compressed bytes.
    */
-  onPart(binary: boolean, data: Uint8Array, final: boolean, compressed: boolean): void;
+  onFragment(binary: boolean, data: Uint8Array, final: boolean, compressed: boolean): void;
   /** A whole control frame (at most 125 bytes); `payload` may view the transport's chunk. */
   onControl(opcode: number, payload: Uint8Array): void;
   /** The peer broke the protocol; nothing more will be delivered. */
@@ -113,7 +113,8 @@ export class Receiver {
   private messageOpcode = 0;
   private messageCompressed = false;
   private messageSize = 0;
-  private fragments = 0;
+  /** Wire frames of the current message so far (limited by maxFragments). */
+  private frames = 0;
   /** Pieces of a message that spans reads or frames: the first alone is kept as it came (the common case). */
   private parts: Uint8Array | Pieces | null = null;
   /**
@@ -124,7 +125,7 @@ export class Receiver {
    */
   private gathered: Uint8Array | null = null;
   private readonly utf8 = new Utf8Validator();
-  private textCarry: Uint8Array = EMPTY; // streaming: bytes of an unfinished character
+  private textCarry: Uint8Array = EMPTY; // fragments: bytes of an unfinished character
 
   constructor(options: ReceiverLimits, expectMasked: boolean, sink: ReceiverSink) {
     this.options = options;
@@ -244,7 +245,7 @@ export class Receiver {
       this.messageSize = size;
       this.gathered = null;
       // One allocation for a single-frame message that will not arrive in this read.
-      if (!this.options.streaming && this.fin && this.fragments === 1 && length > left) {
+      if (!this.options.fragments && this.fin && this.frames === 1 && length > left) {
         this.gathered = new Uint8Array(length);
       }
     }
@@ -273,7 +274,7 @@ export class Receiver {
       if (marker > 125) { this.protocolError("control frame payload longer than 125 bytes"); return false; }
     } else if (opcode === OPCODE.CONTINUATION) {
       if (this.messageOpcode === 0) { this.protocolError("continuation frame without a message to continue"); return false; }
-      if (++this.fragments > this.options.maxFragments) {
+      if (++this.frames > this.options.maxFragments) {
         this.tooBig(`message has more than ${this.options.maxFragments} fragments`);
         return false;
       }
@@ -282,7 +283,7 @@ export class Receiver {
       this.messageOpcode = opcode;
       this.messageCompressed = rsv1First;
       this.messageSize = 0;
-      this.fragments = 1;
+      this.frames = 1;
       this.utf8.reset();
     }
     this.fin = fin;
@@ -314,7 +315,7 @@ export class Receiver {
       const bad = validateUtf8Piece(this.utf8, piece, this.options.isUtf8);
       if (bad >= 0) { this.fail("INVALID_UTF8", CLOSE.INVALID_DATA, "text message is not valid UTF-8"); return; }
     }
-    if (this.options.streaming) {
+    if (this.options.fragments) {
       if (!(this.fin && this.remaining === 0)) { this.emitPart(piece, false); return; }
       if (this.endsInsideCharacter()) return;
       this.emitPart(piece, true);
@@ -338,7 +339,7 @@ export class Receiver {
 
   private emitPart(piece: Uint8Array, final: boolean): void {
     const binary = this.messageOpcode === OPCODE.BINARY;
-    if (binary || this.messageCompressed) { this.sink.onPart(binary, piece, final, this.messageCompressed); return; }
+    if (binary || this.messageCompressed) { this.sink.onFragment(binary, piece, final, this.messageCompressed); return; }
     let bytes = piece;
     if (this.textCarry.length) {
       bytes = new Uint8Array(this.textCarry.length + piece.length);
@@ -347,7 +348,7 @@ export class Receiver {
     }
     const tail = final ? 0 : incompleteTail(bytes);
     this.textCarry = tail ? bytes.slice(bytes.length - tail) : EMPTY;
-    this.sink.onPart(false, tail ? bytes.subarray(0, bytes.length - tail) : bytes, final, false);
+    this.sink.onFragment(false, tail ? bytes.subarray(0, bytes.length - tail) : bytes, final, false);
   }
 
   private frameDone(): void {
@@ -359,7 +360,7 @@ export class Receiver {
       return;
     }
     if (!this.fin) return;
-    if (this.options.streaming) {
+    if (this.options.fragments) {
       // Only an empty final frame reaches here with its message unfinished (a payload's last piece finishes it).
       if (this.messageOpcode !== 0 && !this.endsInsideCharacter()) {
         this.emitPart(EMPTY, true);
@@ -404,7 +405,7 @@ export class Receiver {
     this.messageOpcode = 0;
     this.messageCompressed = false;
     this.messageSize = 0;
-    this.fragments = 0;
+    this.frames = 0;
     this.textCarry = EMPTY;
   }
 }

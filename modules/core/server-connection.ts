@@ -77,15 +77,15 @@ export class ServerConnection extends FramedConnection {
     const deflate = deflatePolicy && this.options.compression && check.extensions
       ? acceptDeflateOffer(check.extensions, deflatePolicy) : undefined;
     if (deflate) headers.push(["Sec-WebSocket-Extensions", deflate.response]);
-    this.events.write(asciiBytes(acceptResponse(check.key, protocol, headers)));
+    this.events.onOutput(asciiBytes(acceptResponse(check.key, protocol, headers)));
     if (deflate && deflatePolicy) this.useDeflate(deflate.agreement, deflatePolicy);
     this.setState(OPEN);
-    this.events.open(protocol, deflate ? deflate.response : "", request.headers);
+    this.events.onEstablished(protocol, deflate ? deflate.response : "", request.headers);
     if (rest && rest.length && this.state !== 0) this.receiveFrames(rest);
   }
 
   private refuse(status: number, reason: string, headers?: HeaderList): void {
-    this.events.write(asciiBytes(refusalResponse(status, reason, headers)));
+    this.events.onOutput(asciiBytes(refusalResponse(status, reason, headers)));
     this.abort(new WebSocketError("HANDSHAKE_FAILED", `refused upgrade request (${status}): ${reason}`, { status }), true);
   }
 }

@@ -34,7 +34,7 @@ export interface DrivenConnection extends FramedConnection {
  * core leaves to its owner, maps core events to a listener, and carries the
  * calls every API shares. The client and server roles extend it.
  */
-export abstract class Endpoint implements TransportEvents {
+export abstract class Endpoint implements TransportEvents, ConnectionEvents {
   protocol = "";
   extensions = "";
   protected abstract readonly connection: DrivenConnection;
@@ -120,20 +120,14 @@ export abstract class Endpoint implements TransportEvents {
   /** The error for a transport that ended before the opening handshake completed; `cause` is the transport's own. */
   protected abstract closedWhileOpening(cause?: WebSocketError): WebSocketError;
 
-  // ---- core events ----
+  // ---- the connection's events: the endpoint is the core's listener itself (no forwarding object) ----
 
-  /** One small forwarding object per connection, not a closure per event (XS heap on a device). */
-  protected connectionEvents(): ConnectionEvents {
-    return new EndpointEvents(this);
-  }
-
-  /** @internal core events, forwarded by EndpointEvents; roles extend them. False: the transport is over its high-water mark (or gone). */
-  coreWrite(bytes: Uint8Array): boolean {
+  /** False: the transport is over its high-water mark, or gone (the server role pauses reading on it). */
+  onOutput(bytes: Uint8Array): boolean {
     return !this.transportGone && this.transport.write(bytes);
   }
 
-  /** @internal */
-  coreOpen(protocol: string, extensions: string, headers: Map<string, string>): void {
+  onEstablished(protocol: string, extensions: string, headers: Map<string, string>): void {
     this.stopTimer();
     const debug = this.platform.debug;
     if (debug) debug(`${this.debugName()}: open, protocol "${protocol}", extensions "${extensions}"`);
@@ -142,28 +136,40 @@ export abstract class Endpoint implements TransportEvents {
     this.listener.onOpen?.({ protocol, extensions, headers });
   }
 
-  /** @internal */
-  coreStateChange(state: ReadyState): void {
+  onMessage(data: string | Uint8Array, binary: boolean): void {
+    this.listener.onMessage?.(data, binary);
+  }
+
+  onFragment(data: string | Uint8Array, binary: boolean, final: boolean): void {
+    this.listener.onFragment?.(data, binary, final);
+  }
+
+  onPing(payload: Uint8Array): void {
+    this.listener.onPing?.(payload);
+  }
+
+  onPong(payload: Uint8Array): void {
+    this.listener.onPong?.(payload);
+  }
+
+  onStateChange(state: ReadyState): void {
     if (state === CLOSING) this.startTimer(this.closeTimeout, () => this.connection.closeTimedOut());
   }
 
-  /** @internal */
-  coreShutdown(graceful: boolean): void {
+  onShutdown(graceful: boolean): void {
     if (this.transportGone) return;
     if (graceful) this.transport.end();
     else this.transport.destroy();
   }
 
-  /** @internal */
-  coreClosed(code: number, reason: string, wasClean: boolean): void {
+  onClosed(code: number, reason: string, wasClean: boolean): void {
     this.stopTimer();
     const debug = this.platform.debug;
     if (debug) debug(`${this.debugName()}: closed ${code} "${reason}"${wasClean ? " clean" : " not clean"}`);
     this.listener.onClose?.(code, reason, wasClean);
   }
 
-  /** @internal */
-  coreError(error: WebSocketError): void {
+  onError(error: WebSocketError): void {
     const debug = this.platform.debug;
     if (debug) debug(`${this.debugName()}: error ${error.code}${error.closeCode ? ` (close ${error.closeCode})` : ""}: ${error.message}`);
     this.listener.onError?.(error);
@@ -172,11 +178,6 @@ export abstract class Endpoint implements TransportEvents {
   /** Who the debug log lines are about (a client says its URL). */
   protected debugName(): string {
     return "connection";
-  }
-
-  /** @internal */
-  get coreListener(): ClientListener {
-    return this.listener;
   }
 
   protected startTimer(ms: number, fire: () => void): void {
@@ -196,22 +197,4 @@ export abstract class Endpoint implements TransportEvents {
       throw new WebSocketError("INVALID_STATE", `${call} before the connection is open`);
     }
   }
-}
-
-/** The core's events for one endpoint. */
-class EndpointEvents implements ConnectionEvents {
-  private readonly endpoint: Endpoint;
-  constructor(endpoint: Endpoint) {
-    this.endpoint = endpoint;
-  }
-  write(bytes: Uint8Array): void { this.endpoint.coreWrite(bytes); }
-  open(protocol: string, extensions: string, headers: Map<string, string>): void { this.endpoint.coreOpen(protocol, extensions, headers); }
-  message(data: string | Uint8Array, binary: boolean): void { this.endpoint.coreListener.onMessage?.(data, binary); }
-  fragment(data: string | Uint8Array, binary: boolean, final: boolean): void { this.endpoint.coreListener.onFragment?.(data, binary, final); }
-  ping(payload: Uint8Array): void { this.endpoint.coreListener.onPing?.(payload); }
-  pong(payload: Uint8Array): void { this.endpoint.coreListener.onPong?.(payload); }
-  error(error: WebSocketError): void { this.endpoint.coreError(error); }
-  stateChange(state: ReadyState): void { this.endpoint.coreStateChange(state); }
-  shutdown(graceful: boolean): void { this.endpoint.coreShutdown(graceful); }
-  closed(code: number, reason: string, wasClean: boolean): void { this.endpoint.coreClosed(code, reason, wasClean); }
 }

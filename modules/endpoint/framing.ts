@@ -18,25 +18,25 @@ const KEPT = 8;
 type Recent = { platform: Platform; framing: FramingOptions }[];
 const makeRecent = (): Recent => [];
 
-function matches(framing: FramingOptions, platform: Platform, maxMessageSize: number, maxFragments: number, streaming: boolean): boolean {
-  return framing.maxMessageSize === maxMessageSize && framing.maxFragments === maxFragments && framing.streaming === streaming &&
+function matches(framing: FramingOptions, platform: Platform, maxMessageSize: number, maxFragments: number, fragments: boolean): boolean {
+  return framing.maxMessageSize === maxMessageSize && framing.maxFragments === maxFragments && framing.fragments === fragments &&
     framing.encodeUtf8 === platform.encodeUtf8 && framing.decodeUtf8 === platform.decodeUtf8 &&
     framing.isUtf8 === platform.isUtf8 && framing.compression === platform.compression && framing.allocateFrame === platform.allocateFrame;
 }
 
-export function sharedFraming(platform: Platform, maxMessageSize: number, maxFragments: number, streaming: boolean): FramingOptions {
+export function sharedFraming(platform: Platform, maxMessageSize: number, maxFragments: number, fragments: boolean): FramingOptions {
   let random: FramingOptions["random"] | undefined;
   const recent = runTimeSlot("framing", makeRecent);
   for (let i = 0; i < recent.length; i++) {
     const entry = recent[i];
     if (entry.platform !== platform) continue;
-    if (matches(entry.framing, platform, maxMessageSize, maxFragments, streaming)) return entry.framing;
+    if (matches(entry.framing, platform, maxMessageSize, maxFragments, fragments)) return entry.framing;
     random = entry.framing.random;
   }
   const framing: FramingOptions = Object.freeze({
     maxMessageSize,
     maxFragments,
-    streaming,
+    fragments,
     // Read at each call, and called as the platform's method.
     random: random ?? ((bytes: Uint8Array) => platform.randomFill(bytes)),
     // Made here, at run time: on a device a typed array made while modules preload is in flash, read-only.

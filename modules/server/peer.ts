@@ -75,7 +75,7 @@ export class ServerPeer extends Endpoint {
     // Connections with the same platform and limits share one frozen options object (framing.ts).
     const framing = sharedFraming(platform, options.maxMessageSize ?? SERVER_DEFAULTS.maxMessageSize,
       options.maxFragments ?? SERVER_DEFAULTS.maxFragments, false);
-    this.connection = new ServerConnection(framing, options.policy ?? {}, this.connectionEvents());
+    this.connection = new ServerConnection(framing, options.policy ?? {}, this);
     channel.attach(this);
     if (parsed) {
       this.connection.accept(parsed.request, parsed.head);
@@ -110,9 +110,9 @@ export class ServerPeer extends Endpoint {
    * stops being read itself, so its queue stays near the high-water mark instead of growing without
    * bound (docs/server.md).
    */
-  override coreWrite(bytes: Uint8Array): boolean {
+  override onOutput(bytes: Uint8Array): boolean {
     this.lastTraffic = this.platform.now();
-    const below = super.coreWrite(bytes);
+    const below = super.onOutput(bytes);
     if (!below && this.connection.state !== CLOSED) this.transport.pause?.();
     return below;
   }
@@ -123,14 +123,14 @@ export class ServerPeer extends Endpoint {
     super.onDrain();
   }
 
-  override coreOpen(protocol: string, extensions: string, headers: Map<string, string>): void {
+  override onEstablished(protocol: string, extensions: string, headers: Map<string, string>): void {
     if (this.idleTimeout > 0) this.armIdle(this.idleTimeout);
-    super.coreOpen(protocol, extensions, headers);
+    super.onEstablished(protocol, extensions, headers);
   }
 
-  override coreClosed(code: number, reason: string, wasClean: boolean): void {
+  override onClosed(code: number, reason: string, wasClean: boolean): void {
     this.stopIdle();
-    super.coreClosed(code, reason, wasClean);
+    super.onClosed(code, reason, wasClean);
   }
 
   /** One timer per connection, re-armed for the time left rather than reset on every chunk. */
