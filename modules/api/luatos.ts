@@ -27,7 +27,6 @@ import { parseUrl } from "../core/url";
 import type { TlsConfig } from "../transport/transport";
 import { withEntryDefaults } from "./options";
 import { RecvQueue, type RecvResult } from "./recv-queue";
-import { TrackedRuntime } from "./tracked-runtime";
 
 export type { RecvResult } from "./recv-queue";
 export type LuatosCert = Seed001CertTable;
@@ -217,7 +216,6 @@ export class LuatosWebSocket {
     this.client = null;
     this.exited = false;
     this.proc = proc ?? null;
-    const tracked = new TrackedRuntime(this.runtime);
     const events = new LuatosWebSocket.LoopEvents(this);
     const ended = new Promise<void>((resolve) => { events.resolve = resolve; });
     const options = withEntryDefaults(this.options, {
@@ -226,11 +224,11 @@ export class LuatosWebSocket {
       keepAlive: keepAliveMs,
       offline: "reject" as const,
     });
-    const loop: ReconnectingClient = new ReconnectingClient(tracked, this.url, options, events);
+    const loop: ReconnectingClient = new ReconnectingClient(this.runtime, this.url, options, events);
     events.loop = loop;
     this.loop = loop;
     this.lastError = null;
-    this.queue.attach(tracked);
+    this.queue.attach(loop);
     return ended;
   }
 

@@ -19,6 +19,8 @@ export interface ClientListener {
   onPong?(payload: Uint8Array): void;
   /** At most one per connection, always followed by onClose. */
   onError?(error: WebSocketError): void;
+  /** Bytes arrived, even in the middle of a message (liveness, for a heartbeat). */
+  onBytes?(): void;
   onClose?(code: number, reason: string, wasClean: boolean): void;
   /** The transport flushed everything written so far. */
   onDrain?(): void;
@@ -87,6 +89,14 @@ export abstract class Endpoint implements TransportEvents, ConnectionEvents {
     }
   }
 
+  /**
+   * Drop the connection at once, without a closing handshake: `error` is reported as its cause and the close
+   * is 1006 (a keep-alive that got no answer).
+   */
+  drop(error: WebSocketError): void {
+    this.connection.abort(error);
+  }
+
   /** Stop reading from the transport (flow control for pull-style APIs). */
   pause(): void {
     this.transport.pause?.();
@@ -101,6 +111,7 @@ export abstract class Endpoint implements TransportEvents, ConnectionEvents {
   abstract onOpen(): void;
 
   onData(chunk: Uint8Array): void {
+    this.listener.onBytes?.();
     this.connection.receive(chunk);
   }
 

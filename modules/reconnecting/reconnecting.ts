@@ -2,8 +2,7 @@ import { closeBody } from "../core/close";
 import { CLOSING, CONNECTING, OPEN } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { encodeUtf8 } from "../core/utf8";
-import type { Platform, TimerHandle } from "../platform/platform";
-import type { ConnectTarget, Transport } from "../transport/transport";
+import type { TimerHandle } from "../platform/platform";
 import { backoffDelay } from "./backoff";
 import { Client, type ClientListener, type OpenInfo } from "../client/client";
 import { Heartbeat, type HeartbeatOwner } from "./heartbeat";
@@ -11,7 +10,6 @@ import { toPayload, type SendData } from "../endpoint/payload";
 import { resolveReconnectOptions, type ReconnectOptions, type ResolvedReconnectOptions } from "./reconnect-options";
 import type { Runtime } from "../endpoint/runtime";
 import { SendQueue, checkQueueableFrame, payloadLength, type QueuedSend } from "./send-queue";
-import { WatchedTransport, type BytesWatcher } from "./watched-transport";
 
 export { RECONNECT_DEFAULTS, type ReconnectOptions } from "./reconnect-options";
 
@@ -33,7 +31,6 @@ const HOPELESS = 2;
 
 class Attempt implements ClientListener, HeartbeatOwner {
   client: Client | null = null;
-  transport: WatchedTransport | null = null;
   openedAt: number | undefined = undefined;
   /**
    * DEAD: the heartbeat declared the link dead and is tearing it down. HOPELESS: failed in a way another
@@ -57,27 +54,11 @@ class Attempt implements ClientListener, HeartbeatOwner {
     this.owner.userListener.onError?.(error);
   }
   onDrain(): void { if (this.owner.isCurrent(this)) this.owner.userListener.onDrain?.(); }
+  onBytes(): void { if (this.owner.isCurrent(this)) this.owner.bytesSeen(); }
   onClose(code: number, reason: string, wasClean: boolean): void { if (this.owner.isCurrent(this)) this.owner.attemptClosed(this, code, reason, wasClean); }
 
   heartbeatPing(): void { this.client?.ping(); }
   heartbeatDead(): void { this.owner.attemptDead(this); }
-}
-
-/** The runtime every attempt's Client gets: the owner's, with each transport watched. */
-class WatchingRuntime implements Runtime {
-  readonly platform: Platform;
-  private readonly inner: Runtime;
-  private readonly owner: ReconnectingClient;
-
-  constructor(inner: Runtime, owner: ReconnectingClient) {
-    this.platform = inner.platform;
-    this.inner = inner;
-    this.owner = owner;
-  }
-
-  createTransport(target: ConnectTarget): Transport {
-    return this.owner.watched(this.inner.createTransport(target));
-  }
 }
 
 type Phase = "connecting" | "waiting" | "closed";
@@ -88,13 +69,12 @@ type Phase = "connecting" | "waiting" | "closed";
  * and a bounded queue for sends while disconnected. Every message accepted
  * by send() is handed to an open connection or reported via onUndelivered.
  */
-export class ReconnectingClient implements BytesWatcher {
+export class ReconnectingClient {
   readonly url: string;
   private readonly rawUrl: string;
   private readonly runtime: Runtime;
   private readonly settings: ResolvedReconnectOptions;
   private readonly listener: ReconnectListener;
-  private readonly watchedRuntime: Runtime;
   /** Sends held while disconnected; made on the first one. */
   private queue: SendQueue | undefined;
   private current: Attempt | null = null;
@@ -111,7 +91,6 @@ export class ReconnectingClient implements BytesWatcher {
     this.runtime = runtime;
     this.listener = listener;
     this.settings = resolveReconnectOptions(options); // checked here; each attempt's Client options are in it
-    this.watchedRuntime = new WatchingRuntime(runtime, this);
     const client = this.connect(); // bad URL, protocols or headers throw here, as Client does
     this.url = client.url;
   }
@@ -202,18 +181,27 @@ export class ReconnectingClient implements BytesWatcher {
     this.current?.client?.close(code, reason, anyWireCode);
   }
 
+  /** Stop reading from the current connection (flow control for pull-style APIs such as seed 001's recv()). */
+  pause(): void {
+    this.current?.client?.pause();
+  }
+
+  resume(): void {
+    this.current?.client?.resume();
+  }
+
   // ---- attempts ----
 
   private connect(): Client {
     const attempt = new Attempt(this);
     this.current = attempt;
     this.phase = "connecting";
-    const client = new Client(this.watchedRuntime, this.rawUrl, this.settings.client, attempt);
+    const client = new Client(this.runtime, this.rawUrl, this.settings.client, attempt);
     attempt.client = client;
     return client;
   }
 
-  // ---- calls from the current attempt, its transport and its runtime ----
+  // ---- calls from the current attempt ----
 
   /** @internal */
   isCurrent(attempt: Attempt): boolean {
@@ -225,14 +213,7 @@ export class ReconnectingClient implements BytesWatcher {
     return this.listener;
   }
 
-  /** @internal a transport for the current attempt's Client, watched for liveness. */
-  watched(inner: Transport): WatchedTransport {
-    const transport = new WatchedTransport(inner, this);
-    if (this.current) this.current.transport = transport;
-    return transport;
-  }
-
-  /** @internal bytes arrived on the current transport. */
+  /** @internal bytes arrived on the current attempt's connection. */
   bytesSeen(): void {
     this.heartbeat?.seen();
   }
@@ -251,9 +232,9 @@ export class ReconnectingClient implements BytesWatcher {
 
   /** @internal the heartbeat found the attempt's link dead. */
   attemptDead(attempt: Attempt): void {
-    if (this.current !== attempt || !attempt.transport) return;
+    if (this.current !== attempt || !attempt.client) return;
     attempt.flags |= DEAD;
-    attempt.transport.kill(new WebSocketError("HEARTBEAT_TIMEOUT",
+    attempt.client.drop(new WebSocketError("HEARTBEAT_TIMEOUT",
       `no pong or other data within ${this.settings.keepAliveTimeout} ms of a keep-alive ping: heartbeat timeout`, { closeCode: 1006 }));
   }
 
