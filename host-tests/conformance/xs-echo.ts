@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { ClientOptions } from "../../node/index";
 import { XsSimulator } from "../xs/simulator";
-import type { UserView } from "./echo-client";
+import type { UserView } from "./user-view";
 
 let simulator: XsSimulator | null = null;
 let nextId = 0;

@@ -12,7 +12,7 @@ import type { WebSocketServer, WebSocket as WsPeer } from "ws";
 import { EventLog } from "./event-log";
 import { XS_DIR } from "./paths";
 import { XsSimulator } from "./simulator";
-import { startBenchWssPeer } from "../../bench/xs/wss-peer-setup";
+import { startBenchWssPeer } from "./wss-bench-peer";
 import { xsEngine, type HarnessClient } from "../support/engines";
 import { startWsServer, type Started } from "../support/servers";
 

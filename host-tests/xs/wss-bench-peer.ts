@@ -4,8 +4,8 @@
  * a packed certificate bundle trusting its root for "localhost".
  */
 import { packFiles } from "../../certs/pack";
-import { makeTestPki } from "../../host-tests/mbedtls/pki";
-import { startWssPeer } from "../../host-tests/xs/wss-peer";
+import { makeTestPki } from "../mbedtls/pki";
+import { startWssPeer } from "./wss-peer";
 
 export async function startBenchWssPeer(): Promise<{ port: number; bundle: Uint8Array; close(): Promise<void> }> {
   const pki = makeTestPki();
