@@ -19,7 +19,7 @@ import { NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, typ
 import { TlsTransport } from "../../modules/transport/tls";
 import { TlsSettings } from "../../modules/transport/tls-settings";
 import type { ConnectTarget, Transport, TransportEvents } from "../../modules/transport/transport";
-import { expose } from "../../host-tests/xs/shims/expose";
+import { expose } from "../../simulator/shims/expose";
 import { Probe } from "./probe";
 
 // Room made up front: a growing array would add its own chunk to a measured connection.

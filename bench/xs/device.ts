@@ -16,9 +16,9 @@ import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { FramedConnection, type ConnectionEvents } from "../../modules/core/connection";
 import { createDeviceRuntime } from "../../modules/device/runtime";
 import TCP from "embedded:io/socket/tcp";
-import { expose, post } from "../../host-tests/xs/shims/expose";
+import { expose, post } from "../../simulator/shims/expose";
 import { Probe } from "./probe";
-import { bridgeRandomFill } from "../../host-tests/xs/shims/random";
+import { bridgeRandomFill } from "../../simulator/shims/random";
 
 declare const performance: { now(): number };
 

@@ -5,7 +5,7 @@
  */
 import type { ReconnectListener } from "../../modules/reconnecting/reconnecting";
 import type { WebSocketError } from "../../modules/core/errors";
-import { post } from "../../host-tests/xs/shims/expose";
+import { post } from "../../simulator/shims/expose";
 
 export class Probe implements ReconnectListener {
   readonly id: number;

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { ClientOptions } from "../../node/index";
-import { XsSimulator } from "../xs/simulator";
+import { XsSimulator } from "../../simulator/simulator";
 import type { UserView } from "./user-view";
 
 let simulator: XsSimulator | null = null;

@@ -3,10 +3,10 @@
  * device code goes to `write`. Resolves when the demo printed its close event.
  */
 import path from "node:path";
-import { XS_DIR } from "./paths";
+import { APPS_DIR } from "./paths";
 import { XsSimulator } from "./simulator";
 
-export const SEED000_ENTRY = path.join(XS_DIR, "fixtures/seed000-entry.ts");
+export const SEED000_ENTRY = path.join(APPS_DIR, "seed000-entry.ts");
 
 export async function runSeed000OnXs(url: string, write: (text: string) => void): Promise<{ uncaught: string[] }> {
   let finished: () => void = () => undefined;

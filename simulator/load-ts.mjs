@@ -7,8 +7,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const XS_DIR = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.join(XS_DIR, "../..");
+const SIMULATOR_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.join(SIMULATOR_DIR, "..");
 
 export async function importTs(entry) {
   const absolute = path.resolve(ROOT, entry);
@@ -21,7 +21,7 @@ export async function importTs(entry) {
     format: "cjs",
     target: "node20",
     packages: "external",
-    define: { __dirname: JSON.stringify(XS_DIR) },
+    define: { __dirname: JSON.stringify(SIMULATOR_DIR) },
     logLevel: "warning",
   });
   return createRequire(import.meta.url)(outfile);

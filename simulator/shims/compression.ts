@@ -5,7 +5,7 @@
  * device reaches its native zlib. The core's transform, caps and UTF-8
  * checks run here, on XS.
  */
-import type { CompressionProvider, Deflater, DeflaterSettings, Inflater } from "../../../modules/core/extensions/compression";
+import type { CompressionProvider, Deflater, DeflaterSettings, Inflater } from "../../modules/core/extensions/compression";
 import { request } from "./host";
 
 /** Split a body of concatenated pieces back into pieces (lengths travel in the header). */

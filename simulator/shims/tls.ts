@@ -7,7 +7,7 @@
  * owns no socket: the ciphertext these objects take and give travels over
  * the simulator's TCP socket, like any other bytes.
  */
-import type { NativeTlsHostOptions } from "../../../modules/transport/mbedtls-native";
+import type { NativeTlsHostOptions } from "../../modules/transport/mbedtls-native";
 import { request } from "./host";
 
 /** The options the XS binding takes: the TLS layer's own declaration of them. */

@@ -3,8 +3,8 @@
  * worker's inflaters and deflaters, kept here by id and run with the host's
  * provider (node/deflate.ts), as native zlib runs under XS on a device.
  */
-import { nodeCompression } from "../../node/deflate";
-import type { Deflater, Inflater } from "../../modules/core/extensions/compression";
+import { nodeCompression } from "../node/deflate";
+import type { Deflater, Inflater } from "../modules/core/extensions/compression";
 import type { WireHeader } from "./shims/wire";
 
 export class CompressionBridge {

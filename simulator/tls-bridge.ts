@@ -7,8 +7,8 @@
  * ciphertext over the simulator's own TCP socket (bridge.ts), so nothing here
  * dials anything or pushes anything to the worker.
  */
-import { loadMbedtlsNative } from "../../node/mbedtls";
-import { NativeFailure, NativeState, type NativeTlsHost, type NativeTlsHostOptions, type NativeTlsSession } from "../../modules/transport/mbedtls-native";
+import { loadMbedtlsNative } from "../node/mbedtls";
+import { NativeFailure, NativeState, type NativeTlsHost, type NativeTlsHostOptions, type NativeTlsSession } from "../modules/transport/mbedtls-native";
 import type { WireHeader } from "./shims/wire";
 
 /** What a session answers after close() (the XS binding frees it there: later calls see CLOSED and no error). */
