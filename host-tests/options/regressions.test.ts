@@ -67,7 +67,7 @@ test.each<[string, ReconnectOptions, string]>([
 test("a misspelt option is refused, naming it and the options there are, instead of keeping the default", () => {
   const error = refusal(() => new WebSocket(`${witness.url}/refused`, [], { maxMesageSize: 1024 } as WebSocketOptions));
   expect(error.code).toBe("INVALID_ARGUMENT");
-  expect(error.message).toBe('WebSocket options (the third argument) has no option "maxMesageSize" (known: headers, maxMessageSize, ' +
+  expect(error.message).toBe('WebSocket options (the third argument) has no option "maxMesageSize" (known: requireProtocol, headers, maxMessageSize, ' +
     "maxFragments, closeTimeout, connectTimeout, tls, certificates, perMessageDeflate)");
 });
 
