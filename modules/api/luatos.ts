@@ -100,7 +100,9 @@ export class LuatosWebSocket {
     this.url = parseUrl(url).href; // a bad URL throws INVALID_URL here, before any connection
     checkClientOptions(clientOptions, "websocket.new() options"); // here too, not first at connect()
     this.runtime = runtime;
-    this.options = clientOptions;
+    // Offered subprotocols must be answered: the API has no `protocol` to check, so connecting to a
+    // server that selected none would go unnoticed (`requireProtocol: false` opts out).
+    this.options = withEntryDefaults({ requireProtocol: true }, clientOptions);
     this.tls = cert === undefined || cert === null ? undefined : tlsFromSeed001(cert, certSource);
     this.queue = new RecvQueue(limit, "not connected: call connect() or start() first");
   }
