@@ -148,7 +148,11 @@ export abstract class Endpoint implements TransportEvents {
 
   /** @internal */
   coreStateChange(state: ReadyState): void {
-    if (state === CLOSING) this.startTimer(this.closeTimeout, () => this.connection.closeTimedOut());
+    if (state === CLOSING) {
+      const ms = this.closeTimeout;
+      this.startTimer(ms, () => this.connection.closeTimedOut(
+        new WebSocketError("CLOSE_TIMEOUT", `the peer did not answer our close frame within ${ms} ms (closeTimeout)`, { closeCode: 1006 })));
+    }
   }
 
   /** @internal */
