@@ -31,7 +31,7 @@ export type WebSocketOptions = Omit<ClientOptions, "protocols" | "fragments">;
 class SendAccount {
   /** Bytes written to the transport since this account was made (the backlog it found counted in). */
   written: number;
-  /** Per message still (partly) in the transport: where its last byte lies in `written`, then its size as sent. */
+  /** Per message still (partly) in the transport: where its last byte lies in `written`, then its payload size. */
   private readonly pending: number[] = [];
   private head = 0;
   /** Sum of the sizes still pending. */
@@ -65,7 +65,9 @@ class SendAccount {
       head = 0;
     }
     this.head = head;
-    return this.queued + this.discarded;
+    // The oldest message may be partly sent: only its bytes still held count (its payload ends its frame).
+    const partlySent = head < pending.length ? pending[head + 1] - Math.min(pending[head + 1], pending[head] - flushed) : 0;
+    return this.queued - partlySent + this.discarded;
   }
 }
 
@@ -124,6 +126,10 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
       if (account) account.written += bytes;
     }
     onError(error: WebSocketError): void {
+      if (!this.socket.whatwgFeedback) {
+        this.socket.dispatch(new ErrorEvent(error), this.socket.onerror);
+        return;
+      }
       // Only a failed connection has an error event (WHATWG); a connection that was open and is
       // lost, or whose closing handshake times out, closes with 1006 and no error event.
       if (this.socket.endpoint.readyState !== CONNECTING && !failsConnection(error)) return;
@@ -137,9 +143,17 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
         this.failure = undefined;
         this.socket.dispatch(new ErrorEvent(failure), this.socket.onerror);
       }
-      this.socket.dispatch(wasClean ? new CloseEvent(code, reason, true) : new CloseEvent(1006, "", false), this.socket.onclose);
+      const whatwg = this.socket.whatwgFeedback && !wasClean;
+      this.socket.dispatch(whatwg ? new CloseEvent(1006, "", false) : new CloseEvent(code, reason, wasClean), this.socket.onclose);
     }
   };
+
+  /**
+   * The error and close events as WHATWG's client has them (error only for a failed connection, just
+   * before close; an unclean close as 1006 with no reason): the client WebSocket. A connection a
+   * server accepted keeps every error and the close code it sent or got, as its server code needs.
+   */
+  protected get whatwgFeedback(): boolean { return false; }
 
   abstract get url(): string;
   get readyState(): number { return this.endpoint.readyState; }
@@ -223,9 +237,14 @@ function failsConnection(error: WebSocketError): boolean {
 
 /** WebIDL's (BufferSource or Blob or USVString) for send(): what is not bytes is sent as its string. */
 function sendable(data: unknown): SendData {
-  if (typeof data === "string" || data instanceof ArrayBuffer) return data;
+  if (typeof data === "string") return data;
+  // By tag, not instanceof: an ArrayBuffer or view from another realm (a vm context, Node's Buffer pool) is bytes too.
+  const tag = Object.prototype.toString.call(data);
+  if (tag === "[object ArrayBuffer]") return data as ArrayBuffer;
   if (ArrayBuffer.isView(data)) {
-    if (!(data.buffer instanceof ArrayBuffer)) throw new WebSocketError("INVALID_ARGUMENT", "send() cannot take a view of a SharedArrayBuffer (WebIDL BufferSource)");
+    if (Object.prototype.toString.call(data.buffer) === "[object SharedArrayBuffer]") {
+      throw new WebSocketError("INVALID_ARGUMENT", "send() cannot take a view of a SharedArrayBuffer (WebIDL BufferSource)");
+    }
     return data;
   }
   const blob = (globalThis as { Blob?: abstract new (...args: never[]) => unknown }).Blob;
@@ -233,7 +252,7 @@ function sendable(data: unknown): SendData {
     throw new WebSocketDOMException("NotSupportedError", new WebSocketError("INVALID_ARGUMENT",
       "send(Blob) is not supported: devices have no Blob; send its bytes (await blob.arrayBuffer())"));
   }
-  if (Object.prototype.toString.call(data) === "[object SharedArrayBuffer]") {
+  if (tag === "[object SharedArrayBuffer]") {
     throw new WebSocketError("INVALID_ARGUMENT", "send() cannot take a SharedArrayBuffer (WebIDL BufferSource)");
   }
   return String(data);
@@ -265,6 +284,8 @@ export class WebSocketBase extends SocketBase {
       throw asDOMException(error);
     }
   }
+
+  protected override get whatwgFeedback(): boolean { return true; }
 
   get url(): string {
     return (this.endpoint as Client).url;
