@@ -19,12 +19,13 @@ export const DEFAULTS = Object.freeze({
 
 /** Every option of ClientOptions. */
 export const CLIENT_OPTIONS: readonly string[] = Object.freeze([
-  "protocols", "headers", "maxMessageSize", "maxFragments", "fragments", "closeTimeout", "connectTimeout", "tls", "certificates", "perMessageDeflate",
+  "protocols", "requireProtocol", "headers", "maxMessageSize", "maxFragments", "fragments", "closeTimeout", "connectTimeout", "tls", "certificates", "perMessageDeflate",
 ]);
 
 /** What a Client takes from its options once they are checked (made per Client, kept by nothing). */
 export interface CheckedClientOptions {
   protocols: ClientOptions["protocols"];
+  requireProtocol: boolean;
   headers: ClientOptions["headers"];
   maxMessageSize: number;
   maxFragments: number;
@@ -60,6 +61,7 @@ export function checkClientOptions(options: unknown, name = "Client options", kn
   const deflate = o.perMessageDeflate;
   return {
     protocols: protocols as ClientOptions["protocols"],
+    requireProtocol: booleanOption("requireProtocol", o.requireProtocol, false),
     headers: headers as ClientOptions["headers"],
     maxMessageSize: integerOption("maxMessageSize", o.maxMessageSize, 1, MAX_SIZE, DEFAULTS.maxMessageSize),
     maxFragments: integerOption("maxFragments", o.maxFragments, 1, MAX_SIZE, DEFAULTS.maxFragments),

@@ -16,6 +16,12 @@ export type { ClientListener, OpenInfo } from "./endpoint";
 export interface ClientOptions {
   /** Offered subprotocols. */
   protocols?: string | string[];
+  /**
+   * With `protocols` offered, fail the handshake (HANDSHAKE_FAILED, status 101) when the server
+   * selects none, as browsers and `ws` do. Default false: RFC 6455 lets a server select none
+   * (`protocol` is then ""). The browser WebSocket and the seed facades set it.
+   */
+  requireProtocol?: boolean;
   /** Extra handshake headers: an object, or "Name: value" strings. */
   headers?: Record<string, string> | string[];
   /** Largest message accepted, in bytes, 1 to 2^31-1 (default 16 MiB); larger closes with 1009. */
@@ -65,7 +71,8 @@ export class Client extends Endpoint {
     super(runtime.platform, listener, checked.closeTimeout);
     this.url = parsed.href;
     const framing = sharedFraming(runtime.platform, checked.maxMessageSize, checked.maxFragments, checked.streaming);
-    this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate }, this.connectionEvents(), framing);
+    this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate,
+      requireProtocol: checked.requireProtocol }, this.connectionEvents(), framing);
     const target: ConnectTarget = { host: parsed.host, port: parsed.port, secure: parsed.secure };
     const refused = parsed.secure ? addTls(target, checked) : undefined;
     this.transport = refused ? new RefusedTransport(runtime.platform, refused) : runtime.createTransport(target);

@@ -22,6 +22,8 @@ export interface ClientListener {
   onClose?(code: number, reason: string, wasClean: boolean): void;
   /** The transport flushed everything written so far. */
   onDrain?(): void;
+  /** Bytes of one frame (of any kind) handed to the transport: lets an API tell what it still holds. */
+  onWrite?(bytes: number): void;
 }
 
 /** The part of a connection that either role drives with bytes. */
@@ -129,7 +131,9 @@ export abstract class Endpoint implements TransportEvents {
 
   /** @internal core events, forwarded by EndpointEvents; roles extend them. False: the transport is over its high-water mark (or gone). */
   coreWrite(bytes: Uint8Array): boolean {
-    return !this.transportGone && this.transport.write(bytes);
+    if (this.transportGone) return false;
+    this.listener.onWrite?.(bytes.length);
+    return this.transport.write(bytes);
   }
 
   /** @internal */
@@ -144,7 +148,11 @@ export abstract class Endpoint implements TransportEvents {
 
   /** @internal */
   coreStateChange(state: ReadyState): void {
-    if (state === CLOSING) this.startTimer(this.closeTimeout, () => this.connection.closeTimedOut());
+    if (state === CLOSING) {
+      const ms = this.closeTimeout;
+      this.startTimer(ms, () => this.connection.closeTimedOut(
+        new WebSocketError("CLOSE_TIMEOUT", `the peer did not answer our close frame within ${ms} ms (closeTimeout)`, { closeCode: 1006 })));
+    }
   }
 
   /** @internal */

@@ -180,13 +180,18 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     this.events.closed(this.code, this.reason, clean);
   }
 
-  /** Our close frame got no answer in time. */
-  closeTimedOut(): void {
+  /**
+   * The closing handshake did not end in time. Without the peer's close frame that is `error`
+   * (CLOSE_TIMEOUT), unless an error already ended the connection; with it, only the TCP close
+   * was slow, and the close stays clean.
+   */
+  closeTimedOut(error: WebSocketError): void {
     if (this.ending & FINISHED) return;
     if ((this.ending & CLOSE_RECEIVED) === 0) {
       this.ending |= FAILED;
       this.code = CLOSE.ABNORMAL;
       this.reason = "close handshake timed out";
+      this.reportError(error);
     }
     this.events.shutdown(false);
   }
