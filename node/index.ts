@@ -6,6 +6,7 @@
 import { WebSocketBase, type WebSocketOptions } from "../modules/api/browser";
 import { nodeRuntime } from "./runtime";
 import { websocket } from "./seeds";
+import "./dom-exception";
 
 export class WebSocket extends WebSocketBase {
   constructor(url: string, protocols?: string | string[], options?: WebSocketOptions) {

@@ -1,3 +1,4 @@
+import { WebSocketError } from "../../modules/core/errors";
 import { encodeFrame } from "../../modules/core/frame";
 import { closeFrame, concat, frame, parseFrames } from "../support/frames";
 import { openCore, response101, startCore } from "../support/open-core";
@@ -199,13 +200,34 @@ describe("closing handshake", () => {
     expect(rec.of("closed")).toEqual([["closed", 1000, "bye", true]]);
   });
 
-  test("close timeout drops the transport and reports 1006, not clean", () => {
+  test("close timeout drops the transport, reports the owner's CLOSE_TIMEOUT error, then 1006, not clean", () => {
     const { conn, rec } = openCore();
     conn.close(1000);
-    conn.closeTimedOut();
+    const timeout = new WebSocketError("CLOSE_TIMEOUT", "no close frame in time", { closeCode: 1006 });
+    conn.closeTimedOut(timeout);
     expect(rec.of("shutdown")).toEqual([["shutdown", false]]);
+    expect(rec.of("error").map((e) => e[1])).toEqual([timeout]);
     conn.transportClosed();
+    expect(rec.of("error")).toHaveLength(1);
     expect(rec.of("closed")).toEqual([["closed", 1006, "close handshake timed out", false]]);
+  });
+
+  test("close timeout after the peer's close frame (only its TCP close was slow): no error, still clean", () => {
+    const { conn, rec } = openCore();
+    conn.close(1000);
+    conn.receive(closeFrame(1000, "bye"));
+    conn.closeTimedOut(new WebSocketError("CLOSE_TIMEOUT", "no close frame in time", { closeCode: 1006 }));
+    conn.transportClosed();
+    expect(rec.of("error")).toEqual([]);
+    expect(rec.of("closed")).toEqual([["closed", 1000, "bye", true]]);
+  });
+
+  test("close timeout after a protocol error: the protocol error stays the only error", () => {
+    const { conn, rec } = openCore();
+    conn.receive(Uint8Array.of(0x83, 0x00)); // reserved opcode: we send 1002 and wait
+    conn.closeTimedOut(new WebSocketError("CLOSE_TIMEOUT", "no close frame in time", { closeCode: 1006 }));
+    conn.transportClosed();
+    expect(rec.of("error").map((e) => e[1].code)).toEqual(["PROTOCOL_ERROR"]);
   });
 
   test("transport lost without a close handshake gives 1006 and wasClean false", () => {

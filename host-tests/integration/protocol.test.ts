@@ -93,8 +93,9 @@ describe("closing", () => {
     await s.opened;
     const ev = await s.closed;
     expect([ev.code, ev.wasClean]).toEqual([1006, false]);
-    expect(s.order).toEqual(["open", "error", "close"]);
-    expect(s.errors[0].error.code).toBe("CONNECTION_LOST");
+    // WHATWG: a connection lost without being failed closes with no error event.
+    expect(s.order).toEqual(["open", "close"]);
+    expect(s.errors).toEqual([]);
     await server.close();
   });
 
@@ -147,7 +148,8 @@ describe("a server that breaks the protocol", () => {
     const s = session(server.url);
     const ev = await s.closed;
     expect(s.errors.map((e) => e.error.code)).toEqual(["INVALID_UTF8"]);
-    expect([ev.code, ev.wasClean]).toEqual([1007, false]);
+    expect([ev.code, ev.wasClean]).toEqual([1006, false]); // WHATWG: the page sees 1006 for a failed connection
+    expect(s.errors[0].error.closeCode).toBe(1007);
     expect(await serverSaw).toBe(1007);
     await server.close();
   });
@@ -161,7 +163,8 @@ describe("a server that breaks the protocol", () => {
     const s = session(server.url, undefined, { maxMessageSize: 1000 });
     const ev = await s.closed;
     expect(s.errors.map((e) => e.error.code)).toEqual(["MESSAGE_TOO_BIG"]);
-    expect(ev.code).toBe(1009);
+    expect(ev.code).toBe(1006); // WHATWG: the page sees 1006 for a failed connection
+    expect(s.errors[0].error.closeCode).toBe(1009);
     expect(await serverSaw).toBe(1009);
     await server.close();
   });
@@ -178,13 +181,14 @@ describe("subprotocols and headers", () => {
     await server.close();
   });
 
-  test("subprotocol refused: the server picks none, protocol is empty", async () => {
+  test("subprotocol refused: the server picks none, the connection fails (WHATWG)", async () => {
     const server = await startWsServer({ handleProtocols: () => false });
     const s = session(server.url, "chat");
-    await s.opened;
+    const ev = await s.closed;
+    expect([ev.code, ev.wasClean]).toEqual([1006, false]);
+    expect(s.order).toEqual(["error", "close"]);
+    expect(s.errors[0].error.code).toBe("HANDSHAKE_FAILED");
     expect(s.ws.protocol).toBe("");
-    s.ws.close();
-    await s.closed;
     await server.close();
   });
 
@@ -212,7 +216,7 @@ describe("subprotocols and headers", () => {
   });
 
   test("bad URL or protocol list throws at construction", () => {
-    expect(() => new WebSocket("http://127.0.0.1/")).toThrow(expect.objectContaining({ code: "INVALID_URL" }));
+    expect(() => new WebSocket("ftp://127.0.0.1/")).toThrow(expect.objectContaining({ code: "INVALID_URL" }));
     expect(() => new WebSocket("ws://127.0.0.1:1/", ["a", "a"])).toThrow(expect.objectContaining({ code: "INVALID_PROTOCOL" }));
   });
 

@@ -180,7 +180,7 @@ const closeTimeout = ms("closeTimeout", 1, 1000);
 const connectTimeout = ms("connectTimeout", 1, 5000);
 
 /** Client's options, top level: what every facade passes on. */
-const CLIENT_TOP: Spec[] = [protocols, headers, maxMessageSize, maxFragments, bool("fragments", true), closeTimeout, connectTimeout, tls, certificates, perMessageDeflate];
+const CLIENT_TOP: Spec[] = [protocols, bool("requireProtocol", true), headers, maxMessageSize, maxFragments, bool("fragments", true), closeTimeout, connectTimeout, tls, certificates, perMessageDeflate];
 
 /** Inside `tls` and `perMessageDeflate`: run through Client only (the facades pass the objects on as they are). */
 const CLIENT_NESTED: Spec[] = [
@@ -340,7 +340,7 @@ const APIS: Api[] = [
       bool("perMessageDeflate", true),
       int("maxPayload", 1, MAX, 1024),
       custom("headers", { "X-Case": "1" }, [["X-A: 1", 'headers must be an object, got "X-A: 1"'], [[], "headers must be an object, got an array"]]),
-      maxFragments, closeTimeout, connectTimeout, tls, certificates,
+      maxFragments, closeTimeout, connectTimeout, tls, certificates, bool("requireProtocol", false),
     ],
     make: (env, o, path) => {
       const s = new (makeFibjsModule(env.runtime).Socket)(env.url(path), o);

@@ -59,10 +59,10 @@ describe("heartbeat against a black hole (handshake done, then silence, TCP stil
     platform.advance(999);
     await waitFor(() => log.count("open") === 2, "the second open");
     rc.close(1000);
-    // The black hole never answers our close either: the close timeout ends it.
+    // The black hole never answers our close either: the close timeout ends it, with its error.
     platform.advance(5000);
     await waitFor(() => rc.readyState === 3, "final close");
-    expect(log.events.slice(4)).toEqual(["open", "close 1006 close handshake timed out false"]);
+    expect(log.events.slice(4)).toEqual(["open", "error CLOSE_TIMEOUT", "close 1006 close handshake timed out false"]);
     expect(platform.pendingTimers).toBe(0);
   });
 
@@ -107,7 +107,7 @@ describe("heartbeat against a black hole (handshake done, then silence, TCP stil
     expect(rc.readyState).toBe(2);
     platform.advance(1);
     await waitFor(() => rc.readyState === 3, "close");
-    expect(log.events).toEqual(["open", "close 1006 close handshake timed out false"]);
+    expect(log.events).toEqual(["open", "error CLOSE_TIMEOUT", "close 1006 close handshake timed out false"]);
     expect(hole.frames[0].map((f) => f.opcode)).toEqual([8]); // no ping after close()
   });
 

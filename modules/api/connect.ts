@@ -147,7 +147,10 @@ class ConnectClient implements WsClient {
   midMessage = false;
 
   constructor(runtime: Runtime, url: string, protocols: string | string[] | undefined, headers: ExtraHeader | undefined, options: ConnectOptions) {
-    this.client = new Client(runtime, url, { ...options, protocols, headers }, new ConnectEvents(this));
+    // Offered subprotocols must be answered, as in WebSocket-Node (the npm `websocket` the seed's
+    // require('websocket') names), ws and browsers; `requireProtocol: false` in options opts out.
+    const requireProtocol = options.requireProtocol === undefined ? true : options.requireProtocol;
+    this.client = new Client(runtime, url, { ...options, protocols, headers, requireProtocol }, new ConnectEvents(this));
   }
 
   get readyState(): 0 | 1 | 2 | 3 { return this.client.readyState; }

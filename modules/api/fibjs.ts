@@ -96,7 +96,8 @@ export class Socket extends EventEmitterTarget<SocketEventMap> {
     this.origin = originHeader ?? "";
     // true: the entry's configured offer, or the defaults (withEntryDefaults); false: none, even where the manifest turns it on.
     const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload, perMessageDeflate });
-    this.client = new Client(runtime, url, options, new Socket.Events(this));
+    // Offered subprotocols must be answered, as browsers require (`requireProtocol: false` opts out).
+    this.client = new Client(runtime, url, { ...options, requireProtocol: options.requireProtocol === undefined ? true : options.requireProtocol }, new Socket.Events(this));
   }
 
   /** The Client's listener: one small object per socket, its methods shared (not a closure per event: XS heap on a device). */

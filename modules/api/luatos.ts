@@ -58,6 +58,12 @@ const DEFAULT_QUEUE_LIMIT = 8;
 /** start()'s keepAlive in seconds: at most what a timer holds once in ms. */
 const KEEP_ALIVE_MAX_S = Math.floor(MAX_TIMER_MS / 1000);
 /** websocket.new()'s options: the client's but `tls` (the cert table gives it) and `fragments`, and its own two. */
+/**
+ * Offered subprotocols must be answered: the API has no `protocol` to look at, so a server that selected
+ * none would go unnoticed (`requireProtocol: false` opts out). Merged in per connection, not kept per socket.
+ */
+const REQUIRE_PROTOCOL: ClientOptions = Object.freeze({ requireProtocol: true });
+
 const LUATOS_OPTIONS: readonly string[] = Object.freeze([
   ...CLIENT_OPTIONS.filter((name) => name !== "tls" && name !== "fragments"), "queueLimit", "certSource",
 ]);
@@ -125,7 +131,7 @@ export class LuatosWebSocket {
     this.exited = false;
     const events = new LuatosWebSocket.ConnectEvents(this);
     const result = new Promise<boolean>((resolve) => { events.resolve = resolve; });
-    const options = withEntryDefaults<ClientOptions>(this.options, { tls: this.tls, connectTimeout: timeoutMs });
+    const options = withEntryDefaults<ClientOptions>(withEntryDefaults(REQUIRE_PROTOCOL, this.options), { tls: this.tls, connectTimeout: timeoutMs });
     // Constructed here, not inside the Promise: bad protocols or headers throw to the caller.
     const client: Client = new Client(this.runtime, this.url, options, events);
     events.client = client;
@@ -218,7 +224,7 @@ export class LuatosWebSocket {
     this.proc = proc ?? null;
     const events = new LuatosWebSocket.LoopEvents(this);
     const ended = new Promise<void>((resolve) => { events.resolve = resolve; });
-    const options = withEntryDefaults(this.options, {
+    const options = withEntryDefaults(withEntryDefaults(REQUIRE_PROTOCOL, this.options), {
       tls: this.tls,
       reconnect: { baseDelay: delay, maxDelay: delay, onCloseCodes: RECONNECT_ON },
       keepAlive: keepAliveMs,

@@ -12,6 +12,12 @@ import { checkTlsConfig } from "./tls-options";
 export interface ClientOptions {
   /** Offered subprotocols. */
   protocols?: string | string[];
+  /**
+   * With `protocols` offered, fail the handshake (HANDSHAKE_FAILED, status 101) when the server
+   * selects none, as browsers and `ws` do. Default false: RFC 6455 lets a server select none
+   * (`protocol` is then ""). The browser WebSocket and the seed facades set it.
+   */
+  requireProtocol?: boolean;
   /** Extra handshake headers: an object, or "Name: value" strings. */
   headers?: Record<string, string> | string[];
   /** Largest message accepted, in bytes, 1 to 2^31-1 (default 16 MiB); larger closes with 1009. */
@@ -45,12 +51,13 @@ export const DEFAULTS = Object.freeze({
 
 /** Every option of ClientOptions. */
 export const CLIENT_OPTIONS: readonly string[] = Object.freeze([
-  "protocols", "headers", "maxMessageSize", "maxFragments", "fragments", "closeTimeout", "connectTimeout", "tls", "certificates", "perMessageDeflate",
+  "protocols", "requireProtocol", "headers", "maxMessageSize", "maxFragments", "fragments", "closeTimeout", "connectTimeout", "tls", "certificates", "perMessageDeflate",
 ]);
 
 /** What a Client takes from its options once they are checked (made per Client, kept by nothing). */
 export interface CheckedClientOptions {
   protocols: ClientOptions["protocols"];
+  requireProtocol: boolean;
   headers: ClientOptions["headers"];
   maxMessageSize: number;
   maxFragments: number;
@@ -86,6 +93,7 @@ export function checkClientOptions(options: unknown, name = "Client options", kn
   const deflate = o.perMessageDeflate;
   return {
     protocols: protocols as ClientOptions["protocols"],
+    requireProtocol: booleanOption("requireProtocol", o.requireProtocol, false),
     headers: headers as ClientOptions["headers"],
     maxMessageSize: integerOption("maxMessageSize", o.maxMessageSize, 1, MAX_SIZE, DEFAULTS.maxMessageSize),
     maxFragments: integerOption("maxFragments", o.maxFragments, 1, MAX_SIZE, DEFAULTS.maxFragments),

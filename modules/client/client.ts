@@ -36,7 +36,8 @@ export class Client extends Endpoint {
     super(runtime.platform, listener, checked.closeTimeout);
     this.url = parsed.href;
     const framing = sharedFraming(runtime.platform, checked.maxMessageSize, checked.maxFragments, checked.fragments);
-    this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate }, this, framing);
+    this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate,
+      requireProtocol: checked.requireProtocol }, this, framing);
     const target: ConnectTarget = { host: parsed.host, port: parsed.port, secure: parsed.secure };
     const refused = parsed.secure ? addTls(target, checked) : undefined;
     this.transport = refused ? new RefusedTransport(runtime.platform, refused) : runtime.createTransport(target);

@@ -1,6 +1,6 @@
 import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
 import { acceptDeflateAnswer, deflateOffer, type DeflateAgreement, type PerMessageDeflateOptions } from "./extensions/permessage-deflate";
-import type { WebSocketError } from "./errors";
+import { WebSocketError } from "./errors";
 import { asciiBytes } from "./http-head";
 import { ResponseHeadParser, buildClientRequest, checkResponse, type HeaderList } from "./handshake";
 import type { WebSocketUrl } from "./url";
@@ -12,6 +12,11 @@ export interface ClientHandshakeOptions {
   headers: HeaderList;
   /** Offer permessage-deflate with these (validated) options; needs `compression`. */
   perMessageDeflate?: PerMessageDeflateOptions;
+  /**
+   * With protocols offered, a 101 that selects none fails the handshake, as the WHATWG WebSockets
+   * standard's "establish a WebSocket connection" does; RFC 6455 alone lets the server select none.
+   */
+  requireProtocol?: boolean;
 }
 
 export interface ClientConnectionOptions extends FramingOptions, ClientHandshakeOptions {}
@@ -86,6 +91,12 @@ export class ClientConnection extends FramedConnection {
         deflate ? (header) => { agreement = acceptDeflateAnswer(header, deflate); } : undefined);
     } catch (e) {
       this.abort(e as WebSocketError);
+      return;
+    }
+    const offered = handshake.options.protocols;
+    if (negotiated.protocol === "" && offered.length && handshake.options.requireProtocol) {
+      this.abort(new WebSocketError("HANDSHAKE_FAILED",
+        `server selected none of the subprotocols offered (${offered.join(", ")}): its 101 has no Sec-WebSocket-Protocol`, { status: 101 }));
       return;
     }
     if (agreement && deflate) this.useDeflate(agreement, deflate);

@@ -188,13 +188,18 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     this.events.onClosed(this.code, this.reason, clean);
   }
 
-  /** Our close frame got no answer in time. */
-  closeTimedOut(): void {
+  /**
+   * The closing handshake did not end in time. Without the peer's close frame that is `error`
+   * (CLOSE_TIMEOUT), unless an error already ended the connection; with it, only the TCP close
+   * was slow, and the close stays clean.
+   */
+  closeTimedOut(error: WebSocketError): void {
     if (this.finished) return;
     if (!this.closeReceived) {
       this.ending |= FAILED;
       this.code = CLOSE.ABNORMAL;
       this.reason = "close handshake timed out";
+      this.reportError(error);
     }
     this.events.onShutdown(false);
   }

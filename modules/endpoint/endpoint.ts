@@ -24,6 +24,8 @@ export interface ClientListener {
   onClose?(code: number, reason: string, wasClean: boolean): void;
   /** The transport flushed everything written so far. */
   onDrain?(): void;
+  /** Bytes of one frame (of any kind) handed to the transport: lets an API tell what it still holds. */
+  onWrite?(bytes: number): void;
 }
 
 /** The part of a connection that either role drives with bytes. */
@@ -135,7 +137,9 @@ export abstract class Endpoint implements TransportEvents, ConnectionEvents {
 
   /** False: the transport is over its high-water mark, or gone (the server role pauses reading on it). */
   onOutput(bytes: Uint8Array): boolean {
-    return !this.transportGone && this.transport.write(bytes);
+    if (this.transportGone) return false;
+    this.listener.onWrite?.(bytes.length);
+    return this.transport.write(bytes);
   }
 
   onEstablished(protocol: string, extensions: string, headers: Map<string, string>): void {
@@ -164,7 +168,11 @@ export abstract class Endpoint implements TransportEvents, ConnectionEvents {
   }
 
   onStateChange(state: ReadyState): void {
-    if (state === CLOSING) this.startTimer(this.closeTimeout, () => this.connection.closeTimedOut());
+    if (state === CLOSING) {
+      const ms = this.closeTimeout;
+      this.startTimer(ms, () => this.connection.closeTimedOut(
+        new WebSocketError("CLOSE_TIMEOUT", `the peer did not answer our close frame within ${ms} ms (closeTimeout)`, { closeCode: 1006 })));
+    }
   }
 
   onShutdown(graceful: boolean): void {

@@ -65,6 +65,11 @@ export const handshakeCases: ConformanceCase[] = [
     expect: refused("HANDSHAKE_FAILED", /malformed status line "HTTP\/1.0 101"/),
   },
   {
+    id: "0.1.11", category, title: "subprotocols offered, none selected, requireProtocol (the WHATWG rule every facade applies)",
+    options: { protocols: ["chat", "superchat"], requireProtocol: true }, script: nothing,
+    expect: refused("HANDSHAKE_FAILED", /server selected none of the subprotocols offered \(chat, superchat\): its 101 has no Sec-WebSocket-Protocol/),
+  },
+  {
     id: "0.2.1", category, title: "header names and tokens in odd case, extra spaces, Connection list: accepted",
     handshake: { head: (a) => `HTTP/1.1 101 Web Socket Protocol Handshake\r\nuPgRaDe:   WebSocket  \r\nconnection: keep-alive, UPGRADE\r\nsec-websocket-accept:${a}\r\nServer: odd\r\n\r\n` },
     script: (p) => p.send(text("hello")),
@@ -81,5 +86,11 @@ export const handshakeCases: ConformanceCase[] = [
     options: { protocols: ["v2.chat", "chat"] }, handshake: { protocol: "chat" },
     script: (p) => p.send(text("with protocol")),
     expect: closesNormally([echoText("with protocol")]),
+  },
+  {
+    id: "0.2.4", category, title: "subprotocols offered, none selected: the Client's default opens (RFC 6455 lets a server select none)",
+    options: { protocols: ["chat"] },
+    script: (p) => p.send(text("no protocol")),
+    expect: closesNormally([echoText("no protocol")]),
   },
 ];
