@@ -6,7 +6,18 @@
  */
 import { build } from "esbuild";
 import path from "node:path";
-import { SHIMS_DIR as SHIMS } from "./paths";
+import { PROJECT_ROOT, SHIMS_DIR as SHIMS } from "./paths";
+
+/**
+ * Our own module names, as manifest.json and manifest_namespaced.json map them: an app's `import ws from
+ * "websocket"` bundles the same files a Moddable build would.
+ */
+function ourModule(specifier: string): string | undefined {
+  if (specifier === "websocket") return path.join(PROJECT_ROOT, "specifiers/websocket.ts");
+  if (specifier.startsWith("websocket/")) return path.join(PROJECT_ROOT, "specifiers", specifier + ".ts");
+  if (specifier.startsWith("websocket-client/")) return path.join(PROJECT_ROOT, "modules", specifier.slice(17) + ".ts");
+  return undefined;
+}
 
 /** Moddable module specifiers and the shim that stands in for each. */
 export const MODDABLE_SHIMS: Record<string, string> = {
@@ -61,6 +72,10 @@ async function bundle(entry: string): Promise<BundleResult> {
         setup(pluginBuild) {
           const filter = new RegExp(`^(${Object.keys(MODDABLE_SHIMS).map((name) => name.replace(/[/:]/g, "\\$&")).join("|")})$`);
           pluginBuild.onResolve({ filter }, (args) => ({ path: MODDABLE_SHIMS[args.path] }));
+          pluginBuild.onResolve({ filter: /^websocket(-client)?(\/|$)/ }, (args) => {
+            const file = ourModule(args.path);
+            return file ? { path: file } : undefined;
+          });
           pluginBuild.onResolve({ filter: /^node:|^(fs|net|tls|crypto|buffer|process|child_process|os|path)$/ }, (args) => ({
             errors: [{ text: `device code must not import the Node module "${args.path}" (from ${args.importer})` }],
           }));
