@@ -26,7 +26,7 @@ export type WebSocketOptions = Omit<ClientOptions, "protocols" | "fragments">;
 
 /**
  * What send() has queued, for bufferedAmount: made at the first send(), so an
- * idle socket holds none (XS heap on a device).
+ * idle socket holds none (the XS heap rule, ARCHITECTURE.md).
  */
 class SendAccount {
   /** Bytes written to the transport since this account was made (the backlog it found counted in). */
@@ -103,7 +103,7 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
 
   /**
    * The endpoint's listener: one small object per socket whose methods are shared,
-   * instead of a closure per event (XS heap on a device). Declared in the class body
+   * instead of a closure per event (the XS heap rule, ARCHITECTURE.md). Declared in the class body
    * to reach its protected dispatch.
    */
   private static readonly Events = class implements ClientListener {

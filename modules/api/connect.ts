@@ -141,7 +141,7 @@ function bad(message: string): never {
 
 class ConnectClient implements WsClient {
   private readonly client: Client;
-  /** Event name, listener, event name, listener …, in the order added: one array for all events (XS heap on a device). */
+  /** Event name, listener, event name, listener …, in the order added: one array for all events (the XS heap rule, ARCHITECTURE.md). */
   private readonly listeners: (WsEventName | ((option: never) => void))[] = [];
   /** fragments mode: a message's first part has been delivered and its last has not. */
   midMessage = false;

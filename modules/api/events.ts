@@ -74,7 +74,7 @@ export type EventMap<M> = { [K in keyof M]: WsEvent };
  * `addEventListener("message", (e) => e.data)` gets the map's message event; other names get a WsEvent.
  */
 export class EventEmitterTarget<M extends EventMap<M> = Record<string, WsEvent>> {
-  /** Made at the first addEventListener: most sockets only use the on<event> handlers (XS heap on a device). */
+  /** Made at the first addEventListener: most sockets only use the on<event> handlers (the XS heap rule, ARCHITECTURE.md). */
   private registrations: Map<string, Registration[]> | null = null;
 
   addEventListener<K extends keyof M & string>(type: K, listener: Listener<M[K]> | null, options?: AddEventListenerOptions | boolean): void;

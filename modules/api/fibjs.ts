@@ -100,7 +100,7 @@ export class Socket extends EventEmitterTarget<SocketEventMap> {
     this.client = new Client(runtime, url, { ...options, requireProtocol: options.requireProtocol === undefined ? true : options.requireProtocol }, new Socket.Events(this));
   }
 
-  /** The Client's listener: one small object per socket, its methods shared (not a closure per event: XS heap on a device). */
+  /** The Client's listener: one small object per socket, its methods shared (not a closure per event: the XS heap rule, ARCHITECTURE.md). */
   private static readonly Events = class implements ClientListener {
     private readonly socket: Socket;
     constructor(socket: Socket) {

@@ -240,7 +240,7 @@ export class LuatosWebSocket {
 
   /**
    * connect()'s listener: one object per connection whose methods are shared, instead of a
-   * closure per event (XS heap on a device). In the class body to reach its owner's internals.
+   * closure per event (the XS heap rule, ARCHITECTURE.md). In the class body to reach its owner's internals.
    */
   private static readonly ConnectEvents = class implements ClientListener {
     private readonly owner: LuatosWebSocket;

@@ -14,7 +14,7 @@ export interface FlowControl {
 
 export class RecvQueue {
   readonly limit: number;
-  // Made when first needed: an app that takes messages through a callback never uses them (XS heap on a device).
+  // Made when first needed: an app that takes messages through a callback never uses them (the XS heap rule, ARCHITECTURE.md).
   private items: Array<string | ArrayBuffer> | null = null;
   private waiters: Array<(result: RecvResult) => void> | null = null;
   private flow: FlowControl | null = null;

@@ -33,7 +33,7 @@ interface PendingHandshake {
  * The client role: writes the opening handshake, checks the server's answer
  * (which may arrive split anywhere, and may carry the first frames), then
  * hands the byte stream to the framing layer. An open connection keeps
- * nothing of the handshake (XS heap on a device).
+ * nothing of the handshake (the XS heap rule, ARCHITECTURE.md).
  */
 export class ClientConnection extends FramedConnection {
   /** null once the handshake is over. */

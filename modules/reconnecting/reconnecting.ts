@@ -24,7 +24,7 @@ export interface ReconnectListener extends ClientListener {
  * One connection attempt: its Client, its transport, and why it was dropped.
  * It is its Client's listener and its heartbeat's owner, and passes events
  * on only while it is the current attempt: one object per attempt instead of
- * a closure per event (XS heap on a device).
+ * a closure per event (the XS heap rule, ARCHITECTURE.md).
  */
 const DEAD = 1;
 const HOPELESS = 2;

@@ -33,7 +33,7 @@ const FRAGMENT_LENGTHS = Object.freeze([0, 512, 1024, 2048, 4096]);
 
 /**
  * The options checked and frozen once per factory and shared by its
- * transports (one reference per connection: XS heap on a device). Frozen:
+ * transports (one reference per connection: the XS heap rule, ARCHITECTURE.md). Frozen:
  * a device makes them while modules preload. The host cache is made by the
  * first connection, at run time (hostsOf() in tls-hosts.ts).
  */
