@@ -5,7 +5,15 @@
  * anything connects. Facades check their own names, then pass on to this.
  */
 import { validateDeflateOptions, type PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
-import { booleanOption, integerOption, knownOptions, MAX_SIZE, msOption, optionError, optionsObject } from "../core/options";
+import {
+  booleanOption,
+  integerOption,
+  knownOptions,
+  MAX_SIZE,
+  msOption,
+  optionError,
+  optionsObject,
+} from "../core/options";
 import type { TlsConfig, TlsProvider } from "../transport/transport";
 import { checkTlsConfig } from "./tls-options";
 
@@ -51,7 +59,17 @@ export const DEFAULTS = Object.freeze({
 
 /** Every option of ClientOptions. */
 export const CLIENT_OPTIONS: readonly string[] = Object.freeze([
-  "protocols", "requireProtocol", "headers", "maxMessageSize", "maxFragments", "fragments", "closeTimeout", "connectTimeout", "tls", "certificates", "perMessageDeflate",
+  "protocols",
+  "requireProtocol",
+  "headers",
+  "maxMessageSize",
+  "maxFragments",
+  "fragments",
+  "closeTimeout",
+  "connectTimeout",
+  "tls",
+  "certificates",
+  "perMessageDeflate",
 ]);
 
 /** What a Client takes from its options once they are checked (made per Client, kept by nothing). */
@@ -74,7 +92,11 @@ export interface CheckedClientOptions {
  * Client option's type and range. The header and subprotocol values themselves are the handshake's
  * to check (INVALID_HEADER, INVALID_PROTOCOL).
  */
-export function checkClientOptions(options: unknown, name = "Client options", known: readonly string[] = CLIENT_OPTIONS): CheckedClientOptions {
+export function checkClientOptions(
+  options: unknown,
+  name = "Client options",
+  known: readonly string[] = CLIENT_OPTIONS,
+): CheckedClientOptions {
   const o = optionsObject(name, options);
   knownOptions(name, o, known);
   const protocols = o.protocols;
@@ -87,8 +109,17 @@ export function checkClientOptions(options: unknown, name = "Client options", kn
   }
   if (o.tls !== undefined) checkTlsConfig("tls", o.tls);
   const certificates = o.certificates;
-  if (certificates !== undefined && (typeof certificates !== "object" || certificates === null || typeof (certificates as TlsProvider).tlsFor !== "function")) {
-    throw optionError("certificates", certificates, "a TLS provider (an object with tlsFor(host), such as a BundleTlsProvider)");
+  if (
+    certificates !== undefined &&
+    (typeof certificates !== "object" ||
+      certificates === null ||
+      typeof (certificates as TlsProvider).tlsFor !== "function")
+  ) {
+    throw optionError(
+      "certificates",
+      certificates,
+      "a TLS provider (an object with tlsFor(host), such as a BundleTlsProvider)",
+    );
   }
   const deflate = o.perMessageDeflate;
   return {

@@ -31,24 +31,35 @@ export class Client extends Endpoint {
     const headers = validateHeaders(checked.headers);
     const deflate = checked.perMessageDeflate;
     if (deflate && !runtime.platform.compression) {
-      throw new WebSocketError("INVALID_ARGUMENT", "perMessageDeflate needs a platform with a compression provider (Platform.compression)");
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        "perMessageDeflate needs a platform with a compression provider (Platform.compression)",
+      );
     }
     super(runtime.platform, listener, checked.closeTimeout);
     this.url = parsed.href;
     const framing = sharedFraming(runtime.platform, checked.maxMessageSize, checked.maxFragments, checked.fragments);
-    this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate,
-      requireProtocol: checked.requireProtocol }, this, framing);
+    this.connection = new ClientConnection(
+      { url: parsed, protocols, headers, perMessageDeflate: deflate, requireProtocol: checked.requireProtocol },
+      this,
+      framing,
+    );
     const target: ConnectTarget = { host: parsed.host, port: parsed.port, secure: parsed.secure };
     const refused = parsed.secure ? addTls(target, checked) : undefined;
     this.transport = refused ? new RefusedTransport(runtime.platform, refused) : runtime.createTransport(target);
     const connectTimeout = checked.connectTimeout;
     this.startTimer(connectTimeout, () => {
       if (this.connection.state === CONNECTING) {
-        this.connection.abort(new WebSocketError("CONNECT_TIMEOUT", `no connection to ${parsed.href} within ${connectTimeout} ms`));
+        this.connection.abort(
+          new WebSocketError("CONNECT_TIMEOUT", `no connection to ${parsed.href} within ${connectTimeout} ms`),
+        );
       }
     });
     const debug = runtime.platform.debug;
-    if (debug) debug(`${this.url}: connecting to ${target.host}:${target.port}${target.secure ? (target.tls ? " with TLS" : " with TLS (no settings: the platform's defaults)") : ""}`);
+    if (debug) {
+      const tls = target.secure ? (target.tls ? " with TLS" : " with TLS (no settings: the platform's defaults)") : "";
+      debug(`${this.url}: connecting to ${target.host}:${target.port}${tls}`);
+    }
     this.transport.connect(target, this);
   }
 
@@ -64,8 +75,11 @@ export class Client extends Endpoint {
   }
 
   protected closedWhileOpening(cause?: WebSocketError): WebSocketError {
-    return new WebSocketError("CONNECTION_FAILED", `${this.url}: the connection closed before the opening handshake completed${cause ? ` (${cause.message})` : ""}`,
-      cause ? { cause } : undefined);
+    return new WebSocketError(
+      "CONNECTION_FAILED",
+      `${this.url}: the connection closed before the opening handshake completed${cause ? ` (${cause.message})` : ""}`,
+      cause ? { cause } : undefined,
+    );
   }
 }
 

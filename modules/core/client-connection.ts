@@ -1,5 +1,10 @@
 import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
-import { acceptDeflateAnswer, deflateOffer, type DeflateAgreement, type PerMessageDeflateOptions } from "./extensions/permessage-deflate";
+import {
+  acceptDeflateAnswer,
+  deflateOffer,
+  type DeflateAgreement,
+  type PerMessageDeflateOptions,
+} from "./extensions/permessage-deflate";
 import { WebSocketError } from "./errors";
 import { asciiBytes } from "./http-head";
 import { ResponseHeadParser, buildClientRequest, checkResponse, type HeaderList } from "./handshake";
@@ -45,7 +50,11 @@ export class ClientConnection extends FramedConnection {
    */
   constructor(options: ClientConnectionOptions, events: ConnectionEvents);
   constructor(options: ClientHandshakeOptions, events: ConnectionEvents, framing: FramingOptions);
-  constructor(options: ClientHandshakeOptions, events: ConnectionEvents, framing: FramingOptions = options as ClientConnectionOptions) {
+  constructor(
+    options: ClientHandshakeOptions,
+    events: ConnectionEvents,
+    framing: FramingOptions = options as ClientConnectionOptions,
+  ) {
     super("client", framing, events);
     this.handshake = { options, accept: "", parser: null };
   }
@@ -70,7 +79,10 @@ export class ClientConnection extends FramedConnection {
   }
 
   receive(chunk: Uint8Array): void {
-    if (this.state !== 0) { this.receiveFrames(chunk); return; }
+    if (this.state !== 0) {
+      this.receiveFrames(chunk);
+      return;
+    }
     const handshake = this.handshake;
     if (!handshake?.parser) return;
     let done;
@@ -87,16 +99,30 @@ export class ClientConnection extends FramedConnection {
     const deflate = this.deflateOptions(handshake);
     let agreement: DeflateAgreement | undefined;
     try {
-      negotiated = checkResponse(done.response, handshake.accept, handshake.options.protocols,
-        deflate ? (header) => { agreement = acceptDeflateAnswer(header, deflate); } : undefined);
+      negotiated = checkResponse(
+        done.response,
+        handshake.accept,
+        handshake.options.protocols,
+        deflate
+          ? (header) => {
+              agreement = acceptDeflateAnswer(header, deflate);
+            }
+          : undefined,
+      );
     } catch (e) {
       this.abort(e as WebSocketError);
       return;
     }
     const offered = handshake.options.protocols;
     if (negotiated.protocol === "" && offered.length && handshake.options.requireProtocol) {
-      this.abort(new WebSocketError("HANDSHAKE_FAILED",
-        `server selected none of the subprotocols offered (${offered.join(", ")}): its 101 has no Sec-WebSocket-Protocol`, { status: 101 }));
+      this.abort(
+        new WebSocketError(
+          "HANDSHAKE_FAILED",
+          `server selected none of the subprotocols offered (${offered.join(", ")}): its 101 has no ` +
+            `Sec-WebSocket-Protocol`,
+          { status: 101 },
+        ),
+      );
       return;
     }
     if (agreement && deflate) this.useDeflate(agreement, deflate);

@@ -92,15 +92,29 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   private ending = 0;
 
   // The ending bits, named (getters live on the prototype: no slot per connection).
-  private get closeSent(): boolean { return (this.ending & CLOSE_SENT) !== 0; }
-  private get closeReceived(): boolean { return (this.ending & CLOSE_RECEIVED) !== 0; }
-  private get failed(): boolean { return (this.ending & FAILED) !== 0; }
-  private get errorReported(): boolean { return (this.ending & ERROR_REPORTED) !== 0; }
-  private get finished(): boolean { return (this.ending & FINISHED) !== 0; }
+  private get closeSent(): boolean {
+    return (this.ending & CLOSE_SENT) !== 0;
+  }
+  private get closeReceived(): boolean {
+    return (this.ending & CLOSE_RECEIVED) !== 0;
+  }
+  private get failed(): boolean {
+    return (this.ending & FAILED) !== 0;
+  }
+  private get errorReported(): boolean {
+    return (this.ending & ERROR_REPORTED) !== 0;
+  }
+  private get finished(): boolean {
+    return (this.ending & FINISHED) !== 0;
+  }
   /** Both close frames crossed and nothing failed: the close was clean (RFC 6455 7.1.4 wasClean). */
-  private get closedCleanly(): boolean { return (this.ending & (CLOSE_SENT | CLOSE_RECEIVED | FAILED)) === (CLOSE_SENT | CLOSE_RECEIVED); }
+  private get closedCleanly(): boolean {
+    return (this.ending & (CLOSE_SENT | CLOSE_RECEIVED | FAILED)) === (CLOSE_SENT | CLOSE_RECEIVED);
+  }
   /** Open and no close frame sent yet: data and control frames may still go out. */
-  private get canSend(): boolean { return this.state === OPEN && (this.ending & CLOSE_SENT) === 0; }
+  private get canSend(): boolean {
+    return this.state === OPEN && (this.ending & CLOSE_SENT) === 0;
+  }
   private code: number = CLOSE.ABNORMAL;
   private reason = "";
   /** Opcode of the message being sent frame by frame with sendFrame(), 0 when none. */
@@ -127,7 +141,10 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   send(data: Payload, binary = typeof data !== "string"): boolean {
     if (!this.canSend) return false;
     if (this.sendingOpcode !== 0) {
-      throw new WebSocketError("INVALID_STATE", "a message started with sendFrame() is not finished; send its last fragment first");
+      throw new WebSocketError(
+        "INVALID_STATE",
+        "a message started with sendFrame() is not finished; send its last fragment first",
+      );
     }
     const bytes = typeof data === "string" ? this.encode(data) : data;
     const deflated = this.deflate ? this.deflate.compress(bytes) : undefined;
@@ -145,12 +162,16 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     if (checkOutgoingFrame(fin, opcode, bytes.length)) {
       // A control frame may come between the frames of a message.
     } else if (opcode === OPCODE.CONTINUATION) {
-      if (this.sendingOpcode === 0) throw new WebSocketError("INVALID_STATE", "continuation frame without a started message");
+      if (this.sendingOpcode === 0)
+        throw new WebSocketError("INVALID_STATE", "continuation frame without a started message");
     } else if (this.sendingOpcode !== 0) {
-      throw new WebSocketError("INVALID_STATE", "a new data frame cannot start inside an unfinished fragmented message");
+      throw new WebSocketError(
+        "INVALID_STATE",
+        "a new data frame cannot start inside an unfinished fragmented message",
+      );
     }
     if (!this.canSend) return false;
-    if (!isControl(opcode)) this.sendingOpcode = fin ? 0 : (opcode === OPCODE.CONTINUATION ? this.sendingOpcode : opcode);
+    if (!isControl(opcode)) this.sendingOpcode = fin ? 0 : opcode === OPCODE.CONTINUATION ? this.sendingOpcode : opcode;
     this.writeFrame(opcode, fin, bytes);
     return true;
   }
@@ -182,7 +203,12 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     const clean = this.closedCleanly;
     if (!this.closeReceived && !this.failed) {
       this.code = CLOSE.ABNORMAL;
-      this.reportError(error ?? new WebSocketError("CONNECTION_LOST", "connection closed without a close frame", { closeCode: CLOSE.ABNORMAL }));
+      this.reportError(
+        error ??
+          new WebSocketError("CONNECTION_LOST", "connection closed without a close frame", {
+            closeCode: CLOSE.ABNORMAL,
+          }),
+      );
     }
     this.setState(CLOSED);
     this.events.onClosed(this.code, this.reason, clean);
@@ -223,14 +249,20 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   onMessage(binary: boolean, data: Uint8Array, compressed = false): void {
     if (this.closeReceived) return;
-    if (compressed && this.compressed) { this.compressed.message(binary, data); return; }
+    if (compressed && this.compressed) {
+      this.compressed.message(binary, data);
+      return;
+    }
     this.events.onMessage(binary ? data : this.decode(data), binary);
   }
 
   onFragment(binary: boolean, data: Uint8Array, final: boolean, compressed = false): void {
     if (this.closeReceived) return;
-    if (compressed && this.compressed) { this.compressed.part(binary, data, final); return; }
-    this.events.onFragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
+    if (compressed && this.compressed) {
+      this.compressed.part(binary, data, final);
+      return;
+    }
+    this.events.onFragment(binary ? data : data.length ? this.decode(data) : "", binary, final);
   }
 
   inflatedMessage(binary: boolean, data: Uint8Array): void {
@@ -240,7 +272,7 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   inflatedPart(binary: boolean, data: Uint8Array, final: boolean): void {
     if (this.failed) return;
-    this.events.onFragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
+    this.events.onFragment(binary ? data : data.length ? this.decode(data) : "", binary, final);
   }
 
   onControl(opcode: number, payload: Uint8Array): void {
@@ -266,7 +298,11 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
    */
   protected useDeflate(agreement: DeflateAgreement, tuning: DeflateTuning): void {
     const provider = this.options.compression;
-    if (!provider) throw new WebSocketError("INVALID_STATE", "permessage-deflate was agreed but the platform has no compression provider");
+    if (!provider)
+      throw new WebSocketError(
+        "INVALID_STATE",
+        "permessage-deflate was agreed but the platform has no compression provider",
+      );
     this.deflate = new DeflateTransform({
       role: this.role,
       agreement,
@@ -314,7 +350,8 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   private receivedClose(payload: Uint8Array): void {
     const parsed = parseCloseBody(payload, this.options.decodeUtf8 ?? decodeUtf8);
-    if (parsed.ok === false) { // narrows without strictNullChecks too (mcconfig's default)
+    if (parsed.ok === false) {
+      // narrows without strictNullChecks too (mcconfig's default)
       this.failWith(new WebSocketError(parsed.error, parsed.message, { closeCode: parsed.closeCode }));
       return;
     }
@@ -338,7 +375,11 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   private control(opcode: number, data: Payload): boolean {
     const bytes = typeof data === "string" ? this.encode(data) : data;
     if (bytes.length > MAX_CONTROL_PAYLOAD) {
-      throw new WebSocketError("INVALID_ARGUMENT", `${opcode === OPCODE.PING ? "ping" : "pong"} payload is ${bytes.length} bytes; at most ${MAX_CONTROL_PAYLOAD} are allowed`);
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        `${opcode === OPCODE.PING ? "ping" : "pong"} payload is ${bytes.length} bytes; at most ` +
+          `${MAX_CONTROL_PAYLOAD} are allowed`,
+      );
     }
     if (!this.canSend) return false;
     this.writeFrame(opcode, true, bytes);

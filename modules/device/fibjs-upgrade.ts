@@ -22,18 +22,29 @@ export type FibjsAccept = (conn: FibjsServerSocket, request: UpgradeRequest) => 
 export type FibjsUpgrade = (accept: FibjsAccept, options?: HttpUpgradeOptions) => UpgradeHandler;
 
 /** `ws.upgrade` bound to the device platform; message-size and close limits default to the entry's client settings. */
-export function makeFibjsUpgrade(platform: Platform, defaults: Pick<ClientOptions, "maxMessageSize" | "maxFragments" | "closeTimeout"> = {}): FibjsUpgrade {
-  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a function keeps ("no const").
+export function makeFibjsUpgrade(
+  platform: Platform,
+  defaults: Pick<ClientOptions, "maxMessageSize" | "maxFragments" | "closeTimeout"> = {},
+): FibjsUpgrade {
+  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a
+  // function keeps ("no const").
   const boundPlatform = platform;
   const limits = Object.freeze(definedOnly(defaults));
   return (accept, options = {}) => {
-    if (typeof accept !== "function") throw new WebSocketError("INVALID_ARGUMENT", "ws.upgrade(accept) needs an accept function");
-    const merged: HttpUpgradeOptions = { platform: boundPlatform, ...limits, ...optionsObject("ws.upgrade() options", options) };
+    if (typeof accept !== "function")
+      throw new WebSocketError("INVALID_ARGUMENT", "ws.upgrade(accept) needs an accept function");
+    const merged: HttpUpgradeOptions = {
+      platform: boundPlatform,
+      ...limits,
+      ...optionsObject("ws.upgrade() options", options),
+    };
     return httpUpgrade(accept, merged, FibjsServerSocket);
   };
 }
 
-function definedOnly(defaults: Pick<ClientOptions, "maxMessageSize" | "maxFragments" | "closeTimeout">): HttpUpgradeOptions {
+function definedOnly(
+  defaults: Pick<ClientOptions, "maxMessageSize" | "maxFragments" | "closeTimeout">,
+): HttpUpgradeOptions {
   const out: HttpUpgradeOptions = {};
   if (defaults.maxMessageSize !== undefined) out.maxMessageSize = defaults.maxMessageSize;
   if (defaults.maxFragments !== undefined) out.maxFragments = defaults.maxFragments;

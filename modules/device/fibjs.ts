@@ -8,5 +8,8 @@ import { makeFibjsUpgrade } from "./fibjs-upgrade";
 import { defaults, runtime } from "./configured";
 
 /** `upgrade(accept)` plugs into Moddable's HTTP server (see modules/device/moddable-http.ts). */
-export const fibjs = Object.freeze({ ...makeFibjsModule(runtime, defaults), upgrade: makeFibjsUpgrade(runtime.platform, defaults) });
+export const fibjs = Object.freeze({
+  ...makeFibjsModule(runtime, defaults),
+  upgrade: makeFibjsUpgrade(runtime.platform, defaults),
+});
 export default fibjs;

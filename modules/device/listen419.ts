@@ -46,7 +46,11 @@ export interface ListenerLike {
   readonly port: number;
 }
 
-export type ListenerConstructor = new (options: { port?: number; address?: string; onReadable?: (requests: number) => void }) => ListenerLike;
+export type ListenerConstructor = new (options: {
+  port?: number;
+  address?: string;
+  onReadable?: (requests: number) => void;
+}) => ListenerLike;
 
 export interface WebSocketListener {
   /** The port listened on (useful with port 0). */
@@ -73,8 +77,13 @@ export function listen(options: ListenOptions, accept: Accept): WebSocketListene
       // once it reports itself writable (onOpen); end() before that would drop the answer.
       const refusal = asciiBytes(refusalResponse(503, `too many connections (limit ${admission.limit})`));
       channel.attach({
-        onOpen() { channel.write(refusal); channel.end(); },
-        onData() {}, onDrain() {}, onClose() {},
+        onOpen() {
+          channel.write(refusal);
+          channel.end();
+        },
+        onData() {},
+        onDrain() {},
+        onClose() {},
       });
       return;
     }
@@ -99,8 +108,14 @@ export function listen(options: ListenOptions, accept: Accept): WebSocketListene
   });
 
   return {
-    get port() { return listener.port; },
-    get connections() { return admission.open; },
-    close() { listener.close(); },
+    get port() {
+      return listener.port;
+    },
+    get connections() {
+      return admission.open;
+    },
+    close() {
+      listener.close();
+    },
   };
 }

@@ -51,17 +51,25 @@ export interface HttpUpgradeOptions extends PeerOptions {
  */
 export type UpgradeHandler = (server: object, request: object, path: string, method: string) => void;
 
-export function upgrade<S extends ServerSocket = ServerSocket>(accept: Accept<S>, options: HttpUpgradeOptions = {},
-  Socket: ServerSocketClass<S> = ServerSocket as unknown as ServerSocketClass<S>): UpgradeHandler {
+export function upgrade<S extends ServerSocket = ServerSocket>(
+  accept: Accept<S>,
+  options: HttpUpgradeOptions = {},
+  Socket: ServerSocketClass<S> = ServerSocket as unknown as ServerSocketClass<S>,
+): UpgradeHandler {
   checkServerOptions("upgrade() options", options, HTTP_UPGRADE_OPTIONS);
   const platform = options.platform ?? createModdablePlatform();
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.device);
   const peerOptions = devicePeerOptions(options);
-  const defer = (fn: () => void): void => { platform.setTimer(fn, 0); };
+  const defer = (fn: () => void): void => {
+    platform.setTimer(fn, 0);
+  };
   return (server, request, path, method) => {
     const detach = (server as Partial<ModdableHttpServer>).detach;
     if (typeof detach !== "function") {
-      throw new WebSocketError("INVALID_ARGUMENT", "this HTTP server has no detach(request): it needs a Moddable SDK whose http Server can hand a connection over");
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        "this HTTP server has no detach(request): it needs a Moddable SDK whose http Server can hand a connection over",
+      );
     }
     const legacy = detach.call(server, request);
     const prefix = asciiBytes(`${method} ${path} HTTP/1.1\r\n`);

@@ -39,7 +39,8 @@ export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime
         if (secure) return secure(target);
         throw new WebSocketError(
           "TLS_ERROR",
-          `wss://${target.host}:${target.port}: this device runtime has no TLS transport (pass createDeviceRuntime({ secure }) with the TLS layer, modules/transport/tls.ts)`,
+          `wss://${target.host}:${target.port}: this device runtime has no TLS transport (pass ` +
+            `createDeviceRuntime({ secure }) with the TLS layer, modules/transport/tls.ts)`,
         );
       }
       return tcp(target);

@@ -126,7 +126,8 @@ export abstract class Endpoint implements TransportEvents, ConnectionEvents {
     this.stopTimer();
     // TCP (or TLS) being up is not the WebSocket being open: whatever a transport calls the end
     // (a reset, a FIN), before the handshake completes it is a connection that failed.
-    if (this.connection.state === CONNECTING && (!error || error.code === "CONNECTION_LOST")) error = this.closedWhileOpening(error);
+    if (this.connection.state === CONNECTING && (!error || error.code === "CONNECTION_LOST"))
+      error = this.closedWhileOpening(error);
     this.connection.transportClosed(error);
   }
 
@@ -170,8 +171,15 @@ export abstract class Endpoint implements TransportEvents, ConnectionEvents {
   onStateChange(state: ReadyState): void {
     if (state === CLOSING) {
       const ms = this.closeTimeout;
-      this.startTimer(ms, () => this.connection.closeTimedOut(
-        new WebSocketError("CLOSE_TIMEOUT", `the peer did not answer our close frame within ${ms} ms (closeTimeout)`, { closeCode: 1006 })));
+      this.startTimer(ms, () =>
+        this.connection.closeTimedOut(
+          new WebSocketError(
+            "CLOSE_TIMEOUT",
+            `the peer did not answer our close frame within ${ms} ms (closeTimeout)`,
+            { closeCode: 1006 },
+          ),
+        ),
+      );
     }
   }
 
@@ -190,7 +198,11 @@ export abstract class Endpoint implements TransportEvents, ConnectionEvents {
 
   onError(error: WebSocketError): void {
     const debug = this.platform.debug;
-    if (debug) debug(`${this.debugName()}: error ${error.code}${error.closeCode ? ` (close ${error.closeCode})` : ""}: ${error.message}`);
+    if (debug)
+      debug(
+        `${this.debugName()}: error ${error.code}${error.closeCode ? ` (close ${error.closeCode})` : ""}: ` +
+          `${error.message}`,
+      );
     this.listener.onError?.(error);
   }
 
@@ -201,7 +213,10 @@ export abstract class Endpoint implements TransportEvents, ConnectionEvents {
 
   protected startTimer(ms: number, fire: () => void): void {
     this.stopTimer();
-    this.timer = this.platform.setTimer(() => { this.timer = undefined; fire(); }, ms);
+    this.timer = this.platform.setTimer(() => {
+      this.timer = undefined;
+      fire();
+    }, ms);
   }
 
   private stopTimer(): void {

@@ -18,13 +18,31 @@ const KEPT = 8;
 type Recent = { platform: Platform; framing: FramingOptions }[];
 const makeRecent = (): Recent => [];
 
-function matches(framing: FramingOptions, platform: Platform, maxMessageSize: number, maxFragments: number, fragments: boolean): boolean {
-  return framing.maxMessageSize === maxMessageSize && framing.maxFragments === maxFragments && framing.fragments === fragments &&
-    framing.encodeUtf8 === platform.encodeUtf8 && framing.decodeUtf8 === platform.decodeUtf8 &&
-    framing.isUtf8 === platform.isUtf8 && framing.compression === platform.compression && framing.allocateFrame === platform.allocateFrame;
+function matches(
+  framing: FramingOptions,
+  platform: Platform,
+  maxMessageSize: number,
+  maxFragments: number,
+  fragments: boolean,
+): boolean {
+  return (
+    framing.maxMessageSize === maxMessageSize &&
+    framing.maxFragments === maxFragments &&
+    framing.fragments === fragments &&
+    framing.encodeUtf8 === platform.encodeUtf8 &&
+    framing.decodeUtf8 === platform.decodeUtf8 &&
+    framing.isUtf8 === platform.isUtf8 &&
+    framing.compression === platform.compression &&
+    framing.allocateFrame === platform.allocateFrame
+  );
 }
 
-export function sharedFraming(platform: Platform, maxMessageSize: number, maxFragments: number, fragments: boolean): FramingOptions {
+export function sharedFraming(
+  platform: Platform,
+  maxMessageSize: number,
+  maxFragments: number,
+  fragments: boolean,
+): FramingOptions {
   let random: FramingOptions["random"] | undefined;
   const recent = runTimeSlot("framing", makeRecent);
   for (let i = 0; i < recent.length; i++) {

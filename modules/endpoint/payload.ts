@@ -8,7 +8,10 @@ export function toPayload(data: SendData): Payload {
   if (typeof data === "string") return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new WebSocketError("INVALID_ARGUMENT", `cannot send ${data === null ? "null" : typeof data}: expected a string, an ArrayBuffer or an ArrayBufferView`);
+  throw new WebSocketError(
+    "INVALID_ARGUMENT",
+    `cannot send ${data === null ? "null" : typeof data}: expected a string, an ArrayBuffer or an ArrayBufferView`,
+  );
 }
 
 /** The bytes of a binary message as an ArrayBuffer of exactly that length (copies only views into larger buffers). */

@@ -13,9 +13,14 @@ export function backoffCap(retry: number, baseDelay: number, maxDelay: number): 
 export function randomUnit(randomFill: (bytes: Uint8Array) => void): number {
   const bytes = new Uint8Array(4);
   randomFill(bytes);
-  return ((bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]) >>> 0) / 4294967296;
+  return (((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0) / 4294967296;
 }
 
-export function backoffDelay(retry: number, baseDelay: number, maxDelay: number, randomFill: (bytes: Uint8Array) => void): number {
+export function backoffDelay(
+  retry: number,
+  baseDelay: number,
+  maxDelay: number,
+  randomFill: (bytes: Uint8Array) => void,
+): number {
   return Math.floor(randomUnit(randomFill) * backoffCap(retry, baseDelay, maxDelay));
 }

@@ -1,6 +1,9 @@
 import type { Platform, TimerHandle } from "../platform/platform";
 
-/** What the heartbeat asks of the connection it watches (an object, not two closures: the XS heap rule, ARCHITECTURE.md). */
+/**
+ * What the heartbeat asks of the connection it watches (an object, not two closures: the XS heap rule,
+ * ARCHITECTURE.md).
+ */
 export interface HeartbeatOwner {
   /** Send a keep-alive ping. */
   heartbeatPing(): void;

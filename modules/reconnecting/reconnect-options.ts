@@ -4,18 +4,20 @@ import { CLIENT_OPTIONS } from "../client/client-options";
 
 export interface ReconnectOptions extends ClientOptions {
   /** true or absent: reconnect with the defaults below; false: the first close is final. */
-  reconnect?: boolean | {
-    /** ms, default 1000 (seed 001 reconnTime): the cap of the first retry's random delay. */
-    baseDelay?: number;
-    /** ms cap on any delay, default 30000. */
-    maxDelay?: number;
-    /** Reconnect attempts in a row before giving up, default Infinity. */
-    maxAttempts?: number;
-    /** ms a connection must stay open before the backoff resets, default 10000. */
-    resetAfter?: number;
-    /** Server close codes that also trigger a reconnect (1006 always does), default [1001, 1011, 1012, 1013]. */
-    onCloseCodes?: number[];
-  };
+  reconnect?:
+    | boolean
+    | {
+        /** ms, default 1000 (seed 001 reconnTime): the cap of the first retry's random delay. */
+        baseDelay?: number;
+        /** ms cap on any delay, default 30000. */
+        maxDelay?: number;
+        /** Reconnect attempts in a row before giving up, default Infinity. */
+        maxAttempts?: number;
+        /** ms a connection must stay open before the backoff resets, default 10000. */
+        resetAfter?: number;
+        /** Server close codes that also trigger a reconnect (1006 always does), default [1001, 1011, 1012, 1013]. */
+        onCloseCodes?: number[];
+      };
   /** ms between pings when nothing was received in that interval; 0/undefined = off. */
   keepAlive?: number;
   /** ms to wait for a pong or any data after a ping; default = keepAlive. */
@@ -60,19 +62,33 @@ const DEFAULT_RECONNECT: ReconnectSettings = Object.freeze({
   onCloseCodes: RECONNECT_DEFAULTS.onCloseCodes,
 });
 
-const RECONNECT_OPTIONS: readonly string[] = Object.freeze(["baseDelay", "maxDelay", "maxAttempts", "resetAfter", "onCloseCodes"]);
+const RECONNECT_OPTIONS: readonly string[] = Object.freeze([
+  "baseDelay",
+  "maxDelay",
+  "maxAttempts",
+  "resetAfter",
+  "onCloseCodes",
+]);
 
 /** Every option ReconnectingClient takes: Client's and its own. */
-export const RECONNECTING_OPTIONS: readonly string[] = Object.freeze([...CLIENT_OPTIONS, "reconnect", "keepAlive", "keepAliveTimeout", "offline"]);
+export const RECONNECTING_OPTIONS: readonly string[] = Object.freeze([
+  ...CLIENT_OPTIONS,
+  "reconnect",
+  "keepAlive",
+  "keepAliveTimeout",
+  "offline",
+]);
 
 function reconnectSettings(value: unknown): ReconnectSettings | null {
   if (value === undefined || value === true) return DEFAULT_RECONNECT;
   if (value === false) return null;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw optionError("reconnect", value, "true, false or an object of options");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw optionError("reconnect", value, "true, false or an object of options");
   const r = value as Record<string, unknown>;
   knownOptions("reconnect", r, RECONNECT_OPTIONS);
   const codes = r.onCloseCodes ?? RECONNECT_DEFAULTS.onCloseCodes;
-  if (!Array.isArray(codes)) throw optionError("reconnect.onCloseCodes", codes, "an array of close codes from 1000 to 4999");
+  if (!Array.isArray(codes))
+    throw optionError("reconnect.onCloseCodes", codes, "an array of close codes from 1000 to 4999");
   for (let i = 0; i < codes.length; i++) integerOption(`reconnect.onCloseCodes[${i}]`, codes[i], 1000, 4999, 0);
   return {
     baseDelay: msOption("reconnect.baseDelay", r.baseDelay, 0, RECONNECT_DEFAULTS.baseDelay),
@@ -86,9 +102,16 @@ function reconnectSettings(value: unknown): ReconnectSettings | null {
 function offlineMaxBytes(offline: unknown): number | null {
   if (offline === "reject") return null;
   if (offline === undefined) return RECONNECT_DEFAULTS.offlineMaxBytes;
-  if (typeof offline !== "object" || offline === null || Array.isArray(offline)) throw optionError("offline", offline, '"reject" or { maxBytes }');
+  if (typeof offline !== "object" || offline === null || Array.isArray(offline))
+    throw optionError("offline", offline, '"reject" or { maxBytes }');
   knownOptions("offline", offline, ["maxBytes"]);
-  return integerOption("offline.maxBytes", (offline as { maxBytes?: unknown }).maxBytes, 0, MAX_SIZE, RECONNECT_DEFAULTS.offlineMaxBytes);
+  return integerOption(
+    "offline.maxBytes",
+    (offline as { maxBytes?: unknown }).maxBytes,
+    0,
+    MAX_SIZE,
+    RECONNECT_DEFAULTS.offlineMaxBytes,
+  );
 }
 
 /**
@@ -99,8 +122,20 @@ function offlineMaxBytes(offline: unknown): number | null {
 export function resolveReconnectOptions(options: ReconnectOptions): ResolvedReconnectOptions {
   const all = optionsObject("ReconnectingClient options", options);
   knownOptions("ReconnectingClient options", all, RECONNECTING_OPTIONS);
-  const { reconnect: _reconnect, keepAlive: _keepAlive, keepAliveTimeout: _keepAliveTimeout, offline: _offline, ...client } = all;
+  const {
+    reconnect: _reconnect,
+    keepAlive: _keepAlive,
+    keepAliveTimeout: _keepAliveTimeout,
+    offline: _offline,
+    ...client
+  } = all;
   const keepAlive = msOption("keepAlive", all.keepAlive, 0, 0);
   const keepAliveTimeout = msOption("keepAliveTimeout", all.keepAliveTimeout, 1, keepAlive);
-  return { reconnect: reconnectSettings(all.reconnect), keepAlive, keepAliveTimeout, offlineMaxBytes: offlineMaxBytes(all.offline), client };
+  return {
+    reconnect: reconnectSettings(all.reconnect),
+    keepAlive,
+    keepAliveTimeout,
+    offlineMaxBytes: offlineMaxBytes(all.offline),
+    client,
+  };
 }

@@ -43,22 +43,42 @@ class Attempt implements ClientListener, HeartbeatOwner {
     this.owner = owner;
   }
 
-  onOpen(info: OpenInfo): void { if (this.owner.isCurrent(this)) this.owner.attemptOpened(this, info); }
-  onMessage(data: string | Uint8Array, binary: boolean): void { if (this.owner.isCurrent(this)) this.owner.userListener.onMessage?.(data, binary); }
-  onFragment(data: string | Uint8Array, binary: boolean, final: boolean): void { if (this.owner.isCurrent(this)) this.owner.userListener.onFragment?.(data, binary, final); }
-  onPing(payload: Uint8Array): void { if (this.owner.isCurrent(this)) this.owner.userListener.onPing?.(payload); }
-  onPong(payload: Uint8Array): void { if (this.owner.isCurrent(this)) this.owner.userListener.onPong?.(payload); }
+  onOpen(info: OpenInfo): void {
+    if (this.owner.isCurrent(this)) this.owner.attemptOpened(this, info);
+  }
+  onMessage(data: string | Uint8Array, binary: boolean): void {
+    if (this.owner.isCurrent(this)) this.owner.userListener.onMessage?.(data, binary);
+  }
+  onFragment(data: string | Uint8Array, binary: boolean, final: boolean): void {
+    if (this.owner.isCurrent(this)) this.owner.userListener.onFragment?.(data, binary, final);
+  }
+  onPing(payload: Uint8Array): void {
+    if (this.owner.isCurrent(this)) this.owner.userListener.onPing?.(payload);
+  }
+  onPong(payload: Uint8Array): void {
+    if (this.owner.isCurrent(this)) this.owner.userListener.onPong?.(payload);
+  }
   onError(error: WebSocketError): void {
     if (!this.owner.isCurrent(this)) return;
     if (error.code === "CERT_BUNDLE") this.flags |= HOPELESS;
     this.owner.userListener.onError?.(error);
   }
-  onDrain(): void { if (this.owner.isCurrent(this)) this.owner.userListener.onDrain?.(); }
-  onBytes(): void { if (this.owner.isCurrent(this)) this.owner.bytesSeen(); }
-  onClose(code: number, reason: string, wasClean: boolean): void { if (this.owner.isCurrent(this)) this.owner.attemptClosed(this, code, reason, wasClean); }
+  onDrain(): void {
+    if (this.owner.isCurrent(this)) this.owner.userListener.onDrain?.();
+  }
+  onBytes(): void {
+    if (this.owner.isCurrent(this)) this.owner.bytesSeen();
+  }
+  onClose(code: number, reason: string, wasClean: boolean): void {
+    if (this.owner.isCurrent(this)) this.owner.attemptClosed(this, code, reason, wasClean);
+  }
 
-  heartbeatPing(): void { this.client?.ping(); }
-  heartbeatDead(): void { this.owner.attemptDead(this); }
+  heartbeatPing(): void {
+    this.client?.ping();
+  }
+  heartbeatDead(): void {
+    this.owner.attemptDead(this);
+  }
 }
 
 type Phase = "connecting" | "waiting" | "closed";
@@ -151,7 +171,10 @@ export class ReconnectingClient {
     if (this.online && this.current!.client!.sendFrame(fin, opcode, payload)) return;
     const bytes = payloadLength(payload);
     if (!checkQueueableFrame(fin, opcode, bytes)) {
-      throw new WebSocketError("SEND_FAILED", `control frame 0x${opcode.toString(16)} not sent: not connected (control frames are never queued)`);
+      throw new WebSocketError(
+        "SEND_FAILED",
+        `control frame 0x${opcode.toString(16)} not sent: not connected (control frames are never queued)`,
+      );
     }
     this.enqueue({ kind: "frame", fin, opcode, data: payload, bytes });
   }
@@ -168,12 +191,19 @@ export class ReconnectingClient {
    * with onError(ABORTED) and onClose(1006). Anything still queued is reported.
    */
   close(code?: number, reason?: string, anyWireCode = false): void {
-    closeBody(code, reason, anyWireCode, this.runtime.platform.encodeUtf8 ?? encodeUtf8); // invalid arguments throw before anything changes
+    // invalid arguments throw before anything changes
+    closeBody(code, reason, anyWireCode, this.runtime.platform.encodeUtf8 ?? encodeUtf8);
     if (this.phase === "closed" || this.userClosed) return;
     this.userClosed = true;
     if (this.phase === "waiting") {
       this.stopRetryTimer();
-      this.finish(1006, "", false, new WebSocketError("ABORTED", "closed while waiting to reconnect", { closeCode: 1006 }), "closed by the user");
+      this.finish(
+        1006,
+        "",
+        false,
+        new WebSocketError("ABORTED", "closed while waiting to reconnect", { closeCode: 1006 }),
+        "closed by the user",
+      );
       return;
     }
     // From here the close timeout guards the link; a heartbeat verdict would only blur the reason.
@@ -234,23 +264,34 @@ export class ReconnectingClient {
   attemptDead(attempt: Attempt): void {
     if (this.current !== attempt || !attempt.client) return;
     attempt.flags |= DEAD;
-    attempt.client.drop(new WebSocketError("HEARTBEAT_TIMEOUT",
-      `no pong or other data within ${this.settings.keepAliveTimeout} ms of a keep-alive ping: heartbeat timeout`, { closeCode: 1006 }));
+    attempt.client.drop(
+      new WebSocketError(
+        "HEARTBEAT_TIMEOUT",
+        `no pong or other data within ${this.settings.keepAliveTimeout} ms of a keep-alive ping: heartbeat timeout`,
+        { closeCode: 1006 },
+      ),
+    );
   }
 
   /** @internal */
   attemptClosed(attempt: Attempt, code: number, reason: string, wasClean: boolean): void {
     this.heartbeat?.stop();
     this.heartbeat = null;
-    if ((attempt.flags & DEAD) && code === 1006) reason = "heartbeat timeout";
+    if (attempt.flags & DEAD && code === 1006) reason = "heartbeat timeout";
     const reconnect = this.settings.reconnect;
     const now = this.runtime.platform.now();
     if (reconnect && attempt.openedAt !== undefined && now - attempt.openedAt >= reconnect.resetAfter) this.retries = 0;
-    const wanted = !this.userClosed && !(attempt.flags & HOPELESS) && reconnect !== null && (code === 1006 || reconnect.onCloseCodes.includes(code));
+    const wanted =
+      !this.userClosed &&
+      !(attempt.flags & HOPELESS) &&
+      reconnect !== null &&
+      (code === 1006 || reconnect.onCloseCodes.includes(code));
     if (!wanted) {
-      const why = this.userClosed ? "closed by the user"
-        : attempt.flags & HOPELESS ? "the certificate bundle cannot serve this host: not reconnecting"
-        : `connection closed (${code}) without reconnect`;
+      const why = this.userClosed
+        ? "closed by the user"
+        : attempt.flags & HOPELESS
+          ? "the certificate bundle cannot serve this host: not reconnecting"
+          : `connection closed (${code}) without reconnect`;
       const debug = this.runtime.platform.debug;
       if (debug) debug(`reconnect: not retrying after ${code}: ${reconnect === null ? "reconnect is off" : why}`);
       this.finish(code, reason, wasClean, undefined, why);
@@ -264,7 +305,9 @@ export class ReconnectingClient {
     }
     this.retries++;
     const retry = this.retries;
-    const delay = backoffDelay(retry, reconnect.baseDelay, reconnect.maxDelay, (bytes) => this.runtime.platform.randomFill(bytes));
+    const delay = backoffDelay(retry, reconnect.baseDelay, reconnect.maxDelay, (bytes) =>
+      this.runtime.platform.randomFill(bytes),
+    );
     this.phase = "waiting";
     this.current = null;
     const token = ++this.retryToken;
@@ -283,14 +326,22 @@ export class ReconnectingClient {
       this.connect();
     } catch (error) {
       // The same arguments worked for the first attempt; a throwing transport factory is all that is left.
-      const reported = error instanceof WebSocketError ? error
-        : new WebSocketError("CONNECTION_FAILED", `reconnect failed: ${String(error)}`, { cause: error });
+      const reported =
+        error instanceof WebSocketError
+          ? error
+          : new WebSocketError("CONNECTION_FAILED", `reconnect failed: ${String(error)}`, { cause: error });
       this.finish(1006, "", false, reported, "reconnect failed");
     }
   }
 
   /** No more attempts: report what stays queued, then the final close. */
-  private finish(code: number, reason: string, wasClean: boolean, error: WebSocketError | undefined, why: string): void {
+  private finish(
+    code: number,
+    reason: string,
+    wasClean: boolean,
+    error: WebSocketError | undefined,
+    why: string,
+  ): void {
     this.phase = "closed";
     this.current = null;
     if (error) this.listener.onError?.(error);
@@ -303,12 +354,19 @@ export class ReconnectingClient {
   private enqueue(item: QueuedSend): void {
     const maxBytes = this.settings.offlineMaxBytes;
     if (maxBytes === null) {
-      throw new WebSocketError("SEND_FAILED", `not sent: not connected${this.phase === "waiting" ? ` (waiting to reconnect, attempt ${this.retries})` : ""} and offline sends are rejected`);
+      throw new WebSocketError(
+        "SEND_FAILED",
+        `not sent: not connected${this.phase === "waiting" ? ` (waiting to reconnect, attempt ${this.retries})` : ""}` +
+          " and offline sends are rejected",
+      );
     }
     const queue = (this.queue ??= new SendQueue(maxBytes));
     if (!queue.push(item)) {
-      this.listener.onUndelivered?.(1, item.bytes,
-        `offline queue full: ${item.bytes} bytes do not fit (${queue.bytes} of ${queue.maxBytes} bytes used)`);
+      this.listener.onUndelivered?.(
+        1,
+        item.bytes,
+        `offline queue full: ${item.bytes} bytes do not fit (${queue.bytes} of ${queue.maxBytes} bytes used)`,
+      );
     }
   }
 
@@ -320,7 +378,10 @@ export class ReconnectingClient {
     for (let item = queue.peek(); item; item = queue.peek()) {
       let sent: boolean;
       try {
-        sent = item.kind === "message" ? client.send(item.data, item.binary) : client.sendFrame(item.fin, item.opcode, item.data);
+        sent =
+          item.kind === "message"
+            ? client.send(item.data, item.binary)
+            : client.sendFrame(item.fin, item.opcode, item.data);
       } catch (error) {
         // e.g. a queued continuation frame whose message began on a connection that is gone
         queue.shift();
@@ -340,7 +401,10 @@ export class ReconnectingClient {
 
   private checkNotClosed(what: string): void {
     if (this.phase === "closed" || this.userClosed) {
-      throw new WebSocketError("INVALID_STATE", `${what}() after the connection was closed${this.userClosed ? " by close()" : ""}`);
+      throw new WebSocketError(
+        "INVALID_STATE",
+        `${what}() after the connection was closed${this.userClosed ? " by close()" : ""}`,
+      );
     }
   }
 

@@ -25,8 +25,12 @@ export class SendQueue {
     this.maxBytes = maxBytes;
   }
 
-  get bytes(): number { return this.total; }
-  get length(): number { return this.items.length; }
+  get bytes(): number {
+    return this.total;
+  }
+  get length(): number {
+    return this.items.length;
+  }
 
   /** Queue an item; false when it does not fit (the queue is unchanged). */
   push(item: QueuedSend): boolean {

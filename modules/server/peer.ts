@@ -40,7 +40,10 @@ export const SERVER_DEFAULTS = Object.freeze({
   idleTimeout: 0,
 } as const);
 
-/** Device entries (listen419, moddable-http) start from these, the manifest's client defaults: an ESP32 cannot hold 16 MiB. */
+/**
+ * Device entries (listen419, moddable-http) start from these, the manifest's client defaults: an ESP32 cannot hold 16
+ * MiB.
+ */
 export const DEVICE_SERVER_DEFAULTS = Object.freeze({
   maxMessageSize: 64 * 1024,
   maxFragments: 1024,
@@ -67,14 +70,23 @@ export class ServerPeer extends Endpoint {
   private idleTimer: TimerHandle | undefined;
   private lastTraffic = 0;
 
-  constructor(platform: Platform, channel: AcceptedChannel, options: PeerOptions, listener: ClientListener,
-    parsed?: { request: UpgradeRequest; head?: Uint8Array }) {
+  constructor(
+    platform: Platform,
+    channel: AcceptedChannel,
+    options: PeerOptions,
+    listener: ClientListener,
+    parsed?: { request: UpgradeRequest; head?: Uint8Array },
+  ) {
     super(platform, listener, options.closeTimeout ?? SERVER_DEFAULTS.closeTimeout);
     this.transport = channel;
     this.idleTimeout = options.idleTimeout ?? SERVER_DEFAULTS.idleTimeout;
     // Connections with the same platform and limits share one frozen options object (framing.ts).
-    const framing = sharedFraming(platform, options.maxMessageSize ?? SERVER_DEFAULTS.maxMessageSize,
-      options.maxFragments ?? SERVER_DEFAULTS.maxFragments, false);
+    const framing = sharedFraming(
+      platform,
+      options.maxMessageSize ?? SERVER_DEFAULTS.maxMessageSize,
+      options.maxFragments ?? SERVER_DEFAULTS.maxFragments,
+      false,
+    );
     this.connection = new ServerConnection(framing, options.policy ?? {}, this);
     channel.attach(this);
     if (parsed) {
@@ -83,7 +95,9 @@ export class ServerPeer extends Endpoint {
       const ms = options.handshakeTimeout ?? SERVER_DEFAULTS.handshakeTimeout;
       this.startTimer(ms, () => {
         if (this.connection.state === CONNECTING) {
-          this.connection.abort(new WebSocketError("CONNECT_TIMEOUT", `client did not complete the opening handshake within ${ms} ms`));
+          this.connection.abort(
+            new WebSocketError("CONNECT_TIMEOUT", `client did not complete the opening handshake within ${ms} ms`),
+          );
         }
       });
     }
@@ -151,7 +165,10 @@ export class ServerPeer extends Endpoint {
   }
 
   protected closedWhileOpening(cause?: WebSocketError): WebSocketError {
-    return new WebSocketError("CONNECTION_FAILED", `the client closed the connection before completing the opening handshake${cause ? ` (${cause.message})` : ""}`,
-      cause ? { cause } : undefined);
+    return new WebSocketError(
+      "CONNECTION_FAILED",
+      `the client closed the connection before completing the opening handshake${cause ? ` (${cause.message})` : ""}`,
+      cause ? { cause } : undefined,
+    );
   }
 }

@@ -47,7 +47,10 @@ export type Tcp419SocketConstructor = new (options: Tcp419SocketOptions) => Tcp4
  * Turns a host name into an IP address; calls back exactly once, with the
  * address or with undefined and a reason. Returns a function that cancels.
  */
-export type HostResolver = (host: string, done: (address: string | undefined, reason?: string) => void) => (() => void) | void;
+export type HostResolver = (
+  host: string,
+  done: (address: string | undefined, reason?: string) => void,
+) => (() => void) | void;
 
 export interface Tcp419Options {
   /** Name resolution for hosts that are not IP literals (the device runtime supplies one). */
@@ -104,11 +107,16 @@ export class Tcp419Transport implements Transport {
   }
 
   connect(target: ConnectTarget, events: TransportEvents): void {
-    if (this.state !== State.Idle) throw new WebSocketError("INVALID_STATE", "this transport was already connected once");
+    if (this.state !== State.Idle)
+      throw new WebSocketError("INVALID_STATE", "this transport was already connected once");
     this.events = events;
     this.where = `${target.host}:${target.port}`;
     if (target.secure) {
-      this.fail("CONNECTION_FAILED", `${this.where}: the plain ECMA-419 TCP transport cannot carry wss by itself (wss is the TLS layer, modules/transport/tls.ts, over it)`);
+      this.fail(
+        "CONNECTION_FAILED",
+        `${this.where}: the plain ECMA-419 TCP transport cannot carry wss by itself (wss is the TLS layer, ` +
+          `modules/transport/tls.ts, over it)`,
+      );
       return;
     }
     const host = stripBrackets(target.host);
@@ -127,7 +135,11 @@ export class Tcp419Transport implements Transport {
       answered = true;
       this.cancelResolve = undefined;
       if (address) this.open(address, target.port);
-      else this.fail("CONNECTION_FAILED", `cannot connect to ${this.where}: host name not found${reason ? ` (${reason})` : ""}`);
+      else
+        this.fail(
+          "CONNECTION_FAILED",
+          `cannot connect to ${this.where}: host name not found${reason ? ` (${reason})` : ""}`,
+        );
     });
     if (!answered && typeof cancel === "function") this.cancelResolve = cancel;
   }
@@ -247,7 +259,12 @@ export class Tcp419Transport implements Transport {
       left = socket.write(bytes);
     } catch (error) {
       // lwIP throws "not ready" once it has seen the connection fail (its onError follows).
-      this.fail("CONNECTION_LOST", `connection to ${this.where} lost: the socket refused a write (${error instanceof Error ? error.message : String(error)})`, error);
+      this.fail(
+        "CONNECTION_LOST",
+        `connection to ${this.where} lost: the socket refused a write ` +
+          `(${error instanceof Error ? error.message : String(error)})`,
+        error,
+      );
       return false;
     }
     this.writable = typeof left === "number" ? left : this.writable - bytes.length;
@@ -275,7 +292,10 @@ export class Tcp419Transport implements Transport {
   private onSocketError(): void {
     if (this.state === State.Closed) return;
     if (this.state === State.Connecting) {
-      this.fail("CONNECTION_FAILED", `cannot connect to ${this.where}: the connection was refused or could not be established`);
+      this.fail(
+        "CONNECTION_FAILED",
+        `cannot connect to ${this.where}: the connection was refused or could not be established`,
+      );
     } else {
       this.fail("CONNECTION_LOST", `connection to ${this.where} closed by the peer or lost`);
     }

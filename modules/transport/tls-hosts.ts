@@ -51,7 +51,11 @@ export class TlsHosts {
     } catch (error) {
       if (error instanceof WebSocketError) throw error;
       // The binding refuses options of the wrong type (its own TypeError).
-      throw new WebSocketError("INVALID_ARGUMENT", `TLS layer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        `TLS layer: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     const problem = host.error;
     if (problem) {
@@ -110,13 +114,23 @@ function stripBrackets(host: string): string {
   return host.charAt(0) === "[" && host.charAt(host.length - 1) === "]" ? host.slice(1, -1) : host;
 }
 
-/** Same settings: the same values, and the same certificate bytes (a bundle hands out fresh views of the same flash). */
+/**
+ * Same settings: the same values, and the same certificate bytes (a bundle hands out fresh views of the same flash).
+ */
 function sameTls(a: TlsConfig | undefined, b: TlsConfig | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
-  return a.verify === b.verify && a.insist === b.insist && a.servername === b.servername && a.passphrase === b.passphrase &&
+  return (
+    a.verify === b.verify &&
+    a.insist === b.insist &&
+    a.servername === b.servername &&
+    a.passphrase === b.passphrase &&
     a.resumption === b.resumption &&
-    sameList(a.ca, b.ca) && sameList(a.chain, b.chain) && sameData(a.cert, b.cert) && sameData(a.key, b.key);
+    sameList(a.ca, b.ca) &&
+    sameList(a.chain, b.chain) &&
+    sameData(a.cert, b.cert) &&
+    sameData(a.key, b.key)
+  );
 }
 
 function sameList(a: CertData[] | undefined, b: CertData[] | undefined): boolean {
@@ -143,7 +157,8 @@ function certBytes(data: CertData, name: string, encode: (text: string) => Uint8
   if (typeof data !== "string") throw new WebSocketError("INVALID_ARGUMENT", `${name} must be PEM text or DER bytes`);
   const bytes = encode(data);
   for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] > 0x7f) throw new WebSocketError("INVALID_ARGUMENT", `${name} is not PEM: it has a non-ASCII character at byte ${i}`);
+    if (bytes[i] > 0x7f)
+      throw new WebSocketError("INVALID_ARGUMENT", `${name} is not PEM: it has a non-ASCII character at byte ${i}`);
   }
   return bytes;
 }

@@ -12,11 +12,17 @@
  */
 import { WebSocketError, type ErrorCode } from "../core/errors";
 import type { Platform, TimerHandle } from "../platform/platform";
-import { CUT_RECORD, NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, type NativeTlsSession } from "./mbedtls-native";
+import {
+  CUT_RECORD,
+  NativeFailure,
+  NativeState,
+  type MbedtlsNative,
+  type NativeTlsHost,
+  type NativeTlsSession,
+} from "./mbedtls-native";
 import { hostsOf } from "./tls-hosts";
 import { TlsSettings, type TlsTransportOptions } from "./tls-settings";
 import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "./transport";
-
 
 /** What the transport is doing, as bits of one number rather than a field each. */
 const enum Flag {
@@ -83,7 +89,11 @@ export class TlsTransport implements Transport, TransportEvents {
       this.host = hostsOf(this.settings).hostFor(target);
       this.inner = this.settings.inner({ host: target.host, port: target.port, secure: false });
     } catch (error) {
-      this.finishLater(error instanceof WebSocketError ? error : new WebSocketError("INVALID_ARGUMENT", String(error), { cause: error }));
+      this.finishLater(
+        error instanceof WebSocketError
+          ? error
+          : new WebSocketError("INVALID_ARGUMENT", String(error), { cause: error }),
+      );
       return;
     }
     const { handshakeTimeout, platform } = this.settings;
@@ -149,7 +159,13 @@ export class TlsTransport implements Transport, TransportEvents {
     try {
       session = this.host.connect();
     } catch (error) {
-      this.finish(new WebSocketError("TLS_ERROR", `TLS session for ${this.where()}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      this.finish(
+        new WebSocketError(
+          "TLS_ERROR",
+          `TLS session for ${this.where()}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
       return;
     }
     this.session = session;
@@ -173,7 +189,13 @@ export class TlsTransport implements Transport, TransportEvents {
     this.flags |= Flag.InnerClosed;
     if ((this.flags & Flag.Finished) !== 0) return;
     if (!this.session) {
-      this.finish(error ?? new WebSocketError("CONNECTION_FAILED", `cannot connect to ${this.where()}: the connection closed while it was being set up`));
+      this.finish(
+        error ??
+          new WebSocketError(
+            "CONNECTION_FAILED",
+            `cannot connect to ${this.where()}: the connection closed while it was being set up`,
+          ),
+      );
       return;
     }
     if ((this.flags & Flag.ShutDown) !== 0) {
@@ -205,7 +227,9 @@ export class TlsTransport implements Transport, TransportEvents {
     } else if ((this.flags & Flag.Opened) !== 0) {
       this.finish(error);
     } else {
-      this.finish(error ?? new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the connection closed`));
+      this.finish(
+        error ?? new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the connection closed`),
+      );
     }
   }
 
@@ -274,7 +298,11 @@ export class TlsTransport implements Transport, TransportEvents {
       return false;
     }
     if (state === NativeState.CLOSED) {
-      this.finish((this.flags & Flag.Opened) !== 0 ? undefined : new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the server ended the session`));
+      this.finish(
+        (this.flags & Flag.Opened) !== 0
+          ? undefined
+          : new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the server ended the session`),
+      );
       return false;
     }
     return (this.flags & Flag.Finished) === 0;
@@ -367,7 +395,12 @@ export class TlsTransport implements Transport, TransportEvents {
     this.timer = undefined;
     if ((this.flags & (Flag.Finished | Flag.Opened)) !== 0) return;
     const stage = this.session ? "TLS handshake" : "TCP connect";
-    this.finish(new WebSocketError("CONNECT_TIMEOUT", `${stage} with ${this.where()} did not finish within ${this.settings.handshakeTimeout} ms`));
+    this.finish(
+      new WebSocketError(
+        "CONNECT_TIMEOUT",
+        `${stage} with ${this.where()} did not finish within ${this.settings.handshakeTimeout} ms`,
+      ),
+    );
   }
 
   private endTimedOut(): void {

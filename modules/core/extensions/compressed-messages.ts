@@ -31,21 +31,33 @@ export class CompressedMessages {
 
   message(binary: boolean, data: Uint8Array): void {
     const result = this.transform.inflate(data, true);
-    if (result.ok === false) { this.failed(result); return; } // `=== false` narrows without strictNullChecks too (mcconfig's default)
+    if (result.ok === false) {
+      this.failed(result);
+      return;
+    } // `=== false` narrows without strictNullChecks too (mcconfig's default)
     const bytes = result.pieces.length ? joinPieces(result.pieces) : EMPTY;
     if (!binary) {
       this.utf8.reset();
-      if (this.utf8.update(bytes) >= 0 || !this.utf8.complete) { this.invalidText(); return; }
+      if (this.utf8.update(bytes) >= 0 || !this.utf8.complete) {
+        this.invalidText();
+        return;
+      }
     }
     this.sink.inflatedMessage(binary, bytes);
   }
 
   part(binary: boolean, data: Uint8Array, final: boolean): void {
     const result = this.transform.inflate(data, final);
-    if (result.ok === false) { this.failed(result); return; } // `=== false` narrows without strictNullChecks too (mcconfig's default)
+    if (result.ok === false) {
+      this.failed(result);
+      return;
+    } // `=== false` narrows without strictNullChecks too (mcconfig's default)
     let bytes = result.pieces.length ? joinPieces(result.pieces) : EMPTY;
     if (!binary) {
-      if (this.utf8.update(bytes) >= 0 || (final && !this.utf8.complete)) { this.invalidText(); return; }
+      if (this.utf8.update(bytes) >= 0 || (final && !this.utf8.complete)) {
+        this.invalidText();
+        return;
+      }
       if (this.carry.length) {
         const joined = new Uint8Array(this.carry.length + bytes.length);
         joined.set(this.carry);
@@ -56,7 +68,10 @@ export class CompressedMessages {
       this.carry = tail ? bytes.slice(bytes.length - tail) : EMPTY;
       if (tail) bytes = bytes.subarray(0, bytes.length - tail);
     }
-    if (final) { this.utf8.reset(); this.carry = EMPTY; }
+    if (final) {
+      this.utf8.reset();
+      this.carry = EMPTY;
+    }
     if (bytes.length || final) this.sink.inflatedPart(binary, bytes, final);
   }
 

@@ -24,8 +24,7 @@ export interface DeflateTransformSettings {
 }
 
 export type InflateResult =
-  | { ok: true; pieces: Uint8Array[] }
-  | { ok: false; tooBig: boolean; message: string; internal?: WebSocketError };
+  { ok: true; pieces: Uint8Array[] } | { ok: false; tooBig: boolean; message: string; internal?: WebSocketError };
 
 export class DeflateTransform {
   private readonly settings: DeflateTransformSettings;
@@ -58,13 +57,18 @@ export class DeflateTransform {
     if (this.deflater === undefined) {
       const create = this.settings.provider.createDeflater;
       this.deflater = create
-        ? create.call(this.settings.provider, { windowBits: this.ownWindowBits, level: this.settings.level, memLevel: this.settings.memLevel })
+        ? create.call(this.settings.provider, {
+            windowBits: this.ownWindowBits,
+            level: this.settings.level,
+            memLevel: this.settings.memLevel,
+          })
         : null;
     }
     if (this.deflater === null) return undefined;
     const out = this.deflater.compress(data, this.ownNoContextTakeover);
     const n = out.length;
-    if (n >= 4 && out[n - 4] === 0 && out[n - 3] === 0 && out[n - 2] === 0xff && out[n - 1] === 0xff) return out.subarray(0, n - 4);
+    if (n >= 4 && out[n - 4] === 0 && out[n - 3] === 0 && out[n - 2] === 0xff && out[n - 1] === 0xff)
+      return out.subarray(0, n - 4);
     // Ends with a BFINAL block: an empty stored block follows, of which the
     // tail removal leaves the one 0x00 byte (RFC 7692 7.2.3.4's example).
     const framed = new Uint8Array(n + 1);
@@ -82,18 +86,26 @@ export class DeflateTransform {
         this.inflater = this.settings.provider.createInflater(this.peerWindowBits, this.peerNoContextTakeover);
       } catch (e) {
         // Our side cannot inflate (e.g. no inflater in a device build): not the peer's fault, so 1011, not 1007.
-        const error = e instanceof WebSocketError ? e : new WebSocketError("INVALID_STATE", `no inflater: ${e instanceof Error ? e.message : String(e)}`);
+        const error =
+          e instanceof WebSocketError
+            ? e
+            : new WebSocketError("INVALID_STATE", `no inflater: ${e instanceof Error ? e.message : String(e)}`);
         return { ok: false, tooBig: false, message: error.message, internal: error };
       }
     }
     const limit = this.settings.maxMessageSize;
     const pieces: Uint8Array[] = [];
     try {
-      if (data.length && !this.take(this.inflater.push(data, false, limit - this.inflated), pieces)) return this.tooBig();
+      if (data.length && !this.take(this.inflater.push(data, false, limit - this.inflated), pieces))
+        return this.tooBig();
       if (final && !this.take(this.inflater.push(TAIL, true, limit - this.inflated), pieces)) return this.tooBig();
     } catch (e) {
       this.inflated = 0;
-      return { ok: false, tooBig: false, message: `compressed message is not valid DEFLATE data (${e instanceof Error ? e.message : String(e)})` };
+      return {
+        ok: false,
+        tooBig: false,
+        message: `compressed message is not valid DEFLATE data (${e instanceof Error ? e.message : String(e)})`,
+      };
     }
     if (final) this.inflated = 0;
     return { ok: true, pieces };
@@ -120,7 +132,11 @@ export class DeflateTransform {
 
   private tooBig(): InflateResult {
     this.inflated = 0;
-    return { ok: false, tooBig: true, message: `inflated message exceeds the limit of ${this.settings.maxMessageSize} bytes` };
+    return {
+      ok: false,
+      tooBig: true,
+      message: `inflated message exceeds the limit of ${this.settings.maxMessageSize} bytes`,
+    };
   }
 }
 
@@ -131,6 +147,9 @@ export function joinPieces(pieces: Uint8Array[]): Uint8Array {
   for (let i = 0; i < pieces.length; i++) total += pieces[i].length;
   const out = new Uint8Array(total);
   let at = 0;
-  for (let i = 0; i < pieces.length; i++) { out.set(pieces[i], at); at += pieces[i].length; }
+  for (let i = 0; i < pieces.length; i++) {
+    out.set(pieces[i], at);
+    at += pieces[i].length;
+  }
   return out;
 }

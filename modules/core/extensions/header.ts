@@ -30,9 +30,14 @@ export function parseExtensions(header: string): ExtensionElement[] {
   let at = 0;
   const n = chars.length;
   const fail = (what: string): never => {
-    throw new WebSocketError("HANDSHAKE_FAILED", `Sec-WebSocket-Extensions ${quotePeer(header, 120)}: ${what} at offset ${at}`);
+    throw new WebSocketError(
+      "HANDSHAKE_FAILED",
+      `Sec-WebSocket-Extensions ${quotePeer(header, 120)}: ${what} at offset ${at}`,
+    );
   };
-  const skipSpace = (): void => { while (at < n && (chars[at] === " " || chars[at] === "\t")) at++; };
+  const skipSpace = (): void => {
+    while (at < n && (chars[at] === " " || chars[at] === "\t")) at++;
+  };
   const token = (what: string): string => {
     const start = at;
     while (at < n && isTokenChar(chars[at])) at++;
@@ -42,7 +47,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
   const quoted = (): string => {
     at++; // opening quote
     let value = "";
-    while (at < n && chars[at] !== "\"") {
+    while (at < n && chars[at] !== '"') {
       if (chars[at] === "\\") at++;
       if (at >= n) break;
       value += chars[at++];
@@ -56,7 +61,10 @@ export function parseExtensions(header: string): ExtensionElement[] {
   for (;;) {
     skipSpace();
     // Empty list elements (", ,") are allowed by RFC 7230 7 and ignored.
-    if (at < n && chars[at] === ",") { at++; continue; }
+    if (at < n && chars[at] === ",") {
+      at++;
+      continue;
+    }
     if (at >= n) break;
     const element: ExtensionElement = { name: token("an extension name"), params: [] };
     skipSpace();
@@ -69,7 +77,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
       if (at < n && chars[at] === "=") {
         at++;
         skipSpace();
-        value = at < n && chars[at] === "\"" ? quoted() : token(`a value for ${name}`);
+        value = at < n && chars[at] === '"' ? quoted() : token(`a value for ${name}`);
         skipSpace();
       }
       element.params.push({ name, value });
