@@ -61,7 +61,7 @@ describe("check-moddable on a copy broken in every way the XS linker warns about
     // A module-level let a function keeps.
     edit(m("core/close.ts"), (t) => `${t}\nlet closes = 0;\nexport function countClose(): number { return ++closes; }\n`);
     // A module-level array not frozen, and an object nested in a frozen one.
-    edit(m("core/handshake.ts"), (t) => t.replace("const RESERVED = Object.freeze([", "const RESERVED = ([").replace('"sec-websocket-accept"]);', '"sec-websocket-accept"]);\nexport const LIMITS = Object.freeze({ head: { max: 8192 } });'));
+    edit(m("core/handshake.ts"), (t) => t.replace("const RESERVED = Object.freeze([", "const RESERVED = ([").replace('  "sec-websocket-accept",\n]);', '  "sec-websocket-accept",\n]);\nexport const LIMITS = Object.freeze({ head: { max: 8192 } });'));
     // A class static holding an object, and an object put on a prototype.
     edit(m("api/browser.ts"), (t) => t.replace("  static readonly CONNECTING = 0;", "  static readonly NAMES = { 0: \"CONNECTING\" };\n  static readonly CONNECTING = 0;")
       .replace("// As WebIDL constants are", "Object.defineProperty(SocketBase.prototype, \"names\", { value: [\"CONNECTING\"] });\n// As WebIDL constants are"));
