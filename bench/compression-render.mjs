@@ -128,7 +128,7 @@ function xsTable({ rows, bridge, messages, repeats, slot, esp32Slot, sizes }) {
   const lines = [
     "XS (xsnap-worker, the host simulator; `bench/compression-xs.mjs`): heap held by one connection of a real `Client` on the device runtime (ECMA-419 TCP through the simulator) to a local `ws` server, from XS snapshots after a collection, against the heap before the connection was opened; each received JSON message is dropped by the application. The device provider only inflates (what it sends goes uncompressed, as on a device). Cells: ESP32 estimate (16-byte slots), then this host's figure (32-byte slots). Exact counts, not timings.",
     "",
-    "The inflater itself is outside these figures: in the simulator it runs in the Node parent (`host-tests/xs/shims/compression.ts` forwards to node:zlib), keeping the last 2^w bytes of inflated data per connection there; on a device the SDK's `inflate` module keeps about 44 KiB of native memory per connection (see docs/compression.md), also outside the XS heap. What the XS heap holds is the extension's own state: the agreement, the transform and a handle to the inflater.",
+    "The inflater itself is outside these figures: in the simulator it runs in the Node parent (`simulator/shims/compression.ts` forwards to node:zlib), keeping the last 2^w bytes of inflated data per connection there; on a device the SDK's `inflate` module keeps about 44 KiB of native memory per connection (see docs/compression.md), also outside the XS heap. What the XS heap holds is the extension's own state: the agreement, the transform and a handle to the inflater.",
     "",
     header,
     rule,

@@ -4,14 +4,14 @@
  * (ECMA-419 TCP through the simulator's bridge). Like a device, its provider
  * only inflates (the SDK has no sync-flush deflater), so everything it sends
  * goes uncompressed. The inflater itself runs in the Node parent
- * (host-tests/xs/shims/compression.ts): its memory is not in this heap.
+ * (simulator/shims/compression.ts): its memory is not in this heap.
  */
 import { Client } from "../modules/client/client";
-import type { CompressionProvider } from "../modules/platform/compression";
+import type { CompressionProvider } from "../modules/core/extensions/compression";
 import { createDeviceRuntime } from "../modules/device/runtime";
-import { bridgeCompression } from "../host-tests/xs/shims/compression";
-import { expose, post } from "../host-tests/xs/shims/expose";
-import { bridgeRandomFill } from "../host-tests/xs/shims/random";
+import { bridgeCompression } from "../simulator/shims/compression";
+import { expose, post } from "../simulator/shims/expose";
+import { bridgeRandomFill } from "../simulator/shims/random";
 
 const inflateOnly: CompressionProvider = { createInflater: (windowBits, noContextTakeover) => bridgeCompression.createInflater(windowBits, noContextTakeover) };
 const runtime = createDeviceRuntime({ platform: { randomFill: bridgeRandomFill, compression: inflateOnly } });

@@ -3,7 +3,7 @@
 // after receiving compressed messages, from XS snapshots after a collection.
 //   node bench/compression-xs.mjs [--quick] [--working-tree | --rev=<commit>] [--json]
 // The device side is bench/compression-xs-device.ts; it inflates through the
-// simulator's bridge (host-tests/xs/shims/compression.ts), so the inflater's own
+// simulator's bridge (simulator/shims/compression.ts), so the inflater's own
 // memory (zlib state and window) lives in the Node parent, outside the XS heap.
 // Exports measureXs() for bench/compression.mjs.
 import { build } from "esbuild";
@@ -27,17 +27,17 @@ const MESSAGES = 3; // snapshots after the first and after the last
 const BURSTS = { 256: [20, 100], 4096: [10, 50], 65536: [2, 6] };
 const REPEATS = 5;
 
-/** host-tests/xs pieces (TypeScript written for jest), bundled with each file's __dirname kept at its source. */
+/** The simulator's pieces (TypeScript), bundled with each file's __dirname kept at its source. */
 async function loadHost() {
   const outfile = path.join(OUT, "compression-xs-host.cjs");
   await build({
     stdin: {
       contents: [
-        `export { Bridge } from "./host-tests/xs/bridge";`,
-        `export { CompressionBridge } from "./host-tests/xs/compression-bridge";`,
-        `export { XsEngine } from "./host-tests/xs/engine";`,
-        `export { bundleForXs } from "./host-tests/xs/bundle";`,
-        `export { decodeWire, encodeWire } from "./host-tests/xs/shims/wire";`,
+        `export { Bridge } from "./simulator/bridge";`,
+        `export { CompressionBridge } from "./simulator/compression-bridge";`,
+        `export { XsEngine } from "./simulator/engine";`,
+        `export { bundleForXs } from "./simulator/bundle";`,
+        `export { decodeWire, encodeWire } from "./simulator/shims/wire";`,
       ].join("\n"),
       resolveDir: path.resolve("."),
       loader: "ts",
@@ -46,7 +46,7 @@ async function loadHost() {
     plugins: [{
       name: "keep-dirname",
       setup(b) {
-        b.onLoad({ filter: /host-tests[\\/].*\.ts$/ }, async (a) => ({
+        b.onLoad({ filter: /(host-tests|simulator)[\\/].*\.ts$/ }, async (a) => ({
           contents: (await readFile(a.path, "utf8")).replace(/\b__dirname\b/g, JSON.stringify(path.dirname(a.path))),
           loader: "ts",
         }));

@@ -103,7 +103,7 @@ function report(name, unit, { ours, ws, ratio }) {
 function platformHooks() {
   const p = core.nodePlatform;
   return {
-    streaming: false,
+    fragments: false,
     random: (bytes) => p.randomFill(bytes),
     encodeUtf8: p.encodeUtf8, decodeUtf8: p.decodeUtf8, isUtf8: p.isUtf8, allocateFrame: p.allocateFrame,
   };

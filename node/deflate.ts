@@ -18,7 +18,7 @@
  * core's guarantee that messages stay in order without any async step.
  */
 import * as zlib from "node:zlib";
-import type { CompressionProvider, Deflater, DeflaterSettings, Inflater } from "../modules/platform/compression";
+import type { CompressionProvider, Deflater, DeflaterSettings, Inflater } from "../modules/core/extensions/compression";
 
 const SYNC = zlib.constants.Z_SYNC_FLUSH;
 

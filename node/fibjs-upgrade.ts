@@ -7,7 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { FibjsServerSocket } from "../modules/api/fibjs-server-socket";
-import type { FibjsAccept } from "../modules/api/fibjs-upgrade";
+import type { FibjsAccept } from "../modules/device/fibjs-upgrade";
 import { WebSocketError } from "../modules/core/errors";
 import { upgrade as nodeUpgrade, type UpgradeOptions } from "./server";
 

@@ -15,13 +15,13 @@ export class WebSocket extends WebSocketBase {
 }
 
 export { Client, DEFAULTS, type ClientOptions, type ClientListener, type OpenInfo } from "../modules/client/client";
-export type { Runtime } from "../modules/client/runtime";
+export type { Runtime } from "../modules/endpoint/runtime";
 export { WebSocketError, type ErrorCode } from "../modules/core/errors";
 export { CloseEvent, ErrorEvent, MessageEvent, WsEvent } from "../modules/api/events";
 export type { WebSocketOptions } from "../modules/api/browser";
 export type { TlsConfig, TlsProvider, Transport, TransportEvents, ConnectTarget } from "../modules/transport/transport";
 export type { Platform } from "../modules/platform/platform";
-export { ReconnectingClient, RECONNECT_DEFAULTS, type ReconnectOptions, type ReconnectListener } from "../modules/client/reconnecting";
+export { ReconnectingClient, RECONNECT_DEFAULTS, type ReconnectOptions, type ReconnectListener } from "../modules/reconnecting/reconnecting";
 export { CertificateBundle, BundleTlsProvider, tlsFromSeed001, type BundleTlsOptions, type Seed001CertTable } from "../modules/certs/index";
 export { ServerSocket } from "../modules/api/server-socket";
 export { upgrade, createServer, type UpgradeOptions, type Accept } from "./server";

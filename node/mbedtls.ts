@@ -6,12 +6,13 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import type { Runtime } from "../modules/client/runtime";
+import type { Runtime } from "../modules/endpoint/runtime";
 import { WebSocketError } from "../modules/core/errors";
 import { optionError, optionsObject, stringOption } from "../modules/core/options";
 import type { Platform } from "../modules/platform/platform";
 import type { MbedtlsNative, NativeTlsHost, NativeTlsHostOptions } from "../modules/transport/mbedtls-native";
-import { tlsTransportFactory, type TlsTransportOptions } from "../modules/transport/tls";
+import { tlsTransportFactory } from "../modules/transport/tls";
+import type { TlsTransportOptions } from "../modules/transport/tls-settings";
 import type { ConnectTarget, Transport, TransportFactory } from "../modules/transport/transport";
 import { nodePlatform } from "./platform";
 import { NodeTransport } from "./transport";

@@ -1,4 +1,4 @@
-import type { Runtime } from "../modules/client/runtime";
+import type { Runtime } from "../modules/endpoint/runtime";
 import { nodePlatform } from "./platform";
 import { NodeTransport } from "./transport";
 

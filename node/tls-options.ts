@@ -15,6 +15,7 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { checkServerIdentity, createSecureContext, type ConnectionOptions, type PeerCertificate } from "node:tls";
 import { WebSocketError } from "../modules/core/errors";
+import { isIpLiteral } from "../modules/core/ip-address";
 import { sniffFormat, splitDer } from "../modules/certs/payload-check";
 import type { CertData, ConnectTarget, TlsConfig } from "../modules/transport/transport";
 import { tlsErrorFromNode } from "./tls-errors";
@@ -148,8 +149,4 @@ function pem(label: string, der: Uint8Array): string {
   const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
   const lines = b64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
-}
-
-function isIpLiteral(host: string): boolean {
-  return /^[0-9.]+$/.test(host) || host.includes(":");
 }

@@ -23,7 +23,7 @@ try {
       // Test helpers find files next to their sources (the XS simulator bundles its device entry): keep each file's own __dirname.
       name: "source-dirname",
       setup(b) {
-        b.onLoad({ filter: /host-tests[\\/].*\.ts$/ }, (args) => ({
+        b.onLoad({ filter: /(host-tests|simulator)[\\/].*\.ts$/ }, (args) => ({
           contents: readFileSync(args.path, "utf8").replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))),
           loader: "ts",
         }));

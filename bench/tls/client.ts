@@ -6,7 +6,7 @@
  * wake-ups, and wss echo throughput against Node's own tls in the same run.
  */
 import { Client } from "../../modules/client/client";
-import type { Runtime } from "../../modules/client/runtime";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import type { Platform, TimerHandle } from "../../modules/platform/platform";
 import { tlsTransportFactory } from "../../modules/transport/tls";
 import type { ConnectTarget, TlsConfig, Transport, TransportEvents } from "../../modules/transport/transport";

@@ -16,9 +16,10 @@ import { Client } from "../../modules/client/client";
 import { defaults, runtime } from "../../modules/device/configured";
 import type { Platform } from "../../modules/platform/platform";
 import { NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, type NativeTlsSession } from "../../modules/transport/mbedtls-native";
-import { TlsSettings, TlsTransport } from "../../modules/transport/tls";
+import { TlsTransport } from "../../modules/transport/tls";
+import { TlsSettings } from "../../modules/transport/tls-settings";
 import type { ConnectTarget, Transport, TransportEvents } from "../../modules/transport/transport";
-import { expose } from "../../host-tests/xs/shims/expose";
+import { expose } from "../../simulator/shims/expose";
 import { Probe } from "./probe";
 
 // Room made up front: a growing array would add its own chunk to a measured connection.

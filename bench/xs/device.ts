@@ -12,13 +12,13 @@ import { Socket as FibjsSocket } from "../../modules/api/fibjs";
 import { LuatosWebSocket } from "../../modules/api/luatos";
 import type { CloseEvent } from "../../modules/api/events";
 import { Client } from "../../modules/client/client";
-import { ReconnectingClient } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { FramedConnection, type ConnectionEvents } from "../../modules/core/connection";
 import { createDeviceRuntime } from "../../modules/device/runtime";
 import TCP from "embedded:io/socket/tcp";
-import { expose, post } from "../../host-tests/xs/shims/expose";
+import { expose, post } from "../../simulator/shims/expose";
 import { Probe } from "./probe";
-import { bridgeRandomFill } from "../../host-tests/xs/shims/random";
+import { bridgeRandomFill } from "../../simulator/shims/random";
 
 declare const performance: { now(): number };
 
@@ -32,16 +32,16 @@ let keep = false;
 
 function events(): ConnectionEvents {
   return {
-    write: (bytes) => { if (keep) kept[received++] = bytes; else received++; },
-    open() {},
-    message: (data) => { if (keep) kept[received++] = data; else received++; },
-    fragment() {},
-    ping() {},
-    pong() {},
-    error(error) { throw error; },
-    stateChange() {},
-    shutdown() {},
-    closed() {},
+    onOutput: (bytes) => { if (keep) kept[received++] = bytes; else received++; },
+    onEstablished() {},
+    onMessage: (data) => { if (keep) kept[received++] = data; else received++; },
+    onFragment() {},
+    onPing() {},
+    onPong() {},
+    onError(error) { throw error; },
+    onStateChange() {},
+    onShutdown() {},
+    onClosed() {},
   };
 }
 
@@ -53,7 +53,7 @@ const encodeUtf8 = (text: string): Uint8Array => encoder.encode(text);
 
 function connection(): FramedConnection {
   const conn = new FramedConnection("client", {
-    maxMessageSize: 1 << 24, maxFragments: 1024, streaming: false, random, decodeUtf8, encodeUtf8,
+    maxMessageSize: 1 << 24, maxFragments: 1024, fragments: false, random, decodeUtf8, encodeUtf8,
   }, sharedEvents);
   conn.state = 1; // OPEN: the handshake is not what is measured here
   return conn;

@@ -1,4 +1,4 @@
-// Loads the XS host simulator (host-tests/xs, TypeScript written for jest) into
+// Loads the XS host simulator (simulator/, TypeScript) into
 // this Node process: esbuild bundles it to .bench-out/xs-sim.cjs, with each
 // file's __dirname kept pointing at its source folder (the simulator finds its
 // shims and the xsnap-worker binary relative to it).
@@ -10,7 +10,7 @@ import path from "node:path";
 export async function loadSimulator() {
   const outfile = path.resolve(".bench-out/xs-sim.cjs");
   await build({
-    entryPoints: [path.resolve("host-tests/xs/simulator.ts")],
+    entryPoints: [path.resolve("simulator/simulator.ts")],
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -21,7 +21,7 @@ export async function loadSimulator() {
     plugins: [{
       name: "keep-dirname",
       setup(b) {
-        b.onLoad({ filter: /host-tests[\\/]xs[\\/].*\.ts$/ }, async (args) => ({
+        b.onLoad({ filter: /simulator[\\/].*\.ts$/ }, async (args) => ({
           contents: (await readFile(args.path, "utf8")).replace(/\b__dirname\b/g, JSON.stringify(path.dirname(args.path))),
           loader: "ts",
         }));

@@ -3,9 +3,9 @@
  * class's instance, its methods shared) rather than a closure per event, so
  * what the app adds stays out of the measured heap as far as it can.
  */
-import type { ReconnectListener } from "../../modules/client/reconnecting";
+import type { ReconnectListener } from "../../modules/reconnecting/reconnecting";
 import type { WebSocketError } from "../../modules/core/errors";
-import { post } from "../../host-tests/xs/shims/expose";
+import { post } from "../../simulator/shims/expose";
 
 export class Probe implements ReconnectListener {
   readonly id: number;

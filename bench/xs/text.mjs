@@ -1,7 +1,7 @@
 // UTF-8 text on Moddable's XS engine (xsnap-worker, the host simulator): encoding, decoding and byte
 // length at 1 KiB, 16 KiB and 64 KiB, per byte, for each path a device can take (issue 20 §1):
 // - Moddable's natives (ArrayBuffer.fromString with String.prototype.isWellFormed; String.fromArrayBuffer),
-//   which xsnap lacks and the simulator provides as Moddable does (host-tests/xs/shims/text.ts);
+//   which xsnap lacks and the simulator provides as Moddable does (simulator/shims/text.ts);
 // - the same without isWellFormed (SDK before 4.5: a search for ED bytes instead);
 // - the pure-TypeScript walks of modules/core/utf8.ts (no natives);
 // - the indexed charCodeAt walk this project encoded with before, for comparison.
@@ -11,7 +11,7 @@
 // Measures the working tree; writes the generated "xs-text" section of BENCHMARKS.md unless --quick or --no-write.
 import { execFileSync } from "node:child_process";
 import os from "node:os";
-import { importTs } from "../../host-tests/xs/load-ts.mjs";
+import { importTs } from "../../simulator/load-ts.mjs";
 import { replaceSection } from "../report.mjs";
 
 const args = process.argv.slice(2);

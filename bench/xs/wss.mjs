@@ -14,7 +14,7 @@ const BUNDLE_RESOURCE = "websocket-certs.wscb"; // manifest_namespaced.json's co
 async function loadPeerSetup() {
   const outfile = path.resolve(".bench-out/xs-wss-peer.cjs");
   await build({
-    entryPoints: [path.resolve("bench/xs/wss-peer-setup.ts")],
+    entryPoints: [path.resolve("host-tests/xs/wss-bench-peer.ts")],
     bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", outfile, logLevel: "warning",
   });
   const require = createRequire(import.meta.url);

@@ -1,7 +1,7 @@
 // `npm start -- --node`: the flow of seed 000's section-5 example on Node, with seed 000's own API (the
 // package's default export, as `import ws from "websocket"` is on a device), against a real local echo
 // server: open, send "hello ws." every 500 ms, print each echo, close after more than 10 messages. It prints
-// the same lines as the XS run (examples/demo/xs.mjs, host-tests/xs/fixtures/seed000-demo.ts).
+// the same lines as the XS run (examples/demo/xs.mjs, simulator/apps/seed000-demo.ts).
 import ws from "../../dist/index.js";
 import { startEchoServer } from "./echo-server.mjs";
 

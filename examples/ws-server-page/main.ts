@@ -1,11 +1,11 @@
 // One port, a page and its WebSocket: Moddable's HTTP server serves "/" and hands "/ws" over to
-// our server (seed 004's ws.upgrade, modules/server/moddable-http.ts), which pushes a sample
+// our server (seed 004's ws.upgrade, modules/device/moddable-http.ts), which pushes a sample
 // to every open page twice a second.
 import { Server } from "http";
 import config from "mc/config";
 import Time from "time";
 import Timer from "timer";
-import { upgrade } from "websocket-client/server/moddable-http";
+import { upgrade } from "websocket-client/device/moddable-http";
 import type { ServerSocket } from "websocket-client/api/server-socket";
 import { PAGE } from "page";
 import { pageFragment, pageResponse, type PageRequest } from "page-response";

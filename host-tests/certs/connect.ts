@@ -6,7 +6,7 @@ import { Client, type ClientOptions } from "../../node/index";
 import { nodeRuntime } from "../../node/runtime";
 import { nodePlatform } from "../../node/platform";
 import { NodeTransport } from "../../node/transport";
-import type { Runtime } from "../../modules/client/runtime";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "../../modules/transport/transport";
 import { WebSocketError } from "../../modules/core/errors";
 

@@ -5,7 +5,7 @@
 import { build } from "esbuild";
 import path from "node:path";
 import { encodeBundle, type WriterEntry } from "../../certs/bundle-writer";
-import { XsEngine } from "../xs/engine";
+import { XsEngine } from "../../simulator/engine";
 import { probe } from "./fixtures/reader-probe";
 
 let engine: XsEngine;

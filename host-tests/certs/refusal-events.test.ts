@@ -9,7 +9,7 @@ import { packFiles } from "../../certs/pack";
 import { BundleTlsProvider } from "../../modules/certs/provider";
 import { WebSocketBase } from "../../modules/api/browser";
 import { Client, WebSocket } from "../../node/index";
-import type { Runtime } from "../../modules/client/runtime";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import { nodePlatform } from "../../node/platform";
 import { NodeTransport } from "../../node/transport";
 import { makePki, type Pki } from "./pki";

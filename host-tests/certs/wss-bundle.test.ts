@@ -12,7 +12,7 @@ import { packFiles, type InputFile } from "../../certs/pack";
 import { CertificateBundle } from "../../modules/certs/bundle";
 import { BundleTlsProvider } from "../../modules/certs/provider";
 import { tlsFromSeed001 } from "../../modules/certs/seed001";
-import type { Runtime } from "../../modules/client/runtime";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import { WebSocketError } from "../../modules/core/errors";
 import { nodeTlsTransports } from "../../node/mbedtls";
 import { nodePlatform } from "../../node/platform";

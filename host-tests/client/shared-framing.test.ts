@@ -2,7 +2,7 @@
  * Connections made with the same platform and limits share one framing
  * options object (XS heap per connection); anything that differs gets its own.
  */
-import { sharedFraming } from "../../modules/client/framing";
+import { sharedFraming } from "../../modules/endpoint/framing";
 import type { Platform } from "../../modules/platform/platform";
 
 function platform(): Platform & { filled: unknown[] } {
@@ -21,16 +21,16 @@ test("the same platform and limits give the same frozen object; other limits or 
   const a = sharedFraming(p, 1000, 10, false);
   expect(sharedFraming(p, 1000, 10, false)).toBe(a);
   expect(Object.isFrozen(a)).toBe(true);
-  expect(a).toMatchObject({ maxMessageSize: 1000, maxFragments: 10, streaming: false });
+  expect(a).toMatchObject({ maxMessageSize: 1000, maxFragments: 10, fragments: false });
   const streaming = sharedFraming(p, 1000, 10, true);
   expect(streaming).not.toBe(a);
-  expect(streaming.streaming).toBe(true);
+  expect(streaming.fragments).toBe(true);
   expect(sharedFraming(p, 2000, 10, false).maxMessageSize).toBe(2000);
   expect(sharedFraming(p, 1000, 11, false).maxFragments).toBe(11);
   expect(sharedFraming(platform(), 1000, 10, false)).not.toBe(a);
   // Many kinds of limits on one platform: each call still gets its own limits.
   for (let i = 1; i <= 10; i++) expect(sharedFraming(p, i, 1, false).maxMessageSize).toBe(i);
-  expect(sharedFraming(p, 1000, 10, false)).toMatchObject({ maxMessageSize: 1000, maxFragments: 10, streaming: false });
+  expect(sharedFraming(p, 1000, 10, false)).toMatchObject({ maxMessageSize: 1000, maxFragments: 10, fragments: false });
 });
 
 test("masking keys come from the platform's randomFill, called as its method", () => {

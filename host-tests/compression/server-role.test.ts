@@ -19,20 +19,20 @@ async function echoServer(policy: ServerDeflatePolicy | undefined, compressionOn
     const connection: ServerConnection = new ServerConnection({
       maxMessageSize: 4 * 1024 * 1024,
       maxFragments: 1000,
-      streaming: false,
+      fragments: false,
       random: (b) => nodePlatform.randomFill(b),
       compression: compressionOnPlatform ? nodeCompression : undefined,
     }, { perMessageDeflate: policy }, {
-      write: (bytes) => { if (!socket.destroyed) socket.write(bytes); },
-      open: () => undefined,
-      message: (data, binary) => { connection.send(data, binary); },
-      fragment: () => undefined,
-      ping: () => undefined,
-      pong: () => undefined,
-      error: () => undefined,
-      stateChange: () => undefined,
-      shutdown: (graceful) => { if (graceful) socket.end(); else socket.destroy(); },
-      closed: () => undefined,
+      onOutput: (bytes) => { if (!socket.destroyed) socket.write(bytes); },
+      onEstablished: () => undefined,
+      onMessage: (data, binary) => { connection.send(data, binary); },
+      onFragment: () => undefined,
+      onPing: () => undefined,
+      onPong: () => undefined,
+      onError: () => undefined,
+      onStateChange: () => undefined,
+      onShutdown: (graceful) => { if (graceful) socket.end(); else socket.destroy(); },
+      onClosed: () => undefined,
     });
     socket.on("data", (d: Buffer) => connection.receive(new Uint8Array(d.buffer, d.byteOffset, d.length)));
     socket.on("close", () => { sockets.delete(socket); connection.transportClosed(); });

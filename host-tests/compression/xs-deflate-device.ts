@@ -5,9 +5,9 @@
  */
 import { Client, type ClientOptions } from "../../modules/client/client";
 import { createDeviceRuntime } from "../../modules/device/runtime";
-import { bridgeCompression } from "../xs/shims/compression";
-import { expose, post } from "../xs/shims/expose";
-import { bridgeRandomFill } from "../xs/shims/random";
+import { bridgeCompression } from "../../simulator/shims/compression";
+import { expose, post } from "../../simulator/shims/expose";
+import { bridgeRandomFill } from "../../simulator/shims/random";
 
 const runtime = createDeviceRuntime({ platform: { randomFill: bridgeRandomFill, compression: bridgeCompression } });
 const clients: Client[] = [];

@@ -4,12 +4,12 @@
  * Bridge, zlib requests to the CompressionBridge (node:zlib in this process).
  */
 import { join } from "node:path";
-import { Bridge } from "../xs/bridge";
-import { bundleForXs } from "../xs/bundle";
-import { CompressionBridge } from "../xs/compression-bridge";
-import { XsEngine } from "../xs/engine";
-import { EventLog } from "../xs/event-log";
-import { decodeWire, encodeWire } from "../xs/shims/wire";
+import { Bridge } from "../../simulator/bridge";
+import { bundleForXs } from "../../simulator/bundle";
+import { CompressionBridge } from "../../simulator/compression-bridge";
+import { XsEngine } from "../../simulator/engine";
+import { EventLog } from "../support/event-log";
+import { decodeWire, encodeWire } from "../../simulator/shims/wire";
 
 export interface XsEvent {
   type: string;

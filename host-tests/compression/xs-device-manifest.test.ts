@@ -5,12 +5,12 @@
  * by name through `modules`) runs unchanged on the XS engine; the build the
  * simulator models is the manifests' merged config and the SDK modules they
  * include. The SDK's native inflater is a stand-in over node:zlib
- * (host-tests/xs/shims/inflate.ts); miniz itself ran in Moddable's simulator
+ * (simulator/shims/inflate.ts); miniz itself ran in Moddable's simulator
  * (docs/compression.md).
  */
 import type { IncomingMessage } from "node:http";
 import { startWsServer, type Started } from "../support/servers";
-import type { BuildOptions } from "../xs/build-bridge";
+import type { BuildOptions } from "../../simulator/build-bridge";
 import { WssSimulator, type WssEvent } from "../xs/wss-simulator";
 import type { WebSocketServer } from "ws";
 

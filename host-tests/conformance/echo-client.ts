@@ -8,31 +8,16 @@ import { WebSocketBase } from "../../modules/api/browser";
 import { Client, WebSocketError, type ClientOptions } from "../../node/index";
 import { countingRuntime } from "./counting-runtime";
 import { viaXs } from "./xs-echo";
+import { emptyView, type UserView } from "./user-view";
 
-export interface UserView {
-  opened: boolean;
-  protocol: string;
-  messages: number;
-  pings: number;
-  pongs: number;
-  errors: { code: string; message: string; closeCode: number | undefined }[];
-  closes: { code: number; reason: string; wasClean: boolean }[];
-  /** Event names in order, to check "error before close" and "nothing after close". */
-  order: string[];
-  /** Exceptions thrown by send() inside the echo (should never happen). */
-  sendFailures: string[];
-  /** Reads the transport handed to the client, and their bytes (handshake included). */
-  reads: { reads: number; bytes: number };
-}
+export { emptyView, type UserView } from "./user-view";
+
 
 /** "ws-reference": the `ws` npm client, an independent implementation used to check that the verdicts can tell behaviours apart. */
 /** "client-fragments": Client with `fragments: true`, echoing each part as it arrives with sendFrame. */
 /** "xs": Client on the XS engine (device runtime), echoing on the device — see xs-echo.ts. */
 export type ClientApi = "client" | "client-fragments" | "websocket" | "ws-reference" | "xs";
 
-export function emptyView(): UserView {
-  return { opened: false, protocol: "", messages: 0, pings: 0, pongs: 0, errors: [], closes: [], order: [], sendFailures: [], reads: { reads: 0, bytes: 0 } };
-}
 
 /** Connect an echo client; resolves with what the user saw once onClose fired (or `capMs` passed). */
 export function runEchoClient(url: string, options: ClientOptions, api: ClientApi, capMs: number): Promise<UserView> {

@@ -3,7 +3,7 @@
  * verdict: OK (strict), NON-STRICT (allowed, not the preferred behaviour), FAILED.
  */
 import type { ConformanceCase, ExpectedFrame, Verdict } from "./case";
-import type { UserView } from "./echo-client";
+import type { UserView } from "./user-view";
 import type { ConnectionRecord } from "./test-server";
 import { OP, type ClientFrame } from "./wire";
 

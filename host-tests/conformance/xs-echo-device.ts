@@ -5,8 +5,8 @@
  */
 import { Client, type ClientOptions } from "../../modules/client/client";
 import { createDeviceRuntime } from "../../modules/device/runtime";
-import { expose, post } from "../xs/shims/expose";
-import { bridgeRandomFill } from "../xs/shims/random";
+import { expose, post } from "../../simulator/shims/expose";
+import { bridgeRandomFill } from "../../simulator/shims/random";
 
 const runtime = createDeviceRuntime({ platform: { randomFill: bridgeRandomFill } });
 

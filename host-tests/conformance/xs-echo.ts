@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import type { ClientOptions } from "../../node/index";
-import { XsSimulator } from "../xs/simulator";
-import type { UserView } from "./echo-client";
+import { XsSimulator } from "../../simulator/simulator";
+import type { UserView } from "./user-view";
 
 let simulator: XsSimulator | null = null;
 let nextId = 0;

@@ -13,7 +13,7 @@ import { packDirectory } from "../../certs/pack";
 import { CertificateBundle } from "../../modules/certs/bundle";
 import { BundleTlsProvider } from "../../modules/certs/provider";
 import { WebSocketError } from "../../modules/core/errors";
-import { XsEngine } from "../xs/engine";
+import { XsEngine } from "../../simulator/engine";
 import { makePki, type Pki } from "../certs/pki";
 import { openVerdicts } from "./fixtures/bundle-open-probe";
 

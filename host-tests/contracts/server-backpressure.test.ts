@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import WsClient from "ws";
 import { createServer, upgrade, type Accept } from "../../node/server";
-import { XsSimulator } from "../xs/simulator";
+import { XsSimulator } from "../../simulator/simulator";
 
 const MESSAGE = 16 * 1024;
 const COUNT = 1500; // 24 MiB each way

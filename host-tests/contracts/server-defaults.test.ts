@@ -16,8 +16,8 @@ import { DEVICE_SERVER_DEFAULTS, SERVER_DEFAULTS } from "../../modules/server/pe
 import { createServer, upgrade, type Accept } from "../../node/server";
 import { frame, parseFrames } from "../support/frames";
 import { raw, SAMPLE_KEY, wsClient } from "../support/server-peers";
-import { EventLog } from "../xs/event-log";
-import { XsSimulator } from "../xs/simulator";
+import { EventLog } from "../support/event-log";
+import { XsSimulator } from "../../simulator/simulator";
 import manifest from "../../manifest_namespaced.json";
 
 const echo: Accept = (socket) => {

@@ -14,7 +14,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createServer, upgrade } from "../../node/server";
 import { raw, SAMPLE_KEY } from "../support/server-peers";
-import { XsSimulator } from "../xs/simulator";
+import { XsSimulator } from "../../simulator/simulator";
 
 const head = (first: string, extra: string, host = "Host: 127.0.0.1\r\n") =>
   `${first}\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${SAMPLE_KEY}\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`;

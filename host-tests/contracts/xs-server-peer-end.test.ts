@@ -7,8 +7,8 @@
  */
 import net from "node:net";
 import path from "node:path";
-import { EventLog } from "../xs/event-log";
-import { XsSimulator } from "../xs/simulator";
+import { EventLog } from "../support/event-log";
+import { XsSimulator } from "../../simulator/simulator";
 import { SAMPLE_KEY } from "../support/server-peers";
 
 interface DeviceEvent { type: string; code?: number; wasClean?: boolean }

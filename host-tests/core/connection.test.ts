@@ -64,7 +64,7 @@ describe("frames from the server", () => {
   });
 
   test("streaming mode delivers parts as they arrive, text on character boundaries", () => {
-    const { conn, rec } = openCore({ streaming: true });
+    const { conn, rec } = openCore({ fragments: true });
     const f = frame(1, "aé€b");
     for (let i = 0; i < f.length; i++) conn.receive(f.subarray(i, i + 1));
     const parts = rec.of("fragment");
@@ -75,7 +75,7 @@ describe("frames from the server", () => {
   });
 
   test("streaming mode across fragments ends with final true once", () => {
-    const { conn, rec } = openCore({ streaming: true });
+    const { conn, rec } = openCore({ fragments: true });
     conn.receive(concat(frame(2, new Uint8Array([1, 2]), { fin: false }), frame(0, new Uint8Array([3]), { fin: false }), frame(0, new Uint8Array(0))));
     expect(rec.of("fragment").map((p) => [Array.from(p[1] as Uint8Array), p[3]])).toEqual([[[1, 2], false], [[3], false], [[], true]]);
   });

@@ -22,18 +22,18 @@ function openServer(): { conn: ServerConnection; events: Event[]; written: Uint8
   const events: Event[] = [];
   const written: Uint8Array[] = [];
   const sink: ConnectionEvents = {
-    write: (bytes) => written.push(bytes.slice()),
-    open: () => undefined,
-    message: (data, binary) => events.push(["message", typeof data === "string" ? data : digest(data), binary]),
-    fragment: () => undefined,
-    ping: (payload) => events.push(["ping", Buffer.from(payload).toString("hex")]),
-    pong: (payload) => events.push(["pong", Buffer.from(payload).toString("hex")]),
-    error: (error) => events.push(["error", error.message]),
-    stateChange: () => undefined,
-    shutdown: (graceful) => events.push(["shutdown", graceful]),
-    closed: () => undefined,
+    onOutput: (bytes) => written.push(bytes.slice()),
+    onEstablished: () => undefined,
+    onMessage: (data, binary) => events.push(["message", typeof data === "string" ? data : digest(data), binary]),
+    onFragment: () => undefined,
+    onPing: (payload) => events.push(["ping", Buffer.from(payload).toString("hex")]),
+    onPong: (payload) => events.push(["pong", Buffer.from(payload).toString("hex")]),
+    onError: (error) => events.push(["error", error.message]),
+    onStateChange: () => undefined,
+    onShutdown: (graceful) => events.push(["shutdown", graceful]),
+    onClosed: () => undefined,
   };
-  const conn = new ServerConnection({ maxMessageSize: 1 << 20, maxFragments: 100, streaming: false, random: (b) => { randomFillSync(b); } }, {}, sink);
+  const conn = new ServerConnection({ maxMessageSize: 1 << 20, maxFragments: 100, fragments: false, random: (b) => { randomFillSync(b); } }, {}, sink);
   conn.receive(new Uint8Array(Buffer.from(REQUEST, "latin1")));
   written.length = 0;
   return { conn, events, written };

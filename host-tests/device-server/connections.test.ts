@@ -4,8 +4,8 @@
  * closes, so inside its own onclose it is no longer counted (issue 20 §4).
  */
 import path from "node:path";
-import { EventLog } from "../xs/event-log";
-import { XsSimulator } from "../xs/simulator";
+import { EventLog } from "../support/event-log";
+import { XsSimulator } from "../../simulator/simulator";
 import { wsClient } from "../support/server-peers";
 
 interface DeviceEvent { type: string; connections?: number; code?: number }

@@ -7,8 +7,8 @@
 import * as http from "node:http";
 import net from "node:net";
 import path from "node:path";
-import { EventLog } from "../xs/event-log";
-import { XsSimulator } from "../xs/simulator";
+import { EventLog } from "../support/event-log";
+import { XsSimulator } from "../../simulator/simulator";
 import { wsClient } from "../support/server-peers";
 import { PAGE } from "../../examples/ws-server-page/page";
 

@@ -15,8 +15,8 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../xs/paths";
-import { XsSimulator } from "../xs/simulator";
+import { PROJECT_ROOT } from "../../simulator/paths";
+import { XsSimulator } from "../../simulator/simulator";
 import type { TextKind, TextNatives, TextOp } from "./text-device";
 
 export type { TextKind, TextNatives, TextOp };

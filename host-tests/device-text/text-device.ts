@@ -9,8 +9,8 @@ import { decodeUtf8, encodeUtf8, utf8Length } from "../../modules/core/utf8";
 import { moddableDecodeUtf8, moddableEncodeUtf8 } from "../../modules/platform/moddable";
 import { createModdablePlatform } from "../../modules/platform/moddable";
 import type { Platform } from "../../modules/platform/platform";
-import { expose } from "../xs/shims/expose";
-import { installTextShims, removeTextShims, textShimCalls } from "../xs/shims/text";
+import { expose } from "../../simulator/shims/expose";
+import { installTextShims, removeTextShims, textShimCalls } from "../../simulator/shims/text";
 
 export type TextKind = "ascii" | "mixed";
 export type TextNatives = "all" | "no-isWellFormed" | "none";

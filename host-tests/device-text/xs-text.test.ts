@@ -1,14 +1,14 @@
 /**
  * UTF-8 text on the XS engine as a device runs it (issue 20 §1):
  * - the Moddable platform's codecs (ArrayBuffer.fromString / String.fromArrayBuffer
- *   as every Moddable build has them, host-tests/xs/shims/text.ts) and the
+ *   as every Moddable build has them, simulator/shims/text.ts) and the
  *   pure-TypeScript fallbacks give the bytes and strings Node gives, lone
  *   surrogates as U+FFFD, a leading U+FEFF kept;
  * - which path runs is decided at each call, not when the platform is made;
  * - time per byte is flat from 1 KiB to 64 KiB for every path (a ratio of
  *   costs measured in the same run, not a time limit).
  */
-import { DeviceCallError, XsSimulator } from "../xs/simulator";
+import { DeviceCallError, XsSimulator } from "../../simulator/simulator";
 import { TEXT_DEVICE_ENTRY, TextCostProbe, type TextCost, type TextKind, type TextNatives, type TextOp } from "./text-cost";
 
 const SAMPLES: readonly string[] = [

@@ -33,7 +33,7 @@ export interface Harness {
 export interface HarnessOptions {
   maxMessageSize?: number;
   maxFragments?: number;
-  streaming?: boolean;
+  fragments?: boolean;
 }
 
 /** A ClientConnection that has written its request; feed it `response` (split as you like) to open it. */
@@ -43,24 +43,24 @@ export function startClient(options: HarnessOptions = {}): Harness {
   let request = "";
   let parser: ClientFrameParser | null = null;
   const sink: ConnectionEvents = {
-    write(bytes) {
+    onOutput(bytes) {
       if (parser) parser.push(bytes.slice());
       else { request = Buffer.from(bytes).toString("latin1"); parser = new ClientFrameParser(() => 0, (f) => written.push(f)); }
     },
-    open: () => events.push({ type: "open" }),
-    message: (data, binary) => events.push({ type: "message", data: typeof data === "string" ? data : data.slice(), binary }),
-    fragment: (data, binary, final) => events.push({ type: "fragment", data: typeof data === "string" ? data : data.slice(), binary, final }),
-    ping: (payload) => events.push({ type: "ping", payload: payload.slice() }),
-    pong: (payload) => events.push({ type: "pong", payload: payload.slice() }),
-    error: (error) => events.push({ type: "error", error }),
-    stateChange: () => undefined,
-    shutdown: (graceful) => events.push({ type: "shutdown", graceful }),
-    closed: (code, reason, wasClean) => events.push({ type: "closed", code, reason, wasClean }),
+    onEstablished: () => events.push({ type: "open" }),
+    onMessage: (data, binary) => events.push({ type: "message", data: typeof data === "string" ? data : data.slice(), binary }),
+    onFragment: (data, binary, final) => events.push({ type: "fragment", data: typeof data === "string" ? data : data.slice(), binary, final }),
+    onPing: (payload) => events.push({ type: "ping", payload: payload.slice() }),
+    onPong: (payload) => events.push({ type: "pong", payload: payload.slice() }),
+    onError: (error) => events.push({ type: "error", error }),
+    onStateChange: () => undefined,
+    onShutdown: (graceful) => events.push({ type: "shutdown", graceful }),
+    onClosed: (code, reason, wasClean) => events.push({ type: "closed", code, reason, wasClean }),
   };
   const conn = new ClientConnection({
     url: parseUrl("ws://127.0.0.1:9/fuzz"), protocols: [], headers: [],
     maxMessageSize: options.maxMessageSize ?? 16 * 1024 * 1024, maxFragments: options.maxFragments ?? 131072,
-    streaming: options.streaming ?? false, random: (b) => randomFillSync(b),
+    fragments: options.fragments ?? false, random: (b) => randomFillSync(b),
   }, sink);
   conn.start();
   const key = /\r\nSec-WebSocket-Key: ([^\r]+)\r\n/i.exec(request)?.[1] ?? "";

@@ -9,7 +9,7 @@
  */
 import { build } from "esbuild";
 import type { WebsocketModule } from "../../modules/api/connect";
-import type { Runtime } from "../../modules/client/runtime";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import { nodeRuntime } from "../../node/runtime";
 import { startRawServer, startWsServer, type Started } from "../support/servers";
 import type { WebSocketServer } from "ws";

@@ -106,12 +106,12 @@ describe("check-moddable fails on a broken copy", () => {
   });
 
   test("module-level state the XS linker freezes into flash: a Map, and a typed array something writes", () => {
-    edit(join(dir, "modules", "client", "framing.ts"), (t) => t.replace("const KEPT = 8;", "const KEPT = 8;\nconst seen = new Map<Platform, number>();"));
+    edit(join(dir, "modules", "endpoint", "framing.ts"), (t) => t.replace("const KEPT = 8;", "const KEPT = 8;\nconst seen = new Map<Platform, number>();"));
     edit(join(dir, "modules", "core", "connection.ts"), (t) => t.replace("\nexport interface FramingOptions", "\nconst maskScratch = new Uint8Array(4);\nexport interface FramingOptions"));
     const report = runChecks(dir, ["--skip-typecheck"]);
     expect(report.exitCode).toBe(1);
     expect(problems(report)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/modules\/client\/framing\.ts:\d+: module-level Map "seen": preloaded, its set\(\) throws on a device/),
+      expect.stringMatching(/modules\/endpoint\/framing\.ts:\d+: module-level Map "seen": preloaded, its set\(\) throws on a device/),
       expect.stringMatching(/modules\/core\/connection\.ts:\d+: module-level Uint8Array "maskScratch": preloaded into flash, every write to it throws on a device/),
     ]));
     expect(problems(report).join("\n")).not.toMatch(/TAIL|ZERO4/);

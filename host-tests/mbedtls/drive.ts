@@ -5,7 +5,7 @@
  */
 import type { WebSocketError } from "../../modules/core/errors";
 import type { ConnectTarget, TlsConfig, Transport } from "../../modules/transport/transport";
-import type { Runtime } from "../../modules/client/runtime";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import { mbedtlsRuntime, type MbedtlsRuntimeOptions } from "../../node/mbedtls";
 
 export interface Session {

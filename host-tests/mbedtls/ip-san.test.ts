@@ -4,7 +4,7 @@
  * every mbedTLS version alike. An address is matched against `IP:` entries
  * only, never against DNS names or the CN, and is not sent as SNI (RFC 6066).
  */
-import { ipAddressBytes } from "../../modules/certs/names";
+import { ipAddressBytes } from "../../modules/core/ip-address";
 import { open } from "./drive";
 import { makeTestPki, type TestPki } from "./pki";
 import { startTlsEcho, type PeerServer } from "./servers";

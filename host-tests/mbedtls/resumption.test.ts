@@ -12,7 +12,7 @@ import * as net from "node:net";
 import * as tls from "node:tls";
 import { makeLuatosModule } from "../../modules/api/luatos";
 import { Client } from "../../modules/client/client";
-import { ReconnectingClient } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { WebSocketError } from "../../modules/core/errors";
 import type { TlsConfig } from "../../modules/transport/transport";
 import { loadMbedtlsNative, mbedtlsRuntime } from "../../node/mbedtls";

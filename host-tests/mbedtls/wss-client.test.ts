@@ -4,7 +4,7 @@
  * TLS, verification failures, a stalled server and a reset mid-message.
  */
 import { Client, type ClientOptions } from "../../modules/client/client";
-import type { Runtime } from "../../modules/client/runtime";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import type { WebSocketError } from "../../modules/core/errors";
 import { mbedtlsRuntime } from "../../node/mbedtls";
 import { makeTestPki, KEY_PASSPHRASE, type TestPki } from "./pki";

@@ -13,8 +13,8 @@ import { Message } from "../../modules/api/fibjs-message";
 import { makeLuatosModule } from "../../modules/api/luatos";
 import { BundleTlsProvider } from "../../modules/certs/provider";
 import { Client, type ClientListener } from "../../modules/client/client";
-import { ReconnectingClient } from "../../modules/client/reconnecting";
-import type { Runtime } from "../../modules/client/runtime";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import { readSettings } from "../../modules/device/settings";
 import type { ConnectTarget, Transport } from "../../modules/transport/transport";
 

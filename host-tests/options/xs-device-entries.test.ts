@@ -7,8 +7,8 @@
  * connects, and `perMessageDeflate: true` means the manifest's offer.
  */
 import path from "node:path";
-import type { BuildOptions } from "../xs/build-bridge";
-import { DeviceCallError, XsSimulator } from "../xs/simulator";
+import type { BuildOptions } from "../../simulator/build-bridge";
+import { DeviceCallError, XsSimulator } from "../../simulator/simulator";
 import { startWitness, until, type Witness } from "./witness";
 
 const ENTRY = path.join(__dirname, "fixtures/device-entries.ts");

@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { encodeBundle } from "../../certs/bundle-writer";
-import { XsSimulator } from "../xs/simulator";
+import { XsSimulator } from "../../simulator/simulator";
 import { mismatch, type Outcome } from "./table";
 import { startWitness, until, type Witness } from "./witness";
 

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { readSettings } from "../../modules/device/settings";
 import { nodePlatform } from "../../node/platform";
 import { closedPort, startWsServer } from "../support/servers";
-import { XsSimulator } from "../xs/simulator";
+import { XsSimulator } from "../../simulator/simulator";
 
 const ROOT = resolve(__dirname, "../..");
 

@@ -61,13 +61,13 @@ describe("check-moddable on a copy broken in every way the XS linker warns about
     // A module-level let a function keeps.
     edit(m("core/close.ts"), (t) => `${t}\nlet closes = 0;\nexport function countClose(): number { return ++closes; }\n`);
     // A module-level array not frozen, and an object nested in a frozen one.
-    edit(m("core/handshake.ts"), (t) => t.replace("const RESERVED = Object.freeze([", "const RESERVED = ([").replace('"sec-websocket-accept"]);', '"sec-websocket-accept"]);\nexport const LIMITS = Object.freeze({ head: { max: 8192 } });'));
+    edit(m("core/handshake.ts"), (t) => t.replace("const RESERVED = Object.freeze([", "const RESERVED = ([").replace('  "sec-websocket-accept",\n]);', '  "sec-websocket-accept",\n]);\nexport const LIMITS = Object.freeze({ head: { max: 8192 } });'));
     // A class static holding an object, and an object put on a prototype.
     edit(m("api/browser.ts"), (t) => t.replace("  static readonly CONNECTING = 0;", "  static readonly NAMES = { 0: \"CONNECTING\" };\n  static readonly CONNECTING = 0;")
       .replace("// As WebIDL constants are", "Object.defineProperty(SocketBase.prototype, \"names\", { value: [\"CONNECTING\"] });\n// As WebIDL constants are"));
     // A factory the device entry runs while modules preload, keeping its parameter, and one keeping an object it made.
     edit(m("api/connect.ts"), (t) => t.replace("withEntryDefaults(entryDefaults, own)", "withEntryDefaults(defaults, own)"));
-    edit(m("api/fibjs-upgrade.ts"), (t) => t.replace("const limits = Object.freeze(definedOnly(defaults));", "const limits = definedOnly(defaults);"));
+    edit(m("device/fibjs-upgrade.ts"), (t) => t.replace("const limits = Object.freeze(definedOnly(defaults));", "const limits = definedOnly(defaults);"));
     // A namespace import a function uses.
     edit(m("certs/names.ts"), (t) => `import * as Formats from "./format";
 ${t}
@@ -113,7 +113,7 @@ export function magicLength(): number { return Formats.MAGIC.length; }
 
   test("a function made while modules preload that keeps an object that is not frozen", () => {
     expect(problemsOf(report, PRELOAD)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^modules\/api\/fibjs-upgrade\.ts:\d+: makeFibjsUpgrade runs while modules preload and makes a function that keeps limits, the object definedOnly\(\) returns that is not frozen/),
+      expect.stringMatching(/^modules\/device\/fibjs-upgrade\.ts:\d+: makeFibjsUpgrade runs while modules preload and makes a function that keeps limits, the object definedOnly\(\) returns that is not frozen/),
     ]));
   });
 

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { backoffCap, backoffDelay, randomUnit } from "../../modules/client/backoff";
+import { backoffCap, backoffDelay, randomUnit } from "../../modules/reconnecting/backoff";
 
 describe("full-jitter backoff (pure functions)", () => {
   test("caps double from the base and stop at maxDelay", () => {

@@ -1,6 +1,6 @@
 import * as net from "node:net";
 import type { AddressInfo } from "node:net";
-import { ReconnectingClient } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { ManualPlatform, constantBytes } from "../support/manual-platform";
 import { EventLog, manualRuntime, waitFor } from "./harness";
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type * as net from "node:net";
 import type { WebSocketError } from "../../modules/core/errors";
-import type { Runtime } from "../../modules/client/runtime";
-import type { ReconnectListener } from "../../modules/client/reconnecting";
+import type { Runtime } from "../../modules/endpoint/runtime";
+import type { ReconnectListener } from "../../modules/reconnecting/reconnecting";
 import { NodeTransport } from "../../node/transport";
 import { parseFrames, type ParsedFrame } from "../support/frames";
 import type { ManualPlatform } from "../support/manual-platform";

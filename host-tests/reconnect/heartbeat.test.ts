@@ -1,8 +1,8 @@
 import type { WebSocket as WsPeer, WebSocketServer } from "ws";
-import { ReconnectingClient } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { ManualPlatform, constantBytes } from "../support/manual-platform";
 import { startWsServer, type Started } from "../support/servers";
-import type { Runtime } from "../../modules/client/runtime";
+import type { Runtime } from "../../modules/endpoint/runtime";
 import { NodeTransport } from "../../node/transport";
 import { frame } from "../support/frames";
 import { EventLog, manualRuntime, startBlackHole, waitFor, type HandshakeServer } from "./harness";

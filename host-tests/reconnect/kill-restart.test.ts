@@ -1,4 +1,4 @@
-import { ReconnectingClient } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { ManualPlatform, constantBytes } from "../support/manual-platform";
 import { killHard, spawnEchoServer, type ChildServer } from "./child-server";
 import { EventLog, manualRuntime, waitFor } from "./harness";

@@ -1,5 +1,5 @@
 import type { WebSocket as WsPeer, WebSocketServer } from "ws";
-import { ReconnectingClient, type ReconnectOptions } from "../../modules/client/reconnecting";
+import { ReconnectingClient, type ReconnectOptions } from "../../modules/reconnecting/reconnecting";
 import { ManualPlatform, constantBytes } from "../support/manual-platform";
 import { closedPort, startWsServer, type Started } from "../support/servers";
 import { EventLog, manualRuntime, waitFor } from "./harness";

@@ -1,4 +1,4 @@
-import { ReconnectingClient } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { nodeRuntime } from "../../node/runtime";
 import { killHard, spawnEchoServer, type ChildServer } from "./child-server";
 import { EventLog, waitFor } from "./harness";

@@ -1,5 +1,5 @@
 import type { WebSocketServer } from "ws";
-import { ReconnectingClient } from "../../modules/client/reconnecting";
+import { ReconnectingClient } from "../../modules/reconnecting/reconnecting";
 import { ManualPlatform, constantBytes } from "../support/manual-platform";
 import { closedPort, startWsServer, type Started } from "../support/servers";
 import { EventLog, manualRuntime, waitFor } from "./harness";

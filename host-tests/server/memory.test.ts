@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
-import { XsSimulator } from "../xs/simulator";
+import { XsSimulator } from "../../simulator/simulator";
 
 test("Node: bytes of heap per open server connection (our objects), in a fresh process", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "ws-memory-"));

@@ -9,8 +9,8 @@ import * as http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import WsClient from "ws";
-import { EventLog } from "../xs/event-log";
-import { XsSimulator } from "../xs/simulator";
+import { EventLog } from "../support/event-log";
+import { XsSimulator } from "../../simulator/simulator";
 import { PAGE } from "./browser-page";
 import { expectEchoExchange, pageResultInChromium } from "./chromium";
 

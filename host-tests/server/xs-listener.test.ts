@@ -1,11 +1,11 @@
 /**
  * The device's standalone server (ECMA-419 listener + accepted TCP sockets,
- * modules/server/listen419.ts) running on the XS engine in the simulator,
+ * modules/device/listen419.ts) running on the XS engine in the simulator,
  * with real peers on 127.0.0.1: the `ws` client and raw sockets.
  */
 import path from "node:path";
-import { EventLog } from "../xs/event-log";
-import { XsSimulator } from "../xs/simulator";
+import { EventLog } from "../support/event-log";
+import { XsSimulator } from "../../simulator/simulator";
 import { frame, parseFrames } from "../support/frames";
 import { PYTHON_SIZES, runPythonClient } from "./python-client";
 import { raw, wsClient } from "../support/server-peers";

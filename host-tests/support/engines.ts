@@ -8,13 +8,17 @@
  * on XS the same Client runs inside an xsnap worker on the device runtime
  * (ECMA-419 TCP transport, Moddable timers), bridged to real sockets.
  */
+import path from "node:path";
 import { Client, type ClientListener, type ClientOptions } from "../../modules/client/client";
-import { ReconnectingClient, type ReconnectListener, type ReconnectOptions } from "../../modules/client/reconnecting";
+import { ReconnectingClient, type ReconnectListener, type ReconnectOptions } from "../../modules/reconnecting/reconnecting";
 import { nodeRuntime } from "../../node/runtime";
-import { EventLog } from "../xs/event-log";
-import type { XsMeter } from "../xs/engine";
-import { CLIENT_HARNESS_ENTRY } from "../xs/paths";
-import { XsSimulator } from "../xs/simulator";
+import { EventLog } from "./event-log";
+import type { XsMeter } from "../../simulator/engine";
+import { PROJECT_ROOT } from "../../simulator/paths";
+import { XsSimulator } from "../../simulator/simulator";
+
+/** The device module every XS harness client runs (host-tests/xs/fixtures). */
+const CLIENT_HARNESS_ENTRY = path.join(PROJECT_ROOT, "host-tests/xs/fixtures/client-harness.ts");
 
 export type HarnessEvent =
   | { type: "open"; protocol: string; extensions: string; headers: Record<string, string> }

@@ -18,7 +18,7 @@ export function response101(key: string, extra = ""): string {
 }
 
 /** A sans-I/O client connection that has sent its request (nothing fed back yet). */
-export function startCore(options: { protocols?: string[]; maxMessageSize?: number; maxFragments?: number; streaming?: boolean } = {}) {
+export function startCore(options: { protocols?: string[]; maxMessageSize?: number; maxFragments?: number; fragments?: boolean } = {}) {
   const rec = new Recorder();
   const conn = new ClientConnection({
     url: parseUrl("ws://example.com/chat"),
@@ -26,7 +26,7 @@ export function startCore(options: { protocols?: string[]; maxMessageSize?: numb
     headers: [],
     maxMessageSize: options.maxMessageSize ?? 16 * 1024 * 1024,
     maxFragments: options.maxFragments ?? 131072,
-    streaming: options.streaming ?? false,
+    fragments: options.fragments ?? false,
     random: (b) => { randomFillSync(b); },
   }, rec);
   conn.start();

@@ -15,16 +15,16 @@ export type Recorded =
 export class Recorder implements ConnectionEvents {
   events: Recorded[] = [];
   written: Uint8Array[] = [];
-  write(bytes: Uint8Array): void { this.written.push(bytes.slice()); }
-  open(protocol: string, extensions: string): void { this.events.push(["open", protocol, extensions]); }
-  message(data: string | Uint8Array, binary: boolean): void { this.events.push(["message", typeof data === "string" ? data : data.slice(), binary]); }
-  fragment(data: string | Uint8Array, binary: boolean, final: boolean): void { this.events.push(["fragment", typeof data === "string" ? data : data.slice(), binary, final]); }
-  ping(payload: Uint8Array): void { this.events.push(["ping", payload.slice()]); }
-  pong(payload: Uint8Array): void { this.events.push(["pong", payload.slice()]); }
-  error(error: WebSocketError): void { this.events.push(["error", error]); }
-  stateChange(state: ReadyState): void { this.events.push(["state", state]); }
-  shutdown(graceful: boolean): void { this.events.push(["shutdown", graceful]); }
-  closed(code: number, reason: string, wasClean: boolean): void { this.events.push(["closed", code, reason, wasClean]); }
+  onOutput(bytes: Uint8Array): void { this.written.push(bytes.slice()); }
+  onEstablished(protocol: string, extensions: string): void { this.events.push(["open", protocol, extensions]); }
+  onMessage(data: string | Uint8Array, binary: boolean): void { this.events.push(["message", typeof data === "string" ? data : data.slice(), binary]); }
+  onFragment(data: string | Uint8Array, binary: boolean, final: boolean): void { this.events.push(["fragment", typeof data === "string" ? data : data.slice(), binary, final]); }
+  onPing(payload: Uint8Array): void { this.events.push(["ping", payload.slice()]); }
+  onPong(payload: Uint8Array): void { this.events.push(["pong", payload.slice()]); }
+  onError(error: WebSocketError): void { this.events.push(["error", error]); }
+  onStateChange(state: ReadyState): void { this.events.push(["state", state]); }
+  onShutdown(graceful: boolean): void { this.events.push(["shutdown", graceful]); }
+  onClosed(code: number, reason: string, wasClean: boolean): void { this.events.push(["closed", code, reason, wasClean]); }
   of<K extends Recorded[0]>(kind: K): Extract<Recorded, [K, ...unknown[]]>[] {
     return this.events.filter((e) => e[0] === kind) as Extract<Recorded, [K, ...unknown[]]>[];
   }

@@ -1,6 +1,6 @@
 /** `npm start` on XS: the seed 000 section-5 flow inside the simulator against a real echo server. */
 import { startWsServer } from "../support/servers";
-import { runSeed000OnXs } from "./demo";
+import { runSeed000OnXs } from "../../simulator/demo";
 
 test("seed 000 demo on XS: 11 echoes with readyState 1, then a clean close", async () => {
   const server = await startWsServer();

@@ -1,7 +1,7 @@
 /** The device runtime's choices, seen from the client on XS. */
 import { HarnessError, xsEngine } from "../support/engines";
 import { startWsServer } from "../support/servers";
-import { LWIP_TCP_SND_BUF } from "./bridge";
+import { LWIP_TCP_SND_BUF } from "../../simulator/bridge";
 
 const engine = xsEngine();
 beforeAll(() => engine.start());

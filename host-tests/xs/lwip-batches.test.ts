@@ -10,7 +10,7 @@ import { engines, type Engine } from "../support/engines";
 import { closeFrame, frame } from "../support/frames";
 import { requestKey, response101 } from "../support/open-core";
 import { startRawServer, type Started } from "../support/servers";
-import type { XsSimulator } from "./simulator";
+import type { XsSimulator } from "../../simulator/simulator";
 
 describe.each(engines)("on %s", (name, makeEngine) => {
   let engine: Engine;

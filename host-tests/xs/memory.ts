@@ -9,10 +9,10 @@
 import net from "node:net";
 import path from "node:path";
 import type { WebSocketServer, WebSocket as WsPeer } from "ws";
-import { EventLog } from "./event-log";
-import { XS_DIR } from "./paths";
-import { XsSimulator } from "./simulator";
-import { startBenchWssPeer } from "../../bench/xs/wss-peer-setup";
+import { EventLog } from "../support/event-log";
+import { PROJECT_ROOT } from "../../simulator/paths";
+import { XsSimulator } from "../../simulator/simulator";
+import { startBenchWssPeer } from "./wss-bench-peer";
 import { xsEngine, type HarnessClient } from "../support/engines";
 import { startWsServer, type Started } from "../support/servers";
 
@@ -57,11 +57,11 @@ async function echo(client: HarnessClient, data: Uint8Array, count: number): Pro
   await client.log.waitFor(() => client.all("message").length >= before + 1, `echo ${count}`);
 }
 
-const PROBE_ENTRY = path.join(XS_DIR, "fixtures/tcp419-probe.ts");
+const PROBE_ENTRY = path.join(PROJECT_ROOT, "host-tests/xs/fixtures/tcp419-probe.ts");
 // The XS benchmark's device scripts: their listeners are one object of a class, as an app's can be,
 // so what they hold is the library's (bench/xs/run.mjs reports the same in bytes).
-const BENCH_DEVICE = path.join(XS_DIR, "../../bench/xs/device.ts");
-const BENCH_DEVICE_WSS = path.join(XS_DIR, "../../bench/xs/device-wss.ts");
+const BENCH_DEVICE = path.join(PROJECT_ROOT, "bench/xs/device.ts");
+const BENCH_DEVICE_WSS = path.join(PROJECT_ROOT, "bench/xs/device-wss.ts");
 
 /** Live slots of one open idle connection of each kind, as an app with one listener object holds them. */
 export interface IdleKinds {

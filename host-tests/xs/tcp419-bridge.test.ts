@@ -5,9 +5,9 @@
  */
 import net from "node:net";
 import path from "node:path";
-import { EventLog } from "./event-log";
-import { XsSimulator } from "./simulator";
-import { LWIP_TCP_SND_BUF } from "./bridge";
+import { EventLog } from "../support/event-log";
+import { XsSimulator } from "../../simulator/simulator";
+import { LWIP_TCP_SND_BUF } from "../../simulator/bridge";
 import { pattern } from "../support/pattern";
 
 interface ProbeEvent {

@@ -3,9 +3,9 @@
  * one event log per client: what the XS wss tests drive.
  */
 import path from "node:path";
-import type { BuildOptions } from "./build-bridge";
-import { EventLog } from "./event-log";
-import { XsSimulator } from "./simulator";
+import type { BuildOptions } from "../../simulator/build-bridge";
+import { EventLog } from "../support/event-log";
+import { XsSimulator } from "../../simulator/simulator";
 
 export type WssEvent =
   | { type: "open" }

@@ -1,9 +1,9 @@
 import { Client, type ClientOptions } from "../client/client";
 import { CLIENT_OPTIONS } from "../client/client-options";
 import { describeValue, knownOptions, optionsObject } from "../core/options";
-import type { ClientListener, Endpoint } from "../client/endpoint";
-import { toArrayBuffer, type SendData } from "../client/payload";
-import type { Runtime } from "../client/runtime";
+import type { ClientListener, Endpoint } from "../endpoint/endpoint";
+import { toArrayBuffer, type SendData } from "../endpoint/payload";
+import type { Runtime } from "../endpoint/runtime";
 import { CONNECTING, OPEN } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { utf8Length } from "../core/utf8";
@@ -26,7 +26,7 @@ export type WebSocketOptions = Omit<ClientOptions, "protocols" | "fragments">;
 
 /**
  * What send() has queued, for bufferedAmount: made at the first send(), so an
- * idle socket holds none (XS heap on a device).
+ * idle socket holds none (the XS heap rule, ARCHITECTURE.md).
  */
 class SendAccount {
   /** Bytes written to the transport since this account was made (the backlog it found counted in). */
@@ -66,7 +66,8 @@ class SendAccount {
     }
     this.head = head;
     // The oldest message may be partly sent: only its bytes still held count (its payload ends its frame).
-    const partlySent = head < pending.length ? pending[head + 1] - Math.min(pending[head + 1], pending[head] - flushed) : 0;
+    const partlySent =
+      head < pending.length ? pending[head + 1] - Math.min(pending[head + 1], pending[head] - flushed) : 0;
     return this.queued - partlySent + this.discarded;
   }
 }
@@ -94,7 +95,7 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
 
   protected readonly endpoint: Endpoint;
   /** Made by the first send(). */
-  private declare account?: SendAccount;
+  declare private account?: SendAccount;
 
   protected constructor(makeEndpoint: (listener: ClientListener) => Endpoint) {
     super();
@@ -103,13 +104,13 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
 
   /**
    * The endpoint's listener: one small object per socket whose methods are shared,
-   * instead of a closure per event (XS heap on a device). Declared in the class body
+   * instead of a closure per event (the XS heap rule, ARCHITECTURE.md). Declared in the class body
    * to reach its protected dispatch.
    */
   private static readonly Events = class implements ClientListener {
     private readonly socket: SocketBase;
     /** The failure that ends the connection, fired just before close (set only then: no slot while healthy). */
-    private declare failure?: WebSocketError;
+    declare private failure?: WebSocketError;
     constructor(socket: SocketBase) {
       this.socket = socket;
     }
@@ -119,7 +120,10 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
     onMessage(data: string | Uint8Array): void {
       // WHATWG: a message that arrives once close() was called is not delivered.
       if (this.socket.endpoint.readyState !== OPEN) return;
-      this.socket.dispatch(new MessageEvent(typeof data === "string" ? data : toArrayBuffer(data)), this.socket.onmessage);
+      this.socket.dispatch(
+        new MessageEvent(typeof data === "string" ? data : toArrayBuffer(data)),
+        this.socket.onmessage,
+      );
     }
     onWrite(bytes: number): void {
       const account = this.socket.account;
@@ -144,7 +148,10 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
         this.socket.dispatch(new ErrorEvent(failure), this.socket.onerror);
       }
       const whatwg = this.socket.whatwgFeedback && !wasClean;
-      this.socket.dispatch(whatwg ? new CloseEvent(1006, "", false) : new CloseEvent(code, reason, wasClean), this.socket.onclose);
+      this.socket.dispatch(
+        whatwg ? new CloseEvent(1006, "", false) : new CloseEvent(code, reason, wasClean),
+        this.socket.onclose,
+      );
     }
   };
 
@@ -153,12 +160,20 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
    * before close; an unclean close as 1006 with no reason): the client WebSocket. A connection a
    * server accepted keeps every error and the close code it sent or got, as its server code needs.
    */
-  protected get whatwgFeedback(): boolean { return false; }
+  protected get whatwgFeedback(): boolean {
+    return false;
+  }
 
   abstract get url(): string;
-  get readyState(): number { return this.endpoint.readyState; }
-  get protocol(): string { return this.endpoint.protocol; }
-  get extensions(): string { return this.endpoint.extensions; }
+  get readyState(): number {
+    return this.endpoint.readyState;
+  }
+  get protocol(): string {
+    return this.endpoint.protocol;
+  }
+  get extensions(): string {
+    return this.endpoint.extensions;
+  }
   /**
    * Bytes of application data passed to send() and not yet handed to the network (UTF-8 for text,
    * no framing, no close frame), plus what send() was given once the connection was closing.
@@ -169,11 +184,18 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
   }
 
   /** Always "arraybuffer" (the only type there is here), so no field per socket holds it. */
-  get binaryType(): BinaryType { return "arraybuffer"; }
+  get binaryType(): BinaryType {
+    return "arraybuffer";
+  }
   set binaryType(type: BinaryType) {
     if (String(type) === "blob") {
-      throw new WebSocketDOMException("NotSupportedError", new WebSocketError("INVALID_ARGUMENT",
-        'binaryType "blob" is not supported: devices have no Blob; binary messages arrive as ArrayBuffer'));
+      throw new WebSocketDOMException(
+        "NotSupportedError",
+        new WebSocketError(
+          "INVALID_ARGUMENT",
+          'binaryType "blob" is not supported: devices have no Blob; binary messages arrive as ArrayBuffer',
+        ),
+      );
     }
     // Any other value is ignored, as WebIDL does for an enumeration.
   }
@@ -187,7 +209,7 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
     if (arguments.length === 0) throw new WebSocketError("INVALID_ARGUMENT", "send() needs the data to send");
     const payload = sendable(data);
     const size = typeof payload === "string" ? utf8Length(payload) : payload.byteLength;
-    const account = this.account ??= new SendAccount(this.endpoint.bufferedAmount);
+    const account = (this.account ??= new SendAccount(this.endpoint.bufferedAmount));
     let sent: boolean;
     try {
       sent = this.endpoint.send(payload);
@@ -209,7 +231,10 @@ export abstract class SocketBase extends EventEmitterTarget<SocketEventMap> {
       const text = reason === undefined ? undefined : String(reason);
       if (wireCode === undefined) {
         if (text !== undefined && utf8Length(text) > 123) {
-          throw new WebSocketError("INVALID_CLOSE_REASON", `close reason is ${utf8Length(text)} bytes of UTF-8; at most 123 are allowed`);
+          throw new WebSocketError(
+            "INVALID_CLOSE_REASON",
+            `close reason is ${utf8Length(text)} bytes of UTF-8; at most 123 are allowed`,
+          );
         }
         this.endpoint.close();
       } else {
@@ -243,14 +268,22 @@ function sendable(data: unknown): SendData {
   if (tag === "[object ArrayBuffer]") return data as ArrayBuffer;
   if (ArrayBuffer.isView(data)) {
     if (Object.prototype.toString.call(data.buffer) === "[object SharedArrayBuffer]") {
-      throw new WebSocketError("INVALID_ARGUMENT", "send() cannot take a view of a SharedArrayBuffer (WebIDL BufferSource)");
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        "send() cannot take a view of a SharedArrayBuffer (WebIDL BufferSource)",
+      );
     }
     return data;
   }
   const blob = (globalThis as { Blob?: abstract new (...args: never[]) => unknown }).Blob;
   if (typeof blob === "function" && data instanceof blob) {
-    throw new WebSocketDOMException("NotSupportedError", new WebSocketError("INVALID_ARGUMENT",
-      "send(Blob) is not supported: devices have no Blob; send its bytes (await blob.arrayBuffer())"));
+    throw new WebSocketDOMException(
+      "NotSupportedError",
+      new WebSocketError(
+        "INVALID_ARGUMENT",
+        "send(Blob) is not supported: devices have no Blob; send its bytes (await blob.arrayBuffer())",
+      ),
+    );
   }
   if (tag === "[object SharedArrayBuffer]") {
     throw new WebSocketError("INVALID_ARGUMENT", "send() cannot take a SharedArrayBuffer (WebIDL BufferSource)");
@@ -270,7 +303,9 @@ function clampUnsignedShort(value: unknown): number {
 }
 
 /** The third argument's names: every client option but the two the browser API gives otherwise. */
-const WEBSOCKET_OPTIONS: readonly string[] = Object.freeze(CLIENT_OPTIONS.filter((name) => name !== "protocols" && name !== "fragments"));
+const WEBSOCKET_OPTIONS: readonly string[] = Object.freeze(
+  CLIENT_OPTIONS.filter((name) => name !== "protocols" && name !== "fragments"),
+);
 
 /** The client: `new WebSocket(url, protocols?, options?)`. Entries bind it to a runtime. */
 export class WebSocketBase extends SocketBase {
@@ -279,13 +314,27 @@ export class WebSocketBase extends SocketBase {
       const target = webSocketUrl(String(url));
       const offered = checkWebSocketArguments(protocols, options);
       // WHATWG: offered subprotocols must be answered (`requireProtocol: false` in the third argument opts out).
-      super((listener) => new Client(runtime, target, { ...options, protocols: offered, requireProtocol: options?.requireProtocol === undefined ? true : options.requireProtocol }, listener));
+      super(
+        (listener) =>
+          new Client(
+            runtime,
+            target,
+            {
+              ...options,
+              protocols: offered,
+              requireProtocol: options?.requireProtocol === undefined ? true : options.requireProtocol,
+            },
+            listener,
+          ),
+      );
     } catch (error) {
       throw asDOMException(error);
     }
   }
 
-  protected override get whatwgFeedback(): boolean { return true; }
+  protected override get whatwgFeedback(): boolean {
+    return true;
+  }
 
   get url(): string {
     return (this.endpoint as Client).url;
@@ -299,13 +348,24 @@ export class WebSocketBase extends SocketBase {
  * no subprotocol and send no header without a word: it is refused, saying where options go.
  */
 function checkWebSocketArguments(protocols: unknown, options: unknown): string | string[] | undefined {
-  knownOptions("WebSocket options (the third argument)", optionsObject("WebSocket options (the third argument)", options), WEBSOCKET_OPTIONS);
+  knownOptions(
+    "WebSocket options (the third argument)",
+    optionsObject("WebSocket options (the third argument)", options),
+    WEBSOCKET_OPTIONS,
+  );
   if (protocols === undefined || protocols === null || typeof protocols === "string" || Array.isArray(protocols)) {
     return protocols as string | string[] | undefined;
   }
-  if (typeof protocols === "object" && typeof (protocols as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") {
+  if (
+    typeof protocols === "object" &&
+    typeof (protocols as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
+  ) {
     return Array.from(protocols as Iterable<string>);
   }
-  throw new WebSocketError("INVALID_ARGUMENT", `new WebSocket(url, protocols, options): protocols must be a string or an array of strings, got ${describeValue(protocols)}; ` +
-    "options go in the third argument, e.g. new WebSocket(url, [], { headers })");
+  throw new WebSocketError(
+    "INVALID_ARGUMENT",
+    `new WebSocket(url, protocols, options): protocols must be a string or an array of strings, got ` +
+      `${describeValue(protocols)}; ` +
+      "options go in the third argument, e.g. new WebSocket(url, [], { headers })",
+  );
 }

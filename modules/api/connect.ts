@@ -7,9 +7,9 @@
  *   const wsClient = ws.connect("ws://host:port/");
  */
 import { Client, type ClientOptions } from "../client/client";
-import type { ClientListener, OpenInfo } from "../client/endpoint";
-import { toArrayBuffer, type SendData } from "../client/payload";
-import type { Runtime } from "../client/runtime";
+import type { ClientListener, OpenInfo } from "../endpoint/endpoint";
+import { toArrayBuffer, type SendData } from "../endpoint/payload";
+import type { Runtime } from "../endpoint/runtime";
 import { WebSocketError, type ErrorCode } from "../core/errors";
 import { CLIENT_OPTIONS } from "../client/client-options";
 import { knownOptions, optionError, optionsObject } from "../core/options";
@@ -27,8 +27,13 @@ export const WS_RECV_DATA_ERR = 6;
 export type WsConnState = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 // Frozen: on a device constants live in flash (xsl warns about unfrozen ones).
 export const WS_STATE_NAMES = Object.freeze([
-  "WS_CONNECTING", "WS_CONNECTED", "WS_DISCONNECTING", "WS_DISCONNECT",
-  "WS_CONN_ERR", "WS_SEND_DATA_ERR", "WS_RECV_DATA_ERR",
+  "WS_CONNECTING",
+  "WS_CONNECTED",
+  "WS_DISCONNECTING",
+  "WS_DISCONNECT",
+  "WS_CONN_ERR",
+  "WS_SEND_DATA_ERR",
+  "WS_RECV_DATA_ERR",
 ] as const);
 
 /** Given to 'open' listeners. */
@@ -91,7 +96,9 @@ export interface WsClient {
   readonly url: string;
   readonly protocol: string;
   readonly bufferedAmount: number;
-  /** Throws INVALID_STATE before 'open'; after close it returns false, sends nothing and emits a WS_SEND_DATA_ERR error. */
+  /**
+   * Throws INVALID_STATE before 'open'; after close it returns false, sends nothing and emits a WS_SEND_DATA_ERR error.
+   */
   send(data: SendData): boolean;
   /** A reason over 123 UTF-8 bytes, or a code other than 1000 / 3000-4999, throws and sends nothing. */
   close(code?: number, reason?: string): void;
@@ -141,27 +148,52 @@ function bad(message: string): never {
 
 class ConnectClient implements WsClient {
   private readonly client: Client;
-  /** Event name, listener, event name, listener …, in the order added: one array for all events (XS heap on a device). */
+  /**
+   * Event name, listener, event name, listener …, in the order added: one array for all events (the XS heap rule,
+   * ARCHITECTURE.md).
+   */
   private readonly listeners: (WsEventName | ((option: never) => void))[] = [];
   /** fragments mode: a message's first part has been delivered and its last has not. */
   midMessage = false;
 
-  constructor(runtime: Runtime, url: string, protocols: string | string[] | undefined, headers: ExtraHeader | undefined, options: ConnectOptions) {
+  constructor(
+    runtime: Runtime,
+    url: string,
+    protocols: string | string[] | undefined,
+    headers: ExtraHeader | undefined,
+    options: ConnectOptions,
+  ) {
     // Offered subprotocols must be answered, as in WebSocket-Node (the npm `websocket` the seed's
     // require('websocket') names), ws and browsers; `requireProtocol: false` in options opts out.
     const requireProtocol = options.requireProtocol === undefined ? true : options.requireProtocol;
-    this.client = new Client(runtime, url, { ...options, protocols, headers, requireProtocol }, new ConnectEvents(this));
+    this.client = new Client(
+      runtime,
+      url,
+      { ...options, protocols, headers, requireProtocol },
+      new ConnectEvents(this),
+    );
   }
 
-  get readyState(): 0 | 1 | 2 | 3 { return this.client.readyState; }
-  get url(): string { return this.client.url; }
-  get protocol(): string { return this.client.protocol; }
-  get bufferedAmount(): number { return this.client.bufferedAmount; }
+  get readyState(): 0 | 1 | 2 | 3 {
+    return this.client.readyState;
+  }
+  get url(): string {
+    return this.client.url;
+  }
+  get protocol(): string {
+    return this.client.protocol;
+  }
+  get bufferedAmount(): number {
+    return this.client.bufferedAmount;
+  }
 
   send(data: SendData): boolean {
     if (this.client.send(data)) return true;
     const state = this.client.readyState === 2 ? "closing" : "closed";
-    this.emit("error", errorOption(new WebSocketError("SEND_FAILED", `send() on a ${state} connection: nothing was sent`)));
+    this.emit(
+      "error",
+      errorOption(new WebSocketError("SEND_FAILED", `send() on a ${state} connection: nothing was sent`)),
+    );
     return false;
   }
 
@@ -172,7 +204,8 @@ class ConnectClient implements WsClient {
   }
 
   on<E extends WsEventName>(event: E, fn: (option: WsEventMap[E]) => void): WsClient {
-    if (typeof event !== "string" || EVENTS.indexOf(event) < 0) bad(`unknown event "${String(event)}" (use ${EVENTS.join(", ")})`);
+    if (typeof event !== "string" || EVENTS.indexOf(event) < 0)
+      bad(`unknown event "${String(event)}" (use ${EVENTS.join(", ")})`);
     if (typeof fn !== "function") bad(`the '${event}' listener must be a function`);
     this.listeners.push(event, fn as (option: never) => void);
     return this;
@@ -194,7 +227,12 @@ class ConnectEvents implements ClientListener {
     this.owner = owner;
   }
   onOpen(info: OpenInfo): void {
-    this.owner.emit("open", { state: WS_CONNECTED, protocol: info.protocol, extensions: info.extensions, headers: info.headers });
+    this.owner.emit("open", {
+      state: WS_CONNECTED,
+      protocol: info.protocol,
+      extensions: info.extensions,
+      headers: info.headers,
+    });
   }
   onMessage(data: string | Uint8Array): void {
     this.owner.emit("message", message(data, true, false));
@@ -213,7 +251,8 @@ class ConnectEvents implements ClientListener {
 }
 
 function message(data: string | Uint8Array, final: boolean, fragment: boolean): WsMessage {
-  if (typeof data === "string") return { payload: data, payload_len: utf8Length(data), is_final: final, is_fragment: fragment };
+  if (typeof data === "string")
+    return { payload: data, payload_len: utf8Length(data), is_final: final, is_fragment: fragment };
   return { payload: toArrayBuffer(data), payload_len: data.byteLength, is_final: final, is_fragment: fragment };
 }
 
@@ -226,12 +265,15 @@ function checkProtocols(protocols: unknown): string | string[] | undefined {
 
 function checkHeaders(extra: unknown): ExtraHeader | undefined {
   if (extra === undefined || extra === null) return undefined;
-  if (typeof extra !== "object") throw optionError("extra_header", extra, 'an object or an array of "Name: value" strings');
+  if (typeof extra !== "object")
+    throw optionError("extra_header", extra, 'an object or an array of "Name: value" strings');
   return extra as ExtraHeader;
 }
 
 /** connect()'s fourth argument: the client options but the two the seed's arguments give. */
-const CONNECT_OPTIONS: readonly string[] = Object.freeze(CLIENT_OPTIONS.filter((name) => name !== "protocols" && name !== "headers"));
+const CONNECT_OPTIONS: readonly string[] = Object.freeze(
+  CLIENT_OPTIONS.filter((name) => name !== "protocols" && name !== "headers"),
+);
 
 /**
  * The seed's module object, bound to a runtime (Node or device). `defaults`
@@ -239,16 +281,34 @@ const CONNECT_OPTIONS: readonly string[] = Object.freeze(CLIENT_OPTIONS.filter((
  * bundle); what the app passes to connect() wins.
  */
 export function makeConnectModule(runtime: Runtime, defaults?: ClientOptions): WebsocketModule {
-  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a function keeps ("no const").
+  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a
+  // function keeps ("no const").
   const boundRuntime = runtime;
   const entryDefaults = defaults;
   return {
-    connect(url: string, protocols?: string | string[], extra_header?: ExtraHeader, options?: ConnectOptions): WsClient {
+    connect(
+      url: string,
+      protocols?: string | string[],
+      extra_header?: ExtraHeader,
+      options?: ConnectOptions,
+    ): WsClient {
       if (typeof url !== "string") bad(`url must be a string, not ${url === null ? "null" : typeof url}`);
       const own = optionsObject("connect() options", options);
       knownOptions("connect() options", own, CONNECT_OPTIONS);
-      return new ConnectClient(boundRuntime, url, checkProtocols(protocols), checkHeaders(extra_header), withEntryDefaults(entryDefaults, own));
+      return new ConnectClient(
+        boundRuntime,
+        url,
+        checkProtocols(protocols),
+        checkHeaders(extra_header),
+        withEntryDefaults(entryDefaults, own),
+      );
     },
-    WS_CONNECTING, WS_CONNECTED, WS_DISCONNECTING, WS_DISCONNECT, WS_CONN_ERR, WS_SEND_DATA_ERR, WS_RECV_DATA_ERR,
+    WS_CONNECTING,
+    WS_CONNECTED,
+    WS_DISCONNECTING,
+    WS_DISCONNECT,
+    WS_CONN_ERR,
+    WS_SEND_DATA_ERR,
+    WS_RECV_DATA_ERR,
   };
 }

@@ -13,7 +13,11 @@ export type DOMExceptionName = "SyntaxError" | "InvalidAccessError" | "InvalidSt
 
 export class WebSocketDOMException extends WebSocketError {
   constructor(name: DOMExceptionName, error: WebSocketError) {
-    super(error.code, error.message, { closeCode: error.closeCode, status: error.status, cause: (error as { cause?: unknown }).cause });
+    super(error.code, error.message, {
+      closeCode: error.closeCode,
+      status: error.status,
+      cause: (error as { cause?: unknown }).cause,
+    });
     Object.defineProperty(this, "name", { value: name, writable: true, configurable: true });
   }
 }

@@ -44,13 +44,19 @@ export class ErrorEvent<Target extends object = object> extends WsEvent<Target> 
 
 export type Listener<E> = ((event: E) => void) | { handleEvent(event: E): void };
 
-/** What addEventListener's `signal` needs of an AbortSignal (XS on a device has none of its own; any object with these works). */
+/**
+ * What addEventListener's `signal` needs of an AbortSignal (XS on a device has none of its own; any object with these
+ * works).
+ */
 export interface AbortSignalLike {
   readonly aborted: boolean;
   addEventListener(type: "abort", listener: { handleEvent(): void }, options?: { once?: boolean }): void;
 }
 
-/** addEventListener's third argument, as the DOM has it (`capture` and `passive` change nothing on a socket: it has no tree). */
+/**
+ * addEventListener's third argument, as the DOM has it (`capture` and `passive` change nothing on a socket: it has no
+ * tree).
+ */
 export interface AddEventListenerOptions {
   capture?: boolean;
   once?: boolean;
@@ -74,17 +80,24 @@ export type EventMap<M> = { [K in keyof M]: WsEvent };
  * `addEventListener("message", (e) => e.data)` gets the map's message event; other names get a WsEvent.
  */
 export class EventEmitterTarget<M extends EventMap<M> = Record<string, WsEvent>> {
-  /** Made at the first addEventListener: most sockets only use the on<event> handlers (XS heap on a device). */
+  /**
+   * Made at the first addEventListener: most sockets only use the on<event> handlers (the XS heap rule,
+   * ARCHITECTURE.md).
+   */
   private registrations: Map<string, Registration[]> | null = null;
 
-  addEventListener<K extends keyof M & string>(type: K, listener: Listener<M[K]> | null, options?: AddEventListenerOptions | boolean): void;
+  addEventListener<K extends keyof M & string>(
+    type: K,
+    listener: Listener<M[K]> | null,
+    options?: AddEventListenerOptions | boolean,
+  ): void;
   addEventListener(type: string, listener: Listener<WsEvent> | null, options?: AddEventListenerOptions | boolean): void;
   addEventListener(type: string, listener: Listener<never> | null, options?: AddEventListenerOptions | boolean): void {
     const object = typeof options === "object" && options !== null ? options : undefined;
     const signal = object ? checkSignal(object.signal) : undefined;
     if (!listener) return;
     if (signal && signal.aborted) return;
-    const registrations = this.registrations ??= new Map<string, Registration[]>();
+    const registrations = (this.registrations ??= new Map<string, Registration[]>());
     const list = registrations.get(type) ?? [];
     if (list.some((r) => r.listener === listener)) return;
     const registration: Registration = { listener, once: object?.once === true };
@@ -146,8 +159,16 @@ class SignalRemoval {
 function checkSignal(signal: unknown): AbortSignalLike | undefined {
   if (signal === undefined) return undefined;
   const s = signal as { aborted?: unknown; addEventListener?: unknown } | null;
-  if (s === null || typeof s !== "object" || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function") {
-    throw new WebSocketError("INVALID_ARGUMENT", "addEventListener's signal must be an AbortSignal (an object with aborted and addEventListener)");
+  if (
+    s === null ||
+    typeof s !== "object" ||
+    typeof s.aborted !== "boolean" ||
+    typeof s.addEventListener !== "function"
+  ) {
+    throw new WebSocketError(
+      "INVALID_ARGUMENT",
+      "addEventListener's signal must be an AbortSignal (an object with aborted and addEventListener)",
+    );
   }
   return s as AbortSignalLike;
 }

@@ -4,7 +4,7 @@
  * `sendTo(socket)` puts it on a `ws.Socket`; a received message arrives as one
  * of these in the socket's message event (`e.data`).
  */
-import { toPayload, type SendData } from "../client/payload";
+import { toPayload, type SendData } from "../endpoint/payload";
 import { WebSocketError } from "../core/errors";
 import { integerOption, MAX_SIZE, optionError } from "../core/options";
 import { decodeUtf8, encodeUtf8, isValidUtf8 } from "../core/utf8";
@@ -51,26 +51,35 @@ export class Message {
   }
 
   /** One of CONTINUE, TEXT, BINARY, CLOSE, PING, PONG. */
-  get type(): number { return this.kind; }
+  get type(): number {
+    return this.kind;
+  }
   set type(value: number) {
-    if (TYPES.indexOf(value) < 0) throw optionError("type", value, "one of 0 (CONTINUE), 1 (TEXT), 2 (BINARY), 8 (CLOSE), 9 (PING), 10 (PONG)");
+    if (TYPES.indexOf(value) < 0)
+      throw optionError("type", value, "one of 0 (CONTINUE), 1 (TEXT), 2 (BINARY), 8 (CLOSE), 9 (PING), 10 (PONG)");
     this.kind = value;
   }
 
-  get masked(): boolean { return this.mask; }
+  get masked(): boolean {
+    return this.mask;
+  }
   set masked(value: boolean) {
     if (typeof value !== "boolean") throw optionError("masked", value, "true or false");
     this.mask = value;
   }
 
-  get compress(): boolean { return this.deflate; }
+  get compress(): boolean {
+    return this.deflate;
+  }
   set compress(value: boolean) {
     if (typeof value !== "boolean") throw optionError("compress", value, "true or false");
     this.deflate = value;
   }
 
   /** Largest payload in bytes. */
-  get maxSize(): number { return this.limit; }
+  get maxSize(): number {
+    return this.limit;
+  }
   set maxSize(value: number) {
     // Set, not defaulted: undefined is as wrong here as any other non-integer.
     if (value === undefined) throw optionError("maxSize", value, `an integer from 0 to ${MAX_SIZE}`);
@@ -87,7 +96,8 @@ export class Message {
     if (this.kind === TEXT) {
       if (this.text !== null) return this.text;
       const bytes = this.bytes();
-      if (!isValidUtf8(bytes)) throw new WebSocketError("INVALID_UTF8", "the payload of this TEXT message is not valid UTF-8");
+      if (!isValidUtf8(bytes))
+        throw new WebSocketError("INVALID_UTF8", "the payload of this TEXT message is not valid UTF-8");
       return decodeUtf8(bytes);
     }
     return copy(this.bytes());
@@ -96,10 +106,14 @@ export class Message {
   /** Append to the payload. Going over maxSize throws and appends nothing. */
   write(data: SendData): void {
     const payload = toPayload(data);
-    const bytes = typeof payload === "string" ? encodeUtf8(payload) : payload.slice(); // a copy: the caller may reuse its buffer
+    // a copy: the caller may reuse its buffer
+    const bytes = typeof payload === "string" ? encodeUtf8(payload) : payload.slice();
     this.materialize();
     if (this.size + bytes.length > this.limit) {
-      throw new WebSocketError("MESSAGE_TOO_BIG", `write() would make the payload ${this.size + bytes.length} bytes; maxSize is ${this.limit}`);
+      throw new WebSocketError(
+        "MESSAGE_TOO_BIG",
+        `write() would make the payload ${this.size + bytes.length} bytes; maxSize is ${this.limit}`,
+      );
     }
     this.parts.push(bytes);
     this.size += bytes.length;
@@ -107,7 +121,8 @@ export class Message {
 
   /** Up to `bytes` bytes (all that is left when -1) from the read position; null when nothing is left. */
   read(bytes = -1): ArrayBuffer | null {
-    if (!(Number.isInteger(bytes) && bytes >= -1)) bad(`read() takes a whole number of bytes or -1, got ${String(bytes)}`);
+    if (!(Number.isInteger(bytes) && bytes >= -1))
+      bad(`read() takes a whole number of bytes or -1, got ${String(bytes)}`);
     const all = this.bytes();
     if (this.readAt >= all.length) return null;
     const end = bytes === -1 ? all.length : Math.min(all.length, this.readAt + bytes);
@@ -142,7 +157,10 @@ export class Message {
     if (this.parts.length === 1) return this.parts[0];
     const joined = new Uint8Array(this.size);
     let at = 0;
-    for (const part of this.parts) { joined.set(part, at); at += part.length; }
+    for (const part of this.parts) {
+      joined.set(part, at);
+      at += part.length;
+    }
     this.parts = this.size ? [joined] : [];
     return joined;
   }
@@ -151,7 +169,10 @@ export class Message {
   static received(data: string | Uint8Array, binary: boolean): Message {
     const message = new Message(binary ? BINARY : TEXT, false);
     if (typeof data === "string") message.text = data;
-    else { message.parts = [data]; message.size = data.length; }
+    else {
+      message.parts = [data];
+      message.size = data.length;
+    }
     return message;
   }
 

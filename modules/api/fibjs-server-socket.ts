@@ -20,12 +20,18 @@ function checked(event: string, listener: unknown): Listener<WsEvent> {
   if (typeof event !== "string" || EVENTS.indexOf(event) < 0) {
     throw new WebSocketError("INVALID_ARGUMENT", `unknown event "${String(event)}" (use ${EVENTS.join(", ")})`);
   }
-  if (typeof listener !== "function") throw new WebSocketError("INVALID_ARGUMENT", `the "${event}" listener must be a function`);
+  if (typeof listener !== "function")
+    throw new WebSocketError("INVALID_ARGUMENT", `the "${event}" listener must be a function`);
   return listener as Listener<WsEvent>;
 }
 
 export class FibjsServerSocket extends ServerSocket {
-  constructor(platform: Platform, channel: AcceptedChannel, options: PeerOptions, parsed?: { request: UpgradeRequest; head?: Uint8Array }) {
+  constructor(
+    platform: Platform,
+    channel: AcceptedChannel,
+    options: PeerOptions,
+    parsed?: { request: UpgradeRequest; head?: Uint8Array },
+  ) {
     super(platform, channel, options, parsed);
   }
 

@@ -7,12 +7,12 @@
  *   conn.on("open", () => conn.send("hi"));
  *
  * The server side, `ws.upgrade(accept)`, is attached by each entry (node/seeds.ts, modules/device/fibjs.ts):
- * modules/api/fibjs-upgrade.ts on a device, node/fibjs-upgrade.ts on Node.
+ * modules/device/fibjs-upgrade.ts on a device, node/fibjs-upgrade.ts on Node.
  */
 import { Client, type ClientOptions } from "../client/client";
-import type { ClientListener } from "../client/endpoint";
-import { toArrayBuffer, type SendData } from "../client/payload";
-import type { Runtime } from "../client/runtime";
+import type { ClientListener } from "../endpoint/endpoint";
+import { toArrayBuffer, type SendData } from "../endpoint/payload";
+import type { Runtime } from "../endpoint/runtime";
 import { CLIENT_OPTIONS } from "../client/client-options";
 import { WebSocketError } from "../core/errors";
 import { booleanOption, integerOption, knownOptions, MAX_SIZE, optionError, stringOption } from "../core/options";
@@ -28,12 +28,18 @@ export const CLOSING = 2;
 export const CLOSED = 3;
 
 /** fibjs' `new ws.Socket(url, opts)` options, plus this library's limits and TLS. */
-export interface SocketOptions extends Omit<ClientOptions, "protocols" | "headers" | "fragments" | "maxMessageSize" | "perMessageDeflate"> {
+export interface SocketOptions extends Omit<
+  ClientOptions,
+  "protocols" | "headers" | "fragments" | "maxMessageSize" | "perMessageDeflate"
+> {
   /** Offered subprotocol(s). */
   protocol?: string | string[];
   /** Sent as the Origin header. */
   origin?: string;
-  /** true: offer permessage-deflate (the entry's configured offer, or default parameters); false: do not, even where the manifest turns it on. */
+  /**
+   * true: offer permessage-deflate (the entry's configured offer, or default parameters); false: do not, even where the
+   * manifest turns it on.
+   */
   perMessageDeflate?: boolean;
   /** Largest message accepted, in bytes (fibjs default 64 MiB; here the client's default). */
   maxPayload?: number;
@@ -81,26 +87,49 @@ export class Socket extends EventEmitterTarget<SocketEventMap> {
   private readonly client: Client;
 
   /** `(url)`, `(url, protocol, origin?)` or `(url, opts)`, as fibjs has them; `defaults` come from the entry. */
-  constructor(runtime: Runtime, url: string, protocolOrOptions?: string | string[] | SocketOptions, origin?: string, defaults?: ClientOptions) {
+  constructor(
+    runtime: Runtime,
+    url: string,
+    protocolOrOptions?: string | string[] | SocketOptions,
+    origin?: string,
+    defaults?: ClientOptions,
+  ) {
     super();
     if (typeof url !== "string") bad(`url must be a string, not ${url === null ? "null" : typeof url}`);
     const opts = socketOptions(protocolOrOptions, origin);
     const { protocol, origin: originHeader, perMessageDeflate, maxPayload, headers, ...rest } = opts;
-    if (protocol !== undefined && typeof protocol !== "string" && !Array.isArray(protocol)) throw optionError("protocol", protocol, "a string or an array of strings");
+    if (protocol !== undefined && typeof protocol !== "string" && !Array.isArray(protocol))
+      throw optionError("protocol", protocol, "a string or an array of strings");
     booleanOption("perMessageDeflate", perMessageDeflate, false);
     integerOption("maxPayload", maxPayload, 1, MAX_SIZE, 0);
-    if (headers !== undefined && (headers === null || typeof headers !== "object" || Array.isArray(headers))) throw optionError("headers", headers, "an object");
+    if (headers !== undefined && (headers === null || typeof headers !== "object" || Array.isArray(headers)))
+      throw optionError("headers", headers, "an object");
     stringOption("origin", originHeader);
     const allHeaders: Record<string, string> = { ...headers };
     if (originHeader) allHeaders["Origin"] = originHeader;
     this.origin = originHeader ?? "";
-    // true: the entry's configured offer, or the defaults (withEntryDefaults); false: none, even where the manifest turns it on.
-    const options = withEntryDefaults(defaults, { ...rest, protocols: protocol, headers: allHeaders, maxMessageSize: maxPayload, perMessageDeflate });
+    // true: the entry's configured offer, or the defaults (withEntryDefaults); false: none, even where the manifest
+    // turns it on.
+    const options = withEntryDefaults(defaults, {
+      ...rest,
+      protocols: protocol,
+      headers: allHeaders,
+      maxMessageSize: maxPayload,
+      perMessageDeflate,
+    });
     // Offered subprotocols must be answered, as browsers require (`requireProtocol: false` opts out).
-    this.client = new Client(runtime, url, { ...options, requireProtocol: options.requireProtocol === undefined ? true : options.requireProtocol }, new Socket.Events(this));
+    this.client = new Client(
+      runtime,
+      url,
+      { ...options, requireProtocol: options.requireProtocol === undefined ? true : options.requireProtocol },
+      new Socket.Events(this),
+    );
   }
 
-  /** The Client's listener: one small object per socket, its methods shared (not a closure per event: XS heap on a device). */
+  /**
+   * The Client's listener: one small object per socket, its methods shared (not a closure per event: the XS heap rule,
+   * ARCHITECTURE.md).
+   */
   private static readonly Events = class implements ClientListener {
     private readonly socket: Socket;
     constructor(socket: Socket) {
@@ -121,15 +150,28 @@ export class Socket extends EventEmitterTarget<SocketEventMap> {
     }
   };
 
-  get url(): string { return this.client.url; }
-  get protocol(): string { return this.client.protocol; }
-  get extensions(): string { return this.client.extensions; }
-  get readyState(): number { return this.client.readyState; }
-  get bufferedAmount(): number { return this.client.bufferedAmount; }
+  get url(): string {
+    return this.client.url;
+  }
+  get protocol(): string {
+    return this.client.protocol;
+  }
+  get extensions(): string {
+    return this.client.extensions;
+  }
+  get readyState(): number {
+    return this.client.readyState;
+  }
+  get bufferedAmount(): number {
+    return this.client.bufferedAmount;
+  }
 
   /** Text (string), binary (ArrayBuffer or view), or a ws.Message. Throws unless OPEN. */
   send(data: SendData | Message): void {
-    if (data instanceof Message) { this.sendMessage(data); return; }
+    if (data instanceof Message) {
+      this.sendMessage(data);
+      return;
+    }
     this.checkOpen("send");
     this.client.send(data);
   }
@@ -186,7 +228,10 @@ export class Socket extends EventEmitterTarget<SocketEventMap> {
   }
 
   private closeWith(body: Uint8Array): void {
-    if (body.length === 0) { this.client.close(); return; }
+    if (body.length === 0) {
+      this.client.close();
+      return;
+    }
     if (body.length === 1) bad("a CLOSE message's payload is empty or a 2-byte code followed by a reason");
     const reason = body.subarray(2);
     if (!isValidUtf8(reason)) bad("the reason in a CLOSE message must be valid UTF-8");
@@ -195,19 +240,30 @@ export class Socket extends EventEmitterTarget<SocketEventMap> {
 
   private checkOpen(what: string): void {
     const state = this.client.readyState;
-    if (state !== OPEN) throw new WebSocketError("INVALID_STATE", `${what}() needs an OPEN socket; it is ${STATE_NAMES[state]}`);
+    if (state !== OPEN)
+      throw new WebSocketError("INVALID_STATE", `${what}() needs an OPEN socket; it is ${STATE_NAMES[state]}`);
   }
 }
 
 /** fibjs' own names, and the client options it does not name otherwise. */
 const SOCKET_OPTIONS: readonly string[] = Object.freeze([
-  "protocol", "origin", "perMessageDeflate", "maxPayload", "headers",
-  ...CLIENT_OPTIONS.filter((name) => ["protocols", "headers", "fragments", "maxMessageSize", "perMessageDeflate"].indexOf(name) < 0),
+  "protocol",
+  "origin",
+  "perMessageDeflate",
+  "maxPayload",
+  "headers",
+  ...CLIENT_OPTIONS.filter(
+    (name) => ["protocols", "headers", "fragments", "maxMessageSize", "perMessageDeflate"].indexOf(name) < 0,
+  ),
 ]);
 
-function socketOptions(protocolOrOptions: string | string[] | SocketOptions | undefined, origin: string | undefined): SocketOptions {
+function socketOptions(
+  protocolOrOptions: string | string[] | SocketOptions | undefined,
+  origin: string | undefined,
+): SocketOptions {
   // fibjs' default protocol is "": none offered.
-  if (protocolOrOptions === undefined || protocolOrOptions === null || protocolOrOptions === "") return origin === undefined ? {} : { origin };
+  if (protocolOrOptions === undefined || protocolOrOptions === null || protocolOrOptions === "")
+    return origin === undefined ? {} : { origin };
   if (typeof protocolOrOptions === "string" || Array.isArray(protocolOrOptions)) {
     return origin === undefined ? { protocol: protocolOrOptions } : { protocol: protocolOrOptions, origin };
   }
@@ -221,7 +277,8 @@ function socketOptions(protocolOrOptions: string | string[] | SocketOptions | un
 const EVENT_NAMES: readonly string[] = Object.freeze(["open", "message", "close", "error"]);
 
 function checkEvent(event: string): string {
-  if (typeof event !== "string" || EVENT_NAMES.indexOf(event) < 0) bad(`unknown event "${String(event)}" (use ${EVENT_NAMES.join(", ")})`);
+  if (typeof event !== "string" || EVENT_NAMES.indexOf(event) < 0)
+    bad(`unknown event "${String(event)}" (use ${EVENT_NAMES.join(", ")})`);
   return event;
 }
 
@@ -231,18 +288,31 @@ function checkListener(event: string, listener: unknown): Listener<WsEvent> {
 }
 
 /** `new ws.Socket(url, protocolOrOptions?, origin?)` bound to a runtime. */
-export type BoundSocket = new (url: string, protocolOrOptions?: string | string[] | SocketOptions, origin?: string) => Socket;
+export type BoundSocket = new (
+  url: string,
+  protocolOrOptions?: string | string[] | SocketOptions,
+  origin?: string,
+) => Socket;
 
 export interface FibjsModule {
   Socket: BoundSocket;
   Message: typeof Message;
-  readonly CONTINUE: 0; readonly TEXT: 1; readonly BINARY: 2; readonly CLOSE: 8; readonly PING: 9; readonly PONG: 10;
-  readonly CONNECTING: 0; readonly OPEN: 1; readonly CLOSING: 2; readonly CLOSED: 3;
+  readonly CONTINUE: 0;
+  readonly TEXT: 1;
+  readonly BINARY: 2;
+  readonly CLOSE: 8;
+  readonly PING: 9;
+  readonly PONG: 10;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
 }
 
 /** fibjs' `ws` module object bound to a runtime; `defaults` are the entry's client options. */
 export function makeFibjsModule(runtime: Runtime, defaults?: ClientOptions): FibjsModule {
-  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a function keeps ("no const").
+  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a
+  // function keeps ("no const").
   const boundRuntime = runtime;
   const entryDefaults = defaults;
   class BoundSocketClass extends Socket {
@@ -253,7 +323,15 @@ export function makeFibjsModule(runtime: Runtime, defaults?: ClientOptions): Fib
   return {
     Socket: BoundSocketClass,
     Message,
-    CONTINUE: 0, TEXT: 1, BINARY: 2, CLOSE: 8, PING: 9, PONG: 10,
-    CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3,
+    CONTINUE: 0,
+    TEXT: 1,
+    BINARY: 2,
+    CLOSE: 8,
+    PING: 9,
+    PONG: 10,
+    CONNECTING: 0,
+    OPEN: 1,
+    CLOSING: 2,
+    CLOSED: 3,
   };
 }

@@ -13,20 +13,30 @@
  */
 import { Client, type ClientOptions } from "../client/client";
 import { checkClientOptions, CLIENT_OPTIONS } from "../client/client-options";
-import { toArrayBuffer, type SendData } from "../client/payload";
-import type { ClientListener } from "../client/endpoint";
-import { ReconnectingClient, type ReconnectListener } from "../client/reconnecting";
-import type { Runtime } from "../client/runtime";
+import { toArrayBuffer, type SendData } from "../endpoint/payload";
+import type { ClientListener } from "../endpoint/endpoint";
+import { ReconnectingClient, type ReconnectListener } from "../reconnecting/reconnecting";
+import type { Runtime } from "../endpoint/runtime";
 import { CertificateBundle } from "../certs/bundle";
 import { tlsFromSeed001, type CertResolver, type Seed001CertTable } from "../certs/seed001";
 import { WebSocketError } from "../core/errors";
-import { functionOption, integerOption, knownOptions, MAX_SIZE, MAX_TIMER_MS, msOption, numberOption, optionError, optionsObject } from "../core/options";
+import { checkOutgoingFrame } from "../core/frame";
+import {
+  functionOption,
+  integerOption,
+  knownOptions,
+  MAX_SIZE,
+  MAX_TIMER_MS,
+  msOption,
+  numberOption,
+  optionError,
+  optionsObject,
+} from "../core/options";
 import { quotePeer } from "../core/peer-text";
 import { parseUrl } from "../core/url";
 import type { TlsConfig } from "../transport/transport";
 import { withEntryDefaults } from "./options";
 import { RecvQueue, type RecvResult } from "./recv-queue";
-import { TrackedRuntime } from "./tracked-runtime";
 
 export type { RecvResult } from "./recv-queue";
 export type LuatosCert = Seed001CertTable;
@@ -65,10 +75,14 @@ const KEEP_ALIVE_MAX_S = Math.floor(MAX_TIMER_MS / 1000);
 const REQUIRE_PROTOCOL: ClientOptions = Object.freeze({ requireProtocol: true });
 
 const LUATOS_OPTIONS: readonly string[] = Object.freeze([
-  ...CLIENT_OPTIONS.filter((name) => name !== "tls" && name !== "fragments"), "queueLimit", "certSource",
+  ...CLIENT_OPTIONS.filter((name) => name !== "tls" && name !== "fragments"),
+  "queueLimit",
+  "certSource",
 ]);
 /** start() reconnects after any close, as the LuatOS loop does: 1006 always, and these codes from the server. */
-const RECONNECT_ON = Object.freeze([1000, 1001, 1002, 1003, 1005, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]) as number[]; // ReconnectingClient copies it
+const RECONNECT_ON = Object.freeze([
+  1000, 1001, 1002, 1003, 1005, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014,
+]) as number[]; // ReconnectingClient copies it
 
 function bad(message: string): never {
   throw new WebSocketError("INVALID_ARGUMENT", message);
@@ -113,7 +127,8 @@ export class LuatosWebSocket {
 
   /** Register the callback for an event (one per event, as in LuatOS: a new one replaces the old). */
   on<E extends LuatosEvent>(event: E, callback: LuatosEvents[E]): void {
-    if (typeof event !== "string" || EVENTS.indexOf(event) < 0) bad(`unknown event "${String(event)}" (use ${EVENTS.join(", ")})`);
+    if (typeof event !== "string" || EVENTS.indexOf(event) < 0)
+      bad(`unknown event "${String(event)}" (use ${EVENTS.join(", ")})`);
     if (typeof callback !== "function") bad(`the "${event}" callback must be a function`);
     this.callbacks[event] = callback;
   }
@@ -127,11 +142,17 @@ export class LuatosWebSocket {
   connect(timeoutMs?: number): Promise<boolean> {
     msOption("timeout", timeoutMs, 1, 0);
     if (this.loop) wrongState("connect() while start() runs; websocket.exit(ws) ends it");
-    if (this.client && this.client.readyState !== 3) wrongState(`connect() while the connection is ${STATES[this.client.readyState]}`);
+    if (this.client && this.client.readyState !== 3)
+      wrongState(`connect() while the connection is ${STATES[this.client.readyState]}`);
     this.exited = false;
     const events = new LuatosWebSocket.ConnectEvents(this);
-    const result = new Promise<boolean>((resolve) => { events.resolve = resolve; });
-    const options = withEntryDefaults<ClientOptions>(withEntryDefaults(REQUIRE_PROTOCOL, this.options), { tls: this.tls, connectTimeout: timeoutMs });
+    const result = new Promise<boolean>((resolve) => {
+      events.resolve = resolve;
+    });
+    const options = withEntryDefaults<ClientOptions>(withEntryDefaults(REQUIRE_PROTOCOL, this.options), {
+      tls: this.tls,
+      connectTimeout: timeoutMs,
+    });
     // Constructed here, not inside the Promise: bad protocols or headers throw to the caller.
     const client: Client = new Client(this.runtime, this.url, options, events);
     events.client = client;
@@ -192,7 +213,10 @@ export class LuatosWebSocket {
   close(code?: number, reason?: string): void {
     if (code !== undefined && typeof code !== "number") bad(`close code must be a number, not ${typeof code}`);
     if (reason !== undefined && typeof reason !== "string") bad(`close reason must be a string, not ${typeof reason}`);
-    if (this.loop) { this.loop.close(code, reason, true); return; }
+    if (this.loop) {
+      this.loop.close(code, reason, true);
+      return;
+    }
     this.client?.close(code, reason, true);
   }
 
@@ -212,36 +236,44 @@ export class LuatosWebSocket {
    * link). `proc` gets every message. Resolves when websocket.exit(ws) or
    * close() ended the loop.
    */
-  start(keepAlive?: number | null, proc?: ((data: LuatosMessage) => void) | null, reconnTime?: number | null): Promise<void> {
+  start(
+    keepAlive?: number | null,
+    proc?: ((data: LuatosMessage) => void) | null,
+    reconnTime?: number | null,
+  ): Promise<void> {
     // Seconds, as the seed has it; 0 or nil: no heartbeat. At most what a timer holds once in ms.
-    const keepAliveMs = Math.ceil(numberOption("keepAlive (seconds)", keepAlive ?? undefined, 0, KEEP_ALIVE_MAX_S, 0) * 1000);
+    const keepAliveMs = Math.ceil(
+      numberOption("keepAlive (seconds)", keepAlive ?? undefined, 0, KEEP_ALIVE_MAX_S, 0) * 1000,
+    );
     functionOption("proc", proc ?? undefined);
     const delay = msOption("reconnTime", reconnTime ?? undefined, 0, 1000);
     if (this.loop) wrongState("start() is already running");
-    if (this.client && this.client.readyState !== 3) wrongState(`start() while connect()'s connection is ${STATES[this.client.readyState]}; close it first`);
+    if (this.client && this.client.readyState !== 3)
+      wrongState(`start() while connect()'s connection is ${STATES[this.client.readyState]}; close it first`);
     this.client = null;
     this.exited = false;
     this.proc = proc ?? null;
-    const tracked = new TrackedRuntime(this.runtime);
     const events = new LuatosWebSocket.LoopEvents(this);
-    const ended = new Promise<void>((resolve) => { events.resolve = resolve; });
+    const ended = new Promise<void>((resolve) => {
+      events.resolve = resolve;
+    });
     const options = withEntryDefaults(withEntryDefaults(REQUIRE_PROTOCOL, this.options), {
       tls: this.tls,
       reconnect: { baseDelay: delay, maxDelay: delay, onCloseCodes: RECONNECT_ON },
       keepAlive: keepAliveMs,
       offline: "reject" as const,
     });
-    const loop: ReconnectingClient = new ReconnectingClient(tracked, this.url, options, events);
+    const loop: ReconnectingClient = new ReconnectingClient(this.runtime, this.url, options, events);
     events.loop = loop;
     this.loop = loop;
     this.lastError = null;
-    this.queue.attach(tracked);
+    this.queue.attach(loop);
     return ended;
   }
 
   /**
    * connect()'s listener: one object per connection whose methods are shared, instead of a
-   * closure per event (XS heap on a device). In the class body to reach its owner's internals.
+   * closure per event (the XS heap rule, ARCHITECTURE.md). In the class body to reach its owner's internals.
    */
   private static readonly ConnectEvents = class implements ClientListener {
     private readonly owner: LuatosWebSocket;
@@ -328,7 +360,10 @@ export class LuatosWebSocket {
   private deliver(data: string | Uint8Array): void {
     const message: LuatosMessage = typeof data === "string" ? data : toArrayBuffer(data);
     const callback = this.callbacks.message;
-    if (!callback && !this.proc) { this.queue.push(message); return; }
+    if (!callback && !this.proc) {
+      this.queue.push(message);
+      return;
+    }
     if (this.proc) this.proc(message);
     if (callback) callback(message);
   }
@@ -351,10 +386,7 @@ export class LuatosWebSocket {
 
 /** sendFrame()'s argument checks when nothing can be sent, so bad input fails the same way online or not. */
 function checkFrame(fin: boolean, opcode: number, data: SendData): void {
-  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) bad(`opcode ${String(opcode)} is not in 0x0-0xF`);
-  if (!(opcode <= 2 || (opcode >= 8 && opcode <= 10))) bad(`opcode 0x${opcode.toString(16)} is reserved by RFC 6455`);
-  if (opcode === 8) bad("use close() to send a close frame");
-  if (opcode >= 8 && !fin) bad("control frames cannot be fragmented (fin must be true)");
+  checkOutgoingFrame(fin, opcode);
   if (typeof data !== "string" && !(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)) {
     bad("data must be a string, an ArrayBuffer or an ArrayBufferView");
   }
@@ -373,11 +405,12 @@ export type LuatosDefaults = ClientOptions & Pick<LuatosOptions, "certSource" | 
 
 /** The seed's module object, bound to a runtime; `defaults` are the entry's options, under the app's. */
 export function makeLuatosModule(runtime: Runtime, defaults?: LuatosDefaults): LuatosModule {
-  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a function keeps ("no const").
+  // Consts, not the parameters: a device makes this while modules preload, and the XS linker warns about a parameter a
+  // function keeps ("no const").
   const boundRuntime = runtime;
   const entryDefaults = stripTls(defaults);
   return {
-    "new"(url: string, cert?: LuatosCert | null, options?: LuatosOptions): LuatosWebSocket {
+    new(url: string, cert?: LuatosCert | null, options?: LuatosOptions): LuatosWebSocket {
       return new LuatosWebSocket(boundRuntime, url, cert, withEntryDefaults(entryDefaults, options));
     },
     exit(ws: LuatosWebSocket): void {

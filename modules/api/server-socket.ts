@@ -9,8 +9,12 @@ import { SocketBase } from "./browser";
  * (send, close, onmessage, readyState …) plus the upgrade request.
  */
 export class ServerSocket extends SocketBase {
-  constructor(platform: Platform, channel: AcceptedChannel, options: PeerOptions,
-    parsed?: { request: UpgradeRequest; head?: Uint8Array }) {
+  constructor(
+    platform: Platform,
+    channel: AcceptedChannel,
+    options: PeerOptions,
+    parsed?: { request: UpgradeRequest; head?: Uint8Array },
+  ) {
     super((listener) => new ServerPeer(platform, channel, options, listener, parsed));
   }
 
@@ -35,6 +39,12 @@ export class ServerSocket extends SocketBase {
   }
 }
 
-/** What server entries construct for each accepted connection (ServerSocket or a subclass such as FibjsServerSocket). */
-export type ServerSocketClass<S extends ServerSocket> = new (platform: Platform, channel: AcceptedChannel, options: PeerOptions,
-  parsed?: { request: UpgradeRequest; head?: Uint8Array }) => S;
+/**
+ * What server entries construct for each accepted connection (ServerSocket or a subclass such as FibjsServerSocket).
+ */
+export type ServerSocketClass<S extends ServerSocket> = new (
+  platform: Platform,
+  channel: AcceptedChannel,
+  options: PeerOptions,
+  parsed?: { request: UpgradeRequest; head?: Uint8Array },
+) => S;

@@ -27,7 +27,12 @@ function percentEncodeAscii(text: string, query: boolean): string {
   let at = 0;
   for (const ch of text) {
     const c = ch.charCodeAt(0);
-    const encode = c <= 0x20 || c === 0x7f || c === 0x22 || c === 0x3c || c === 0x3e ||
+    const encode =
+      c <= 0x20 ||
+      c === 0x7f ||
+      c === 0x22 ||
+      c === 0x3c ||
+      c === 0x3e ||
       (query ? c === 0x27 : c === 0x60 || c === 0x7b || c === 0x7d);
     if (encode) {
       out += text.slice(from, at) + "%" + (c < 16 ? "0" : "") + c.toString(16).toUpperCase();

@@ -15,7 +15,25 @@ import { latin1 } from "../core/http-head";
 import { encodeUtf8 } from "../core/utf8";
 import { crc32Update } from "./crc32";
 import {
-  ENTRY_FORMAT, ENTRY_NAME_LENGTH, ENTRY_NAME_OFFSET, ENTRY_PAYLOAD_CRC, ENTRY_PAYLOAD_LENGTH, ENTRY_PAYLOAD_OFFSET, ENTRY_RESERVED, ENTRY_SIZE, FORMAT_DER, FORMAT_PEM, HEADER_SIZE, MAGIC, MAX_NAME_LENGTH, OFFSET_COUNT, OFFSET_DIRECTORY_CRC, OFFSET_DIRECTORY_LENGTH, OFFSET_TOTAL_LENGTH, OFFSET_VERSION, VERSION,
+  ENTRY_FORMAT,
+  ENTRY_NAME_LENGTH,
+  ENTRY_NAME_OFFSET,
+  ENTRY_PAYLOAD_CRC,
+  ENTRY_PAYLOAD_LENGTH,
+  ENTRY_PAYLOAD_OFFSET,
+  ENTRY_RESERVED,
+  ENTRY_SIZE,
+  FORMAT_DER,
+  FORMAT_PEM,
+  HEADER_SIZE,
+  MAGIC,
+  MAX_NAME_LENGTH,
+  OFFSET_COUNT,
+  OFFSET_DIRECTORY_CRC,
+  OFFSET_DIRECTORY_LENGTH,
+  OFFSET_TOTAL_LENGTH,
+  OFFSET_VERSION,
+  VERSION,
   type PayloadFormat,
 } from "./format"; // named: XS links a namespace import (`* as`) kept by a function as "no const"
 import { candidateDomains, entryName, parseEntryName, type EntryKind } from "./names";
@@ -62,7 +80,8 @@ export class CertificateBundle {
 
   /** Use CertificateBundle.open(data): it checks the bytes first. (JavaScript can still call `new`: it is refused.) */
   private constructor(bytes: Uint8Array, count: number) {
-    if (typeof count !== "number") fail("new CertificateBundle(data) does not read a bundle: use CertificateBundle.open(data)");
+    if (typeof count !== "number")
+      fail("new CertificateBundle(data) does not read a bundle: use CertificateBundle.open(data)");
     this.bytes = bytes;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.count = count;
@@ -94,7 +113,8 @@ export class CertificateBundle {
     let crc = crc32Update(0, bytes, 0, OFFSET_DIRECTORY_CRC);
     crc = crc32Update(crc, ZERO4);
     crc = crc32Update(crc, bytes, OFFSET_DIRECTORY_CRC + 4, directory);
-    if (crc !== head.getUint32(OFFSET_DIRECTORY_CRC, true)) fail("directory CRC mismatch (corrupt header or entry table)");
+    if (crc !== head.getUint32(OFFSET_DIRECTORY_CRC, true))
+      fail("directory CRC mismatch (corrupt header or entry table)");
     const bundle = new CertificateBundle(bytes, count);
     bundle.checkDirectory(tableEnd, directory, total);
     bundle.checkPayloadCrcs();
@@ -108,7 +128,12 @@ export class CertificateBundle {
       const e = HEADER_SIZE + i * ENTRY_SIZE;
       const nameOffset = this.view.getUint32(e + ENTRY_NAME_OFFSET, true);
       const nameLength = this.view.getUint16(e + ENTRY_NAME_LENGTH, true);
-      if (nameLength === 0 || nameLength > MAX_NAME_LENGTH || nameOffset < tableEnd || nameOffset + nameLength > directory) {
+      if (
+        nameLength === 0 ||
+        nameLength > MAX_NAME_LENGTH ||
+        nameOffset < tableEnd ||
+        nameOffset + nameLength > directory
+      ) {
         fail(`entry ${i} has its name out of bounds`);
       }
       const format = this.bytes[e + ENTRY_FORMAT];
@@ -117,7 +142,8 @@ export class CertificateBundle {
       const offset = this.view.getUint32(e + ENTRY_PAYLOAD_OFFSET, true);
       const length = this.view.getUint32(e + ENTRY_PAYLOAD_LENGTH, true);
       const name = this.name(i);
-      if (length === 0 || offset < directory || offset + length > total) fail(`entry "${name}" has its payload out of bounds`);
+      if (length === 0 || offset < directory || offset + length > total)
+        fail(`entry "${name}" has its payload out of bounds`);
       if (!parseEntryName(name)) fail(`entry ${i} has an invalid name "${name}"`);
       if (i > 0 && !(previous < name)) fail(`entries are not in strict name order at "${name}"`);
       previous = name;
@@ -198,7 +224,8 @@ export class CertificateBundle {
     const bytes = this.bytes.subarray(offset, offset + length);
     if (!this.checked[index]) {
       const name = this.name(index);
-      if (crc32Update(0, bytes) !== this.view.getUint32(e + ENTRY_PAYLOAD_CRC, true)) fail(`entry "${name}" is corrupt (CRC mismatch)`);
+      if (crc32Update(0, bytes) !== this.view.getUint32(e + ENTRY_PAYLOAD_CRC, true))
+        fail(`entry "${name}" is corrupt (CRC mismatch)`);
       const parsed = parseEntryName(name) as { kind: EntryKind };
       const problem = checkPayload(bytes, format, parsed.kind);
       if (problem) fail(`entry "${name}" ${problem}`);
@@ -215,8 +242,13 @@ export class CertificateBundle {
   /** The most specific domain with any entry for `host`: exact, then `*.parent`, then `default`. */
   domainFor(host: string): string | undefined {
     for (const domain of candidateDomains(host)) {
-      if (this.has(entryName(domain, "cert")) || this.has(entryName(domain, "key")) ||
-          this.has(entryName(domain, "chain")) || this.has(entryName(domain, "ca"))) return domain;
+      if (
+        this.has(entryName(domain, "cert")) ||
+        this.has(entryName(domain, "key")) ||
+        this.has(entryName(domain, "chain")) ||
+        this.has(entryName(domain, "ca"))
+      )
+        return domain;
     }
     return undefined;
   }

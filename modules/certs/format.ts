@@ -16,7 +16,9 @@ export const OFFSET_TOTAL_LENGTH = 8;
 export const OFFSET_DIRECTORY_LENGTH = 12;
 export const OFFSET_DIRECTORY_CRC = 16;
 
-/** Entry: nameOffset(u32) nameLength(u16) format(u8) reserved(u8) payloadOffset(u32) payloadLength(u32) payloadCrc(u32). */
+/**
+ * Entry: nameOffset(u32) nameLength(u16) format(u8) reserved(u8) payloadOffset(u32) payloadLength(u32) payloadCrc(u32).
+ */
 export const ENTRY_SIZE = 20;
 export const ENTRY_NAME_OFFSET = 0;
 export const ENTRY_NAME_LENGTH = 4;

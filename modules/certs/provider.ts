@@ -39,11 +39,21 @@ export class BundleTlsProvider implements TlsProvider {
     const verify = this.options.verify !== false;
     if (!found) {
       if (!verify) return { verify: false };
-      throw new WebSocketError("CERT_BUNDLE",
-        `certificate bundle has no entry for host "${host}" (tried ${candidateDomains(host).join(", ")})`);
+      throw new WebSocketError(
+        "CERT_BUNDLE",
+        `certificate bundle has no entry for host "${host}" (tried ${candidateDomains(host).join(", ")})`,
+      );
     }
-    if (found.key && !found.cert) throw new WebSocketError("CERT_BUNDLE", `certificate bundle has "${found.domain}_key" without "${found.domain}_cert"`);
-    if (found.cert && !found.key) throw new WebSocketError("CERT_BUNDLE", `certificate bundle has "${found.domain}_cert" without "${found.domain}_key"`);
+    if (found.key && !found.cert)
+      throw new WebSocketError(
+        "CERT_BUNDLE",
+        `certificate bundle has "${found.domain}_key" without "${found.domain}_cert"`,
+      );
+    if (found.cert && !found.key)
+      throw new WebSocketError(
+        "CERT_BUNDLE",
+        `certificate bundle has "${found.domain}_cert" without "${found.domain}_key"`,
+      );
     const config: TlsConfig = {};
     if (found.ca) config.ca = [data(found.ca)];
     if (found.chain) config.chain = [data(found.chain)];
@@ -54,7 +64,10 @@ export class BundleTlsProvider implements TlsProvider {
       const passphrase = typeof p === "function" ? p(found.domain) : p;
       if (passphrase !== undefined) config.passphrase = passphrase;
       else if (isEncryptedKey(found.key.bytes, found.key.format)) {
-        throw new WebSocketError("CERT_BUNDLE", `certificate bundle: "${found.domain}_key" is encrypted and no passphrase was given for "${found.domain}"`);
+        throw new WebSocketError(
+          "CERT_BUNDLE",
+          `certificate bundle: "${found.domain}_key" is encrypted and no passphrase was given for "${found.domain}"`,
+        );
       }
     }
     if (!verify) config.verify = false;

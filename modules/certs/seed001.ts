@@ -61,7 +61,8 @@ export function tlsFromSeed001(table: Seed001CertTable, source?: CertificateBund
   }
 
   const insist = table.insist;
-  if (insist !== undefined && insist !== 0 && insist !== 1 && insist !== true && insist !== false) bad("insist must be 0, 1, true or false");
+  if (insist !== undefined && insist !== 0 && insist !== 1 && insist !== true && insist !== false)
+    bad("insist must be 0, 1, true or false");
   if (insist === 1 || insist === true) config.insist = true;
 
   if (table.verify !== undefined && typeof table.verify !== "boolean") bad("verify must be a boolean");
@@ -69,7 +70,11 @@ export function tlsFromSeed001(table: Seed001CertTable, source?: CertificateBund
   return config;
 }
 
-function field(table: Seed001CertTable, name: Seed001Field, source: CertificateBundle | CertResolver | undefined): CertData | undefined {
+function field(
+  table: Seed001CertTable,
+  name: Seed001Field,
+  source: CertificateBundle | CertResolver | undefined,
+): CertData | undefined {
   const value = table[name];
   if (value === undefined) return undefined;
   if (value instanceof Uint8Array) return value;
@@ -78,7 +83,10 @@ function field(table: Seed001CertTable, name: Seed001Field, source: CertificateB
   if (value.indexOf("-----BEGIN ") >= 0) return value;
   if (value.length === 0) bad(`${name} is an empty string`);
   if (source === undefined) {
-    throw new WebSocketError("CERT_BUNDLE", `${name} names "${value}", but no certificate bundle or resolver was given to find it`);
+    throw new WebSocketError(
+      "CERT_BUNDLE",
+      `${name} names "${value}", but no certificate bundle or resolver was given to find it`,
+    );
   }
   let found: CertData | undefined;
   if (source instanceof CertificateBundle) found = source.payload(value)?.bytes;

@@ -2,51 +2,16 @@ import { ClientConnection } from "../core/client-connection";
 import { CONNECTING } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { validateHeaders, validateProtocols } from "../core/handshake";
-import type { PerMessageDeflateOptions } from "../core/extensions/permessage-deflate";
 import { parseUrl } from "../core/url";
-import type { ConnectTarget, TlsConfig, TlsProvider, Transport } from "../transport/transport";
-import { Endpoint, type ClientListener } from "./endpoint";
-import { checkClientOptions, type CheckedClientOptions } from "./client-options";
+import type { ConnectTarget, Transport } from "../transport/transport";
+import { Endpoint, type ClientListener } from "../endpoint/endpoint";
+import { checkClientOptions, type CheckedClientOptions, type ClientOptions } from "./client-options";
 import { RefusedTransport } from "./refused-transport";
-import { sharedFraming } from "./framing";
-import type { Runtime } from "./runtime";
+import { sharedFraming } from "../endpoint/framing";
+import type { Runtime } from "../endpoint/runtime";
 
-export type { ClientListener, OpenInfo } from "./endpoint";
-
-export interface ClientOptions {
-  /** Offered subprotocols. */
-  protocols?: string | string[];
-  /**
-   * With `protocols` offered, fail the handshake (HANDSHAKE_FAILED, status 101) when the server
-   * selects none, as browsers and `ws` do. Default false: RFC 6455 lets a server select none
-   * (`protocol` is then ""). The browser WebSocket and the seed facades set it.
-   */
-  requireProtocol?: boolean;
-  /** Extra handshake headers: an object, or "Name: value" strings. */
-  headers?: Record<string, string> | string[];
-  /** Largest message accepted, in bytes, 1 to 2^31-1 (default 16 MiB); larger closes with 1009. */
-  maxMessageSize?: number;
-  /** Most fragments one message may have, 1 to 2^31-1 (default 262144, maxMessageSize / 64); more closes with 1009. */
-  maxFragments?: number;
-  /** Deliver message parts as they arrive (onFragment) instead of whole messages. */
-  fragments?: boolean;
-  /** Whole ms, 1 to 2^31-1, to wait for the peer's close frame and TCP close after ours (default 5000). */
-  closeTimeout?: number;
-  /** Whole ms, 1 to 2^31-1, for TCP, TLS and the opening handshake together (default 10000). */
-  connectTimeout?: number;
-  /** TLS settings for wss. */
-  tls?: TlsConfig;
-  /** Per-host TLS settings (the certificate bundle); used when `tls` is absent. */
-  certificates?: TlsProvider;
-  /**
-   * Offer permessage-deflate (RFC 7692); off unless given; true offers the
-   * defaults (as `ws` takes it). Needs a platform with a compression
-   * provider. Inflated sizes count against maxMessageSize.
-   */
-  perMessageDeflate?: boolean | PerMessageDeflateOptions;
-}
-
-export { DEFAULTS } from "./client-options";
+export type { ClientListener, OpenInfo } from "../endpoint/endpoint";
+export { DEFAULTS, type ClientOptions } from "./client-options";
 
 /**
  * The client role: parses and checks its arguments, opens a transport to the
@@ -66,24 +31,35 @@ export class Client extends Endpoint {
     const headers = validateHeaders(checked.headers);
     const deflate = checked.perMessageDeflate;
     if (deflate && !runtime.platform.compression) {
-      throw new WebSocketError("INVALID_ARGUMENT", "perMessageDeflate needs a platform with a compression provider (Platform.compression)");
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        "perMessageDeflate needs a platform with a compression provider (Platform.compression)",
+      );
     }
     super(runtime.platform, listener, checked.closeTimeout);
     this.url = parsed.href;
-    const framing = sharedFraming(runtime.platform, checked.maxMessageSize, checked.maxFragments, checked.streaming);
-    this.connection = new ClientConnection({ url: parsed, protocols, headers, perMessageDeflate: deflate,
-      requireProtocol: checked.requireProtocol }, this.connectionEvents(), framing);
+    const framing = sharedFraming(runtime.platform, checked.maxMessageSize, checked.maxFragments, checked.fragments);
+    this.connection = new ClientConnection(
+      { url: parsed, protocols, headers, perMessageDeflate: deflate, requireProtocol: checked.requireProtocol },
+      this,
+      framing,
+    );
     const target: ConnectTarget = { host: parsed.host, port: parsed.port, secure: parsed.secure };
     const refused = parsed.secure ? addTls(target, checked) : undefined;
     this.transport = refused ? new RefusedTransport(runtime.platform, refused) : runtime.createTransport(target);
     const connectTimeout = checked.connectTimeout;
     this.startTimer(connectTimeout, () => {
       if (this.connection.state === CONNECTING) {
-        this.connection.abort(new WebSocketError("CONNECT_TIMEOUT", `no connection to ${parsed.href} within ${connectTimeout} ms`));
+        this.connection.abort(
+          new WebSocketError("CONNECT_TIMEOUT", `no connection to ${parsed.href} within ${connectTimeout} ms`),
+        );
       }
     });
     const debug = runtime.platform.debug;
-    if (debug) debug(`${this.url}: connecting to ${target.host}:${target.port}${target.secure ? (target.tls ? " with TLS" : " with TLS (no settings: the platform's defaults)") : ""}`);
+    if (debug) {
+      const tls = target.secure ? (target.tls ? " with TLS" : " with TLS (no settings: the platform's defaults)") : "";
+      debug(`${this.url}: connecting to ${target.host}:${target.port}${tls}`);
+    }
     this.transport.connect(target, this);
   }
 
@@ -99,8 +75,11 @@ export class Client extends Endpoint {
   }
 
   protected closedWhileOpening(cause?: WebSocketError): WebSocketError {
-    return new WebSocketError("CONNECTION_FAILED", `${this.url}: the connection closed before the opening handshake completed${cause ? ` (${cause.message})` : ""}`,
-      cause ? { cause } : undefined);
+    return new WebSocketError(
+      "CONNECTION_FAILED",
+      `${this.url}: the connection closed before the opening handshake completed${cause ? ` (${cause.message})` : ""}`,
+      cause ? { cause } : undefined,
+    );
   }
 }
 

@@ -14,7 +14,10 @@ export class RefusedTransport implements Transport {
   private events: TransportEvents | undefined;
   private timer: TimerHandle | undefined;
 
-  constructor(private readonly platform: Platform, private readonly error: WebSocketError) {}
+  constructor(
+    private readonly platform: Platform,
+    private readonly error: WebSocketError,
+  ) {}
 
   connect(_target: ConnectTarget, events: TransportEvents): void {
     this.events = events;

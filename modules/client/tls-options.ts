@@ -4,19 +4,31 @@
  */
 import { booleanOption, knownOptions, optionError, optionsObject, stringOption } from "../core/options";
 
-const TLS_OPTIONS: readonly string[] = Object.freeze(["ca", "chain", "cert", "key", "passphrase", "verify", "insist", "servername", "resumption"]);
+const TLS_OPTIONS: readonly string[] = Object.freeze([
+  "ca",
+  "chain",
+  "cert",
+  "key",
+  "passphrase",
+  "verify",
+  "insist",
+  "servername",
+  "resumption",
+]);
 
 const CERT_DATA = "PEM text or DER bytes (a string or a Uint8Array)";
 
 function certData(name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== "string" && !(value instanceof Uint8Array)) throw optionError(name, value, CERT_DATA);
+  if (value !== undefined && typeof value !== "string" && !(value instanceof Uint8Array))
+    throw optionError(name, value, CERT_DATA);
 }
 
 function certList(name: string, value: unknown): void {
   if (value === undefined) return;
   if (!Array.isArray(value)) throw optionError(name, value, `an array of ${CERT_DATA}`);
   for (let i = 0; i < value.length; i++) {
-    if (typeof value[i] !== "string" && !(value[i] instanceof Uint8Array)) throw optionError(`${name}[${i}]`, value[i], CERT_DATA);
+    if (typeof value[i] !== "string" && !(value[i] instanceof Uint8Array))
+      throw optionError(`${name}[${i}]`, value[i], CERT_DATA);
   }
 }
 

@@ -24,12 +24,16 @@ export function base64Encode(bytes: Uint8Array): string {
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out[o++] = digit(n >> 18); out[o++] = digit((n >> 12) & 63); out[o++] = digit((n >> 6) & 63); out[o++] = digit(n & 63);
+    out[o++] = digit(n >> 18);
+    out[o++] = digit((n >> 12) & 63);
+    out[o++] = digit((n >> 6) & 63);
+    out[o++] = digit(n & 63);
   }
   const left = bytes.length - i;
   if (left > 0) {
     const n = (bytes[i] << 16) | (left === 2 ? bytes[i + 1] << 8 : 0);
-    out[o++] = digit(n >> 18); out[o++] = digit((n >> 12) & 63);
+    out[o++] = digit(n >> 18);
+    out[o++] = digit((n >> 12) & 63);
     out[o++] = left === 2 ? digit((n >> 6) & 63) : 0x3d;
     out[o++] = 0x3d; // =
   }
@@ -50,7 +54,8 @@ export function base64Decode(text: string): Uint8Array | undefined {
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
     let v = value(c);
-    if (c === 0x3d && at >= length - pad) v = 0; // = only as the final padding
+    if (c === 0x3d && at >= length - pad)
+      v = 0; // = only as the final padding
     else if (v < 0) return undefined;
     n = (n << 6) | v;
     if ((++at & 3) === 0) {

@@ -1,5 +1,10 @@
 import { FramedConnection, OPEN, type ConnectionEvents, type FramingOptions } from "./connection";
-import { acceptDeflateAnswer, deflateOffer, type DeflateAgreement, type PerMessageDeflateOptions } from "./extensions/permessage-deflate";
+import {
+  acceptDeflateAnswer,
+  deflateOffer,
+  type DeflateAgreement,
+  type PerMessageDeflateOptions,
+} from "./extensions/permessage-deflate";
 import { WebSocketError } from "./errors";
 import { asciiBytes } from "./http-head";
 import { ResponseHeadParser, buildClientRequest, checkResponse, type HeaderList } from "./handshake";
@@ -33,7 +38,7 @@ interface PendingHandshake {
  * The client role: writes the opening handshake, checks the server's answer
  * (which may arrive split anywhere, and may carry the first frames), then
  * hands the byte stream to the framing layer. An open connection keeps
- * nothing of the handshake (XS heap on a device).
+ * nothing of the handshake (the XS heap rule, ARCHITECTURE.md).
  */
 export class ClientConnection extends FramedConnection {
   /** null once the handshake is over. */
@@ -45,7 +50,11 @@ export class ClientConnection extends FramedConnection {
    */
   constructor(options: ClientConnectionOptions, events: ConnectionEvents);
   constructor(options: ClientHandshakeOptions, events: ConnectionEvents, framing: FramingOptions);
-  constructor(options: ClientHandshakeOptions, events: ConnectionEvents, framing: FramingOptions = options as ClientConnectionOptions) {
+  constructor(
+    options: ClientHandshakeOptions,
+    events: ConnectionEvents,
+    framing: FramingOptions = options as ClientConnectionOptions,
+  ) {
     super("client", framing, events);
     this.handshake = { options, accept: "", parser: null };
   }
@@ -61,7 +70,7 @@ export class ClientConnection extends FramedConnection {
     const request = buildClientRequest(url, nonce, protocols, headers, deflate ? deflateOffer(deflate) : undefined);
     handshake.accept = request.accept;
     handshake.parser = new ResponseHeadParser();
-    this.events.write(asciiBytes(request.text));
+    this.events.onOutput(asciiBytes(request.text));
   }
 
   /** permessage-deflate is offered only with a compression provider to run it. */
@@ -70,7 +79,10 @@ export class ClientConnection extends FramedConnection {
   }
 
   receive(chunk: Uint8Array): void {
-    if (this.state !== 0) { this.receiveFrames(chunk); return; }
+    if (this.state !== 0) {
+      this.receiveFrames(chunk);
+      return;
+    }
     const handshake = this.handshake;
     if (!handshake?.parser) return;
     let done;
@@ -87,21 +99,35 @@ export class ClientConnection extends FramedConnection {
     const deflate = this.deflateOptions(handshake);
     let agreement: DeflateAgreement | undefined;
     try {
-      negotiated = checkResponse(done.response, handshake.accept, handshake.options.protocols,
-        deflate ? (header) => { agreement = acceptDeflateAnswer(header, deflate); } : undefined);
+      negotiated = checkResponse(
+        done.response,
+        handshake.accept,
+        handshake.options.protocols,
+        deflate
+          ? (header) => {
+              agreement = acceptDeflateAnswer(header, deflate);
+            }
+          : undefined,
+      );
     } catch (e) {
       this.abort(e as WebSocketError);
       return;
     }
     const offered = handshake.options.protocols;
     if (negotiated.protocol === "" && offered.length && handshake.options.requireProtocol) {
-      this.abort(new WebSocketError("HANDSHAKE_FAILED",
-        `server selected none of the subprotocols offered (${offered.join(", ")}): its 101 has no Sec-WebSocket-Protocol`, { status: 101 }));
+      this.abort(
+        new WebSocketError(
+          "HANDSHAKE_FAILED",
+          `server selected none of the subprotocols offered (${offered.join(", ")}): its 101 has no ` +
+            `Sec-WebSocket-Protocol`,
+          { status: 101 },
+        ),
+      );
       return;
     }
     if (agreement && deflate) this.useDeflate(agreement, deflate);
     this.setState(OPEN);
-    this.events.open(negotiated.protocol, negotiated.extensions, done.response.headers);
+    this.events.onEstablished(negotiated.protocol, negotiated.extensions, done.response.headers);
     if (done.rest.length && this.state !== 0) this.receiveFrames(done.rest);
   }
 }

@@ -27,27 +27,45 @@ export function isValidWireCode(code: number): boolean {
  * send (1000, 3000-4999, as browsers allow); `anyWireCode` also allows the
  * protocol codes (seed 001 closes with 1002).
  */
-export function closeBody(code: number | undefined, reason: string | undefined, anyWireCode = false,
-  encode: (text: string) => Uint8Array = encodeUtf8): Uint8Array {
+export function closeBody(
+  code: number | undefined,
+  reason: string | undefined,
+  anyWireCode = false,
+  encode: (text: string) => Uint8Array = encodeUtf8,
+): Uint8Array {
   if (code === undefined) {
     if (reason !== undefined && reason !== "") {
       throw new WebSocketError("INVALID_CLOSE_CODE", "a close reason needs a close code");
     }
     return new Uint8Array(0);
   }
-  if (typeof code !== "number" || !Number.isInteger(code) ||
-    !(code === 1000 || (code >= 3000 && code <= 4999) || (anyWireCode && isValidWireCode(code)))) {
-    throw new WebSocketError("INVALID_CLOSE_CODE",
-      `close code ${String(code)} is not allowed (use 1000 or 3000-4999${anyWireCode ? ", or a registered protocol code" : ""})`);
+  if (
+    typeof code !== "number" ||
+    !Number.isInteger(code) ||
+    !(code === 1000 || (code >= 3000 && code <= 4999) || (anyWireCode && isValidWireCode(code)))
+  ) {
+    throw new WebSocketError(
+      "INVALID_CLOSE_CODE",
+      `close code ${String(code)} is not allowed (use 1000 or ` +
+        `3000-4999${anyWireCode ? ", or a registered protocol code" : ""})`,
+    );
   }
   const text = reason === undefined ? new Uint8Array(0) : encode(String(reason));
   if (text.length > MAX_CLOSE_REASON) {
-    throw new WebSocketError("INVALID_CLOSE_REASON", `close reason is ${text.length} bytes of UTF-8; at most ${MAX_CLOSE_REASON} are allowed`);
+    throw new WebSocketError(
+      "INVALID_CLOSE_REASON",
+      `close reason is ${text.length} bytes of UTF-8; at most ${MAX_CLOSE_REASON} are allowed`,
+    );
   }
-  const body = new Uint8Array(2 + text.length);
+  return encodeCloseBody(code, text);
+}
+
+/** A close frame's body from a checked code and reason bytes: the one place that lays it out (RFC 6455 5.5.1). */
+export function encodeCloseBody(code: number, reason: Uint8Array): Uint8Array {
+  const body = new Uint8Array(2 + reason.length);
   body[0] = code >>> 8;
   body[1] = code & 0xff;
-  body.set(text, 2);
+  body.set(reason, 2);
   return body;
 }
 
@@ -59,15 +77,30 @@ export type ParsedClose =
 export function parseCloseBody(payload: Uint8Array, decode: (bytes: Uint8Array) => string = decodeUtf8): ParsedClose {
   if (payload.length === 0) return { ok: true, code: CLOSE.NO_STATUS, reason: "" };
   if (payload.length === 1) {
-    return { ok: false, error: "PROTOCOL_ERROR", closeCode: CLOSE.PROTOCOL_ERROR, message: "close frame with a 1-byte body" };
+    return {
+      ok: false,
+      error: "PROTOCOL_ERROR",
+      closeCode: CLOSE.PROTOCOL_ERROR,
+      message: "close frame with a 1-byte body",
+    };
   }
   const code = (payload[0] << 8) | payload[1];
   if (!isValidWireCode(code)) {
-    return { ok: false, error: "PROTOCOL_ERROR", closeCode: CLOSE.PROTOCOL_ERROR, message: `close frame with invalid code ${code}` };
+    return {
+      ok: false,
+      error: "PROTOCOL_ERROR",
+      closeCode: CLOSE.PROTOCOL_ERROR,
+      message: `close frame with invalid code ${code}`,
+    };
   }
   const reasonBytes = payload.subarray(2);
   if (!isValidUtf8(reasonBytes)) {
-    return { ok: false, error: "INVALID_UTF8", closeCode: CLOSE.INVALID_DATA, message: "close reason is not valid UTF-8" };
+    return {
+      ok: false,
+      error: "INVALID_UTF8",
+      closeCode: CLOSE.INVALID_DATA,
+      message: "close reason is not valid UTF-8",
+    };
   }
   return { ok: true, code, reason: reasonBytes.length ? decode(reasonBytes) : "" };
 }

@@ -1,9 +1,9 @@
-import type { CompressionProvider } from "../platform/compression";
-import { CLOSE, closeBody, parseCloseBody } from "./close";
-import { CompressedMessages, type InflatedSink } from "./compressed-messages";
-import { DeflateTransform } from "./deflate-transform";
+import type { CompressionProvider } from "./extensions/compression";
+import { CLOSE, MAX_CLOSE_REASON, closeBody, encodeCloseBody, parseCloseBody } from "./close";
+import { CompressedMessages, type InflatedSink } from "./extensions/compressed-messages";
+import { DeflateTransform } from "./extensions/deflate-transform";
 import { WebSocketError, type ErrorCode } from "./errors";
-import { OPCODE, encodeFrame, isControl, type FrameAllocator } from "./frame";
+import { MAX_CONTROL_PAYLOAD, OPCODE, checkOutgoingFrame, encodeFrame, isControl, type FrameAllocator } from "./frame";
 import { Receiver, type ReceiverLimits, type ReceiverSink } from "./receiver";
 import { decodeUtf8, encodeUtf8 } from "./utf8";
 import { DEFAULT_THRESHOLD, type DeflateAgreement } from "./extensions/permessage-deflate";
@@ -45,19 +45,24 @@ export interface DeflateTuning {
 
 /** Everything the state machine asks of the layer that owns the transport. */
 export interface ConnectionEvents {
-  /** Bytes to hand to the transport, in order. */
-  write(bytes: Uint8Array): void;
-  open(protocol: string, extensions: string, headers: Map<string, string>): void;
-  message(data: string | Uint8Array, binary: boolean): void;
-  fragment(data: string | Uint8Array, binary: boolean, final: boolean): void;
-  ping(payload: Uint8Array): void;
-  pong(payload: Uint8Array): void;
-  error(error: WebSocketError): void;
-  stateChange(state: ReadyState): void;
+  /**
+   * Bytes to hand to the transport, in order. The core keeps no bytes of its own, so it does not act on
+   * back-pressure: its owner reports it (bufferedAmount, onDrain; the server role pauses reading).
+   */
+  onOutput(bytes: Uint8Array): void;
+  /** The opening handshake completed (RFC 6455 4.1: "the WebSocket Connection is Established"). */
+  onEstablished(protocol: string, extensions: string, headers: Map<string, string>): void;
+  onMessage(data: string | Uint8Array, binary: boolean): void;
+  /** A part of a message, delivered as it arrives (the `fragments` option). */
+  onFragment(data: string | Uint8Array, binary: boolean, final: boolean): void;
+  onPing(payload: Uint8Array): void;
+  onPong(payload: Uint8Array): void;
+  onError(error: WebSocketError): void;
+  onStateChange(state: ReadyState): void;
   /** Close the transport: graceful flushes queued bytes first (FIN); otherwise drop it now. */
-  shutdown(graceful: boolean): void;
-  /** The connection is over; emitted once, after the transport closed. */
-  closed(code: number, reason: string, wasClean: boolean): void;
+  onShutdown(graceful: boolean): void;
+  /** The connection is over ("the WebSocket Connection is Closed"); emitted once, after the transport closed. */
+  onClosed(code: number, reason: string, wasClean: boolean): void;
 }
 
 export type Payload = string | Uint8Array;
@@ -85,6 +90,31 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   /** How the connection is ending, as bits (one field, not five: each costs a slot per connection on XS). */
   private ending = 0;
+
+  // The ending bits, named (getters live on the prototype: no slot per connection).
+  private get closeSent(): boolean {
+    return (this.ending & CLOSE_SENT) !== 0;
+  }
+  private get closeReceived(): boolean {
+    return (this.ending & CLOSE_RECEIVED) !== 0;
+  }
+  private get failed(): boolean {
+    return (this.ending & FAILED) !== 0;
+  }
+  private get errorReported(): boolean {
+    return (this.ending & ERROR_REPORTED) !== 0;
+  }
+  private get finished(): boolean {
+    return (this.ending & FINISHED) !== 0;
+  }
+  /** Both close frames crossed and nothing failed: the close was clean (RFC 6455 7.1.4 wasClean). */
+  private get closedCleanly(): boolean {
+    return (this.ending & (CLOSE_SENT | CLOSE_RECEIVED | FAILED)) === (CLOSE_SENT | CLOSE_RECEIVED);
+  }
+  /** Open and no close frame sent yet: data and control frames may still go out. */
+  private get canSend(): boolean {
+    return this.state === OPEN && (this.ending & CLOSE_SENT) === 0;
+  }
   private code: number = CLOSE.ABNORMAL;
   private reason = "";
   /** Opcode of the message being sent frame by frame with sendFrame(), 0 when none. */
@@ -109,9 +139,12 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   /** Send a whole message. Returns false (nothing sent) unless OPEN. */
   send(data: Payload, binary = typeof data !== "string"): boolean {
-    if (this.state !== OPEN || (this.ending & CLOSE_SENT) !== 0) return false;
+    if (!this.canSend) return false;
     if (this.sendingOpcode !== 0) {
-      throw new WebSocketError("INVALID_STATE", "a message started with sendFrame() is not finished; send its last fragment first");
+      throw new WebSocketError(
+        "INVALID_STATE",
+        "a message started with sendFrame() is not finished; send its last fragment first",
+      );
     }
     const bytes = typeof data === "string" ? this.encode(data) : data;
     const deflated = this.deflate ? this.deflate.compress(bytes) : undefined;
@@ -125,24 +158,20 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
    * frame sequence stays legal.
    */
   sendFrame(fin: boolean, opcode: number, data: Payload): boolean {
-    if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) {
-      throw new WebSocketError("INVALID_ARGUMENT", `opcode ${String(opcode)} is not in 0x0-0xF`);
-    }
-    if (!(opcode <= 2 || (opcode >= 8 && opcode <= 10))) {
-      throw new WebSocketError("INVALID_ARGUMENT", `opcode 0x${opcode.toString(16)} is reserved by RFC 6455`);
-    }
     const bytes = typeof data === "string" ? this.encode(data) : data;
-    if (isControl(opcode)) {
-      if (!fin) throw new WebSocketError("INVALID_ARGUMENT", "control frames cannot be fragmented (fin must be true)");
-      if (bytes.length > 125) throw new WebSocketError("INVALID_ARGUMENT", `control frame payload is ${bytes.length} bytes; at most 125 are allowed`);
-      if (opcode === OPCODE.CLOSE) throw new WebSocketError("INVALID_ARGUMENT", "use close() to send a close frame");
+    if (checkOutgoingFrame(fin, opcode, bytes.length)) {
+      // A control frame may come between the frames of a message.
     } else if (opcode === OPCODE.CONTINUATION) {
-      if (this.sendingOpcode === 0) throw new WebSocketError("INVALID_STATE", "continuation frame without a started message");
+      if (this.sendingOpcode === 0)
+        throw new WebSocketError("INVALID_STATE", "continuation frame without a started message");
     } else if (this.sendingOpcode !== 0) {
-      throw new WebSocketError("INVALID_STATE", "a new data frame cannot start inside an unfinished fragmented message");
+      throw new WebSocketError(
+        "INVALID_STATE",
+        "a new data frame cannot start inside an unfinished fragmented message",
+      );
     }
-    if (this.state !== OPEN || (this.ending & CLOSE_SENT) !== 0) return false;
-    if (!isControl(opcode)) this.sendingOpcode = fin ? 0 : (opcode === OPCODE.CONTINUATION ? this.sendingOpcode : opcode);
+    if (!this.canSend) return false;
+    if (!isControl(opcode)) this.sendingOpcode = fin ? 0 : opcode === OPCODE.CONTINUATION ? this.sendingOpcode : opcode;
     this.writeFrame(opcode, fin, bytes);
     return true;
   }
@@ -167,17 +196,22 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   /** The transport is gone. Emits `closed` once. */
   transportClosed(error?: WebSocketError): void {
-    if (this.ending & FINISHED) return;
+    if (this.finished) return;
     this.ending |= FINISHED;
     this.receiver.stop();
     this.deflate?.dispose();
-    const clean = (this.ending & (CLOSE_SENT | CLOSE_RECEIVED | FAILED)) === (CLOSE_SENT | CLOSE_RECEIVED);
-    if ((this.ending & (CLOSE_RECEIVED | FAILED)) === 0) {
+    const clean = this.closedCleanly;
+    if (!this.closeReceived && !this.failed) {
       this.code = CLOSE.ABNORMAL;
-      this.reportError(error ?? new WebSocketError("CONNECTION_LOST", "connection closed without a close frame", { closeCode: CLOSE.ABNORMAL }));
+      this.reportError(
+        error ??
+          new WebSocketError("CONNECTION_LOST", "connection closed without a close frame", {
+            closeCode: CLOSE.ABNORMAL,
+          }),
+      );
     }
     this.setState(CLOSED);
-    this.events.closed(this.code, this.reason, clean);
+    this.events.onClosed(this.code, this.reason, clean);
   }
 
   /**
@@ -186,14 +220,14 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
    * was slow, and the close stays clean.
    */
   closeTimedOut(error: WebSocketError): void {
-    if (this.ending & FINISHED) return;
-    if ((this.ending & CLOSE_RECEIVED) === 0) {
+    if (this.finished) return;
+    if (!this.closeReceived) {
       this.ending |= FAILED;
       this.code = CLOSE.ABNORMAL;
       this.reason = "close handshake timed out";
       this.reportError(error);
     }
-    this.events.shutdown(false);
+    this.events.onShutdown(false);
   }
 
   /**
@@ -201,46 +235,52 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
    * `graceful` flushes what was written first (a server's refusal response).
    */
   abort(error: WebSocketError, graceful = false): void {
-    if (this.ending & (FINISHED | FAILED)) return;
+    if (this.finished || this.failed) return;
     this.ending |= FAILED;
     this.code = CLOSE.ABNORMAL;
     this.reason = "";
     this.reportError(error);
     this.receiver.stop();
     this.setState(CLOSING);
-    this.events.shutdown(graceful);
+    this.events.onShutdown(graceful);
   }
 
   // ---- receiver callbacks ----
 
   onMessage(binary: boolean, data: Uint8Array, compressed = false): void {
-    if (this.ending & CLOSE_RECEIVED) return;
-    if (compressed && this.compressed) { this.compressed.message(binary, data); return; }
-    this.events.message(binary ? data : this.decode(data), binary);
+    if (this.closeReceived) return;
+    if (compressed && this.compressed) {
+      this.compressed.message(binary, data);
+      return;
+    }
+    this.events.onMessage(binary ? data : this.decode(data), binary);
   }
 
-  onPart(binary: boolean, data: Uint8Array, final: boolean, compressed = false): void {
-    if (this.ending & CLOSE_RECEIVED) return;
-    if (compressed && this.compressed) { this.compressed.part(binary, data, final); return; }
-    this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
+  onFragment(binary: boolean, data: Uint8Array, final: boolean, compressed = false): void {
+    if (this.closeReceived) return;
+    if (compressed && this.compressed) {
+      this.compressed.part(binary, data, final);
+      return;
+    }
+    this.events.onFragment(binary ? data : data.length ? this.decode(data) : "", binary, final);
   }
 
   inflatedMessage(binary: boolean, data: Uint8Array): void {
-    if (this.ending & FAILED) return;
-    this.events.message(binary ? data : this.decode(data), binary);
+    if (this.failed) return;
+    this.events.onMessage(binary ? data : this.decode(data), binary);
   }
 
   inflatedPart(binary: boolean, data: Uint8Array, final: boolean): void {
-    if (this.ending & FAILED) return;
-    this.events.fragment(binary ? data : (data.length ? this.decode(data) : ""), binary, final);
+    if (this.failed) return;
+    this.events.onFragment(binary ? data : data.length ? this.decode(data) : "", binary, final);
   }
 
   onControl(opcode: number, payload: Uint8Array): void {
     if (opcode === OPCODE.PING) {
-      if ((this.ending & CLOSE_SENT) === 0) this.writeFrame(OPCODE.PONG, true, payload);
-      this.events.ping(payload);
+      if (!this.closeSent) this.writeFrame(OPCODE.PONG, true, payload);
+      this.events.onPing(payload);
     } else if (opcode === OPCODE.PONG) {
-      this.events.pong(payload);
+      this.events.onPong(payload);
     } else {
       this.receivedClose(payload);
     }
@@ -258,7 +298,11 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
    */
   protected useDeflate(agreement: DeflateAgreement, tuning: DeflateTuning): void {
     const provider = this.options.compression;
-    if (!provider) throw new WebSocketError("INVALID_STATE", "permessage-deflate was agreed but the platform has no compression provider");
+    if (!provider)
+      throw new WebSocketError(
+        "INVALID_STATE",
+        "permessage-deflate was agreed but the platform has no compression provider",
+      );
     this.deflate = new DeflateTransform({
       role: this.role,
       agreement,
@@ -275,40 +319,39 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
   protected setState(state: ReadyState): void {
     if (this.state === state) return;
     this.state = state;
-    this.events.stateChange(state);
+    this.events.onStateChange(state);
   }
 
   protected reportError(error: WebSocketError): void {
-    if (this.ending & ERROR_REPORTED) return;
+    if (this.errorReported) return;
     this.ending |= ERROR_REPORTED;
-    this.events.error(error);
+    this.events.onError(error);
   }
 
   /** RFC 6455 7.1.7: send a close with the error's code, report, and drop the connection. */
   protected failWith(error: WebSocketError): void {
-    if (this.ending & (FAILED | FINISHED)) return;
+    if (this.failed || this.finished) return;
     this.ending |= FAILED;
     this.receiver.stop();
     const closeCode = error.closeCode ?? CLOSE.PROTOCOL_ERROR;
     this.code = closeCode;
-    this.reason = error.message.length <= 123 ? error.message : "";
-    if ((this.ending & CLOSE_SENT) === 0 && (this.state === OPEN || this.state === CLOSING)) {
+    // The error's words go into the close frame when they fit its 123 bytes; otherwise the code alone.
+    let reasonBytes = this.encode(error.message);
+    if (reasonBytes.length > MAX_CLOSE_REASON) reasonBytes = new Uint8Array(0);
+    this.reason = reasonBytes.length ? error.message : "";
+    if (!this.closeSent && (this.state === OPEN || this.state === CLOSING)) {
       this.ending |= CLOSE_SENT;
-      const reasonBytes = this.encode(this.reason);
-      const body = new Uint8Array(2 + reasonBytes.length);
-      body[0] = closeCode >>> 8;
-      body[1] = closeCode & 0xff;
-      body.set(reasonBytes, 2);
-      this.writeFrame(OPCODE.CLOSE, true, body);
+      this.writeFrame(OPCODE.CLOSE, true, encodeCloseBody(closeCode, reasonBytes));
     }
     this.setState(CLOSING);
     this.reportError(error);
-    this.events.shutdown(true);
+    this.events.onShutdown(true);
   }
 
   private receivedClose(payload: Uint8Array): void {
     const parsed = parseCloseBody(payload, this.options.decodeUtf8 ?? decodeUtf8);
-    if (parsed.ok === false) { // narrows without strictNullChecks too (mcconfig's default)
+    if (parsed.ok === false) {
+      // narrows without strictNullChecks too (mcconfig's default)
       this.failWith(new WebSocketError(parsed.error, parsed.message, { closeCode: parsed.closeCode }));
       return;
     }
@@ -316,11 +359,11 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
     this.receiver.stop();
     this.code = parsed.code;
     this.reason = parsed.reason;
-    if ((this.ending & CLOSE_SENT) === 0) {
+    if (!this.closeSent) {
       // Echo the code (an empty close is answered with an empty close).
       this.sendClose(parsed.code === CLOSE.NO_STATUS ? new Uint8Array(0) : payload.subarray(0, 2));
     }
-    this.events.shutdown(true);
+    this.events.onShutdown(true);
   }
 
   private sendClose(body: Uint8Array): void {
@@ -331,10 +374,14 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
 
   private control(opcode: number, data: Payload): boolean {
     const bytes = typeof data === "string" ? this.encode(data) : data;
-    if (bytes.length > 125) {
-      throw new WebSocketError("INVALID_ARGUMENT", `${opcode === OPCODE.PING ? "ping" : "pong"} payload is ${bytes.length} bytes; at most 125 are allowed`);
+    if (bytes.length > MAX_CONTROL_PAYLOAD) {
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        `${opcode === OPCODE.PING ? "ping" : "pong"} payload is ${bytes.length} bytes; at most ` +
+          `${MAX_CONTROL_PAYLOAD} are allowed`,
+      );
     }
-    if (this.state !== OPEN || (this.ending & CLOSE_SENT) !== 0) return false;
+    if (!this.canSend) return false;
     this.writeFrame(opcode, true, bytes);
     return true;
   }
@@ -353,6 +400,6 @@ export class FramedConnection implements ReceiverSink, InflatedSink {
       mask = this.options.maskScratch ?? new Uint8Array(4);
       this.options.random(mask);
     }
-    this.events.write(encodeFrame(opcode, fin, payload, mask, rsv1, this.options.allocateFrame));
+    this.events.onOutput(encodeFrame(opcode, fin, payload, mask, rsv1, this.options.allocateFrame));
   }
 }

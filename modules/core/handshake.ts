@@ -7,8 +7,16 @@ import type { WebSocketUrl } from "./url";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /** Headers the handshake itself sets; a caller may not override them. */
-const RESERVED = Object.freeze(["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
-  "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept"]);
+const RESERVED = Object.freeze([
+  "host",
+  "upgrade",
+  "connection",
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-protocol",
+  "sec-websocket-extensions",
+  "sec-websocket-accept",
+]);
 export const MAX_RESPONSE_HEAD = 8192;
 
 export type HeaderList = [name: string, value: string][];
@@ -35,25 +43,34 @@ export function validateHeaders(headers: Record<string, string> | readonly strin
   const list: HeaderList = [];
   if (Array.isArray(headers)) {
     for (const line of headers as readonly string[]) {
-      if (typeof line !== "string") throw new WebSocketError("INVALID_HEADER", `extra header ${String(line)} is not a "Name: value" string`);
+      if (typeof line !== "string")
+        throw new WebSocketError("INVALID_HEADER", `extra header ${String(line)} is not a "Name: value" string`);
       const colon = line.indexOf(":");
-      if (colon <= 0) throw new WebSocketError("INVALID_HEADER", `extra header "${line}" is not of the form "Name: value"`);
+      if (colon <= 0)
+        throw new WebSocketError("INVALID_HEADER", `extra header "${line}" is not of the form "Name: value"`);
       list.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
     }
   } else if (typeof headers === "object") {
     for (const name of Object.keys(headers)) list.push([name, String((headers as Record<string, string>)[name])]);
   } else {
-    throw new WebSocketError("INVALID_HEADER", "extra headers must be an object or an array of \"Name: value\" strings");
+    throw new WebSocketError("INVALID_HEADER", 'extra headers must be an object or an array of "Name: value" strings');
   }
   for (const [name, value] of list) {
     if (!TOKEN.test(name)) throw new WebSocketError("INVALID_HEADER", `header name "${name}" is not a valid token`);
-    if (/[\r\n\0]/.test(value)) throw new WebSocketError("INVALID_HEADER", `header "${name}" has CR, LF or NUL in its value`);
+    if (/[\r\n\0]/.test(value))
+      throw new WebSocketError("INVALID_HEADER", `header "${name}" has CR, LF or NUL in its value`);
     // RFC 7230 3.2: field values are visible characters, space and tab (obs-text as single bytes).
     if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
-      throw new WebSocketError("INVALID_HEADER", `header "${name}" has a control character or a character above U+00FF in its value`);
+      throw new WebSocketError(
+        "INVALID_HEADER",
+        `header "${name}" has a control character or a character above U+00FF in its value`,
+      );
     }
     if (RESERVED.indexOf(name.toLowerCase()) >= 0) {
-      throw new WebSocketError("INVALID_HEADER", `header "${name}" is set by the WebSocket handshake and cannot be given`);
+      throw new WebSocketError(
+        "INVALID_HEADER",
+        `header "${name}" is set by the WebSocket handshake and cannot be given`,
+      );
     }
   }
   return list;
@@ -70,10 +87,16 @@ export interface ClientRequest {
   accept: string;
 }
 
-export function buildClientRequest(url: WebSocketUrl, nonce: Uint8Array, protocols: readonly string[],
-  headers: HeaderList, extensions?: string): ClientRequest {
+export function buildClientRequest(
+  url: WebSocketUrl,
+  nonce: Uint8Array,
+  protocols: readonly string[],
+  headers: HeaderList,
+  extensions?: string,
+): ClientRequest {
   const key = base64Encode(nonce);
-  let text = `GET ${url.resource} HTTP/1.1\r\nHost: ${url.hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+  let text =
+    `GET ${url.resource} HTTP/1.1\r\nHost: ${url.hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
     `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n`;
   if (protocols.length) text += `Sec-WebSocket-Protocol: ${protocols.join(", ")}\r\n`;
   if (extensions) text += `Sec-WebSocket-Extensions: ${extensions}\r\n`;
@@ -109,7 +132,11 @@ export class ResponseHeadParser {
     const done = this.parser.push(chunk);
     if (!done) return undefined;
     const m = STATUS_LINE.exec(done.head.startLine);
-    if (!m) throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed status line ${quotePeer(done.head.startLine)}`);
+    if (!m)
+      throw new WebSocketError(
+        "HANDSHAKE_FAILED",
+        `handshake response has a malformed status line ${quotePeer(done.head.startLine)}`,
+      );
     return { response: { status: Number(m[1]), reason: m[2] ?? "", headers: done.head.headers }, rest: done.rest };
   }
 
@@ -128,7 +155,10 @@ export class ResponseHeadParser {
         let seen = start + latin1(chunk, 0, Math.min(chunk.length, PEER_TEXT_MAX + 1));
         const end = seen.indexOf("\r\n");
         if (end >= 0) seen = seen.slice(0, end);
-        throw new WebSocketError("HANDSHAKE_FAILED", `handshake response has a malformed status line ${quotePeer(seen)}: not an HTTP/1.1 status line`);
+        throw new WebSocketError(
+          "HANDSHAKE_FAILED",
+          `handshake response has a malformed status line ${quotePeer(seen)}: not an HTTP/1.1 status line`,
+        );
       }
     }
     this.start = start.length + n === STATUS_START.length ? null : start + latin1(chunk, 0, n);
@@ -139,38 +169,67 @@ export class ResponseHeadParser {
  * RFC 6455 4.1: what the client must check in the server's answer. Returns the
  * negotiated subprotocol and the extensions header (validated by `acceptExtensions`).
  */
-export function checkResponse(response: HttpResponse, accept: string, offered: readonly string[],
-  acceptExtensions?: (header: string) => void): { protocol: string; extensions: string } {
+export function checkResponse(
+  response: HttpResponse,
+  accept: string,
+  offered: readonly string[],
+  acceptExtensions?: (header: string) => void,
+): { protocol: string; extensions: string } {
   const h = response.headers;
   if (response.status !== 101) {
-    throw new WebSocketError("HANDSHAKE_FAILED",
-      `server answered ${response.status}${response.reason ? " " + quotePeer(response.reason) : ""} instead of 101 Switching Protocols`,
-      { status: response.status });
+    throw new WebSocketError(
+      "HANDSHAKE_FAILED",
+      `server answered ${response.status}${response.reason ? " " + quotePeer(response.reason) : ""} instead of ` +
+        `101 Switching Protocols`,
+      { status: response.status },
+    );
   }
   if ((h.get("upgrade") ?? "").toLowerCase() !== "websocket") {
-    throw new WebSocketError("HANDSHAKE_FAILED", `handshake response lacks "Upgrade: websocket" (got ${quotePeer(h.get("upgrade") ?? "")})`, { status: 101 });
+    throw new WebSocketError(
+      "HANDSHAKE_FAILED",
+      `handshake response lacks "Upgrade: websocket" (got ${quotePeer(h.get("upgrade") ?? "")})`,
+      { status: 101 },
+    );
   }
   if (!hasToken(h.get("connection"), "upgrade")) {
-    throw new WebSocketError("HANDSHAKE_FAILED", `handshake response's Connection header lacks "upgrade" (got ${quotePeer(h.get("connection") ?? "")})`, { status: 101 });
+    throw new WebSocketError(
+      "HANDSHAKE_FAILED",
+      `handshake response's Connection header lacks "upgrade" (got ${quotePeer(h.get("connection") ?? "")})`,
+      { status: 101 },
+    );
   }
   const got = h.get("sec-websocket-accept");
   if (got !== accept) {
-    throw new WebSocketError("HANDSHAKE_FAILED",
-      got === undefined ? "handshake response lacks Sec-WebSocket-Accept" : `Sec-WebSocket-Accept ${quotePeer(got)} does not match the key we sent`, { status: 101 });
+    throw new WebSocketError(
+      "HANDSHAKE_FAILED",
+      got === undefined
+        ? "handshake response lacks Sec-WebSocket-Accept"
+        : `Sec-WebSocket-Accept ${quotePeer(got)} does not match the key we sent`,
+      { status: 101 },
+    );
   }
   let protocol = "";
   const chosen = h.get("sec-websocket-protocol");
   if (chosen !== undefined) {
     if (offered.indexOf(chosen) < 0) {
-      throw new WebSocketError("HANDSHAKE_FAILED",
-        offered.length ? `server chose subprotocol ${quotePeer(chosen)}, which we did not offer` : `server chose subprotocol ${quotePeer(chosen)} but we offered none`, { status: 101 });
+      throw new WebSocketError(
+        "HANDSHAKE_FAILED",
+        offered.length
+          ? `server chose subprotocol ${quotePeer(chosen)}, which we did not offer`
+          : `server chose subprotocol ${quotePeer(chosen)} but we offered none`,
+        { status: 101 },
+      );
     }
     protocol = chosen;
   }
   const extensions = h.get("sec-websocket-extensions") ?? "";
   if (extensions !== "") {
     if (!acceptExtensions) {
-      throw new WebSocketError("HANDSHAKE_FAILED", `server named extension ${quotePeer(extensions)}, which we did not offer`, { status: 101 });
+      throw new WebSocketError(
+        "HANDSHAKE_FAILED",
+        `server named extension ${quotePeer(extensions)}, which we did not offer`,
+        { status: 101 },
+      );
     }
     acceptExtensions(extensions);
   }

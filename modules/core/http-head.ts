@@ -2,8 +2,16 @@ import { WebSocketError } from "./errors";
 import { quotePeer } from "./peer-text";
 import { APPLY_CHUNK } from "./utf8";
 
-/** RFC 7230 token characters. */
-export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 5.6.2 token characters, as a character class: the one definition every header rule uses. */
+const TCHAR = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]";
+
+/** A whole string that is an RFC 9110 token (a header name, a method, a subprotocol, an extension name). */
+export const TOKEN = new RegExp(`^${TCHAR}+$`);
+
+/**
+ * A request line `METHOD target HTTP/x.y`; the target is visible characters and obs-text, no controls (RFC 9112 3.2).
+ */
+export const REQUEST_LINE = new RegExp(`^(${TCHAR}+) ([\\x21-\\x7e\\x80-\\xff]+) (HTTP\\/\\d\\.\\d)$`);
 
 export interface HttpHead {
   startLine: string;
@@ -39,7 +47,11 @@ export class HeadParser {
       }
     }
     if (joined.length > this.maxSize) {
-      throw new WebSocketError("HANDSHAKE_TOO_LARGE", `handshake ${this.what} head is larger than ${this.maxSize} bytes`, { status: 431 });
+      throw new WebSocketError(
+        "HANDSHAKE_TOO_LARGE",
+        `handshake ${this.what} head is larger than ${this.maxSize} bytes`,
+        { status: 431 },
+      );
     }
     this.buffer = joined;
     return undefined;
@@ -52,7 +64,11 @@ export class HeadParser {
       const line = lines[i];
       const colon = line.indexOf(":");
       if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) {
-        throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${this.what} has a malformed header line ${quotePeer(line)}`, { status: 400 });
+        throw new WebSocketError(
+          "HANDSHAKE_FAILED",
+          `handshake ${this.what} has a malformed header line ${quotePeer(line)}`,
+          { status: 400 },
+        );
       }
       addField(headers, line.slice(0, colon), line.slice(colon + 1), this.what);
     }
@@ -60,7 +76,10 @@ export class HeadParser {
   }
 }
 
-/** RFC 9110 5.5: a field value is visible characters, space, tab and obs-text; no NUL, lone CR or LF, nor other controls. */
+/**
+ * RFC 9110 5.5: a field value is visible characters, space, tab and obs-text; no NUL, lone CR or LF, nor other
+ * controls.
+ */
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 /** Fields a message may carry only once (RFC 9112 3.2: a request with two Host lines gets 400). */
 const SINGLE = Object.freeze(["host"]);
@@ -76,21 +95,31 @@ const TRAILING_OWS = /[ \t]+$/;
 export function addField(headers: Map<string, string>, name: string, rawValue: string, what: string): void {
   const lower = name.toLowerCase();
   if (BAD_VALUE.test(rawValue)) {
-    throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${what} header ${quotePeer(name)} has a control character (NUL, CR, LF ...) in its value ${quotePeer(rawValue)}`, { status: 400 });
+    throw new WebSocketError(
+      "HANDSHAKE_FAILED",
+      `handshake ${what} header ${quotePeer(name)} has a control character (NUL, CR, LF ...) in its value ` +
+        `${quotePeer(rawValue)}`,
+      { status: 400 },
+    );
   }
   // Non-global patterns: a preloaded (frozen) RegExp cannot have its lastIndex written.
   const value = rawValue.replace(LEADING_OWS, "").replace(TRAILING_OWS, "");
   const had = headers.get(lower);
   if (had !== undefined && SINGLE.indexOf(lower) >= 0) {
-    throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${what} has more than one ${quotePeer(name)} header`, { status: 400 });
+    throw new WebSocketError("HANDSHAKE_FAILED", `handshake ${what} has more than one ${quotePeer(name)} header`, {
+      status: 400,
+    });
   }
   headers.set(lower, had === undefined ? value : `${had}, ${value}`);
 }
 
-/** Bytes as one character each, in pieces the XS stack can take, joined once (`s +=` would copy all so far each time). */
+/**
+ * Bytes as one character each, in pieces the XS stack can take, joined once (`s +=` would copy all so far each time).
+ */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
   const pieces: string[] = [];
-  for (let i = start; i < end; i += APPLY_CHUNK) pieces.push(String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + APPLY_CHUNK)))));
+  for (let i = start; i < end; i += APPLY_CHUNK)
+    pieces.push(String.fromCharCode.apply(null, Array.from(bytes.subarray(i, Math.min(end, i + APPLY_CHUNK)))));
   return pieces.join("");
 }
 

@@ -33,7 +33,11 @@ function range(min: number, max: number): string {
 /** An integer in [min, max] (max may be Infinity, which is then accepted too); `fallback` when undefined. */
 export function integerOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value >= min && value <= max) || (value !== Infinity && !Number.isInteger(value))) {
+  if (
+    typeof value !== "number" ||
+    !(value >= min && value <= max) ||
+    (value !== Infinity && !Number.isInteger(value))
+  ) {
     throw optionError(name, value, `an integer ${range(min, max)}`);
   }
   return value;
@@ -51,7 +55,8 @@ export function msOption(name: string, value: unknown, min: number, fallback: nu
 /** A number in [min, max]; `fallback` when undefined. */
 export function numberOption(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value >= min && value <= max)) throw optionError(name, value, `a number ${range(min, max)}`);
+  if (typeof value !== "number" || !(value >= min && value <= max))
+    throw optionError(name, value, `a number ${range(min, max)}`);
   return value;
 }
 
@@ -75,7 +80,8 @@ export function functionOption(name: string, value: unknown): void {
 /** The options object itself: undefined is no options; anything but a plain object is refused. */
 export function optionsObject(name: string, value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw optionError(name, value, "an object of options");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw optionError(name, value, "an object of options");
   return value as Record<string, unknown>;
 }
 
@@ -87,7 +93,10 @@ export function optionsObject(name: string, value: unknown): Record<string, unkn
 export function knownOptions(name: string, options: object, known: readonly string[]): void {
   for (const key in options) {
     if (known.indexOf(key) < 0 && (options as Record<string, unknown>)[key] !== undefined) {
-      throw new WebSocketError("INVALID_ARGUMENT", `${name} has no option ${JSON.stringify(key)} (known: ${known.join(", ")})`);
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        `${name} has no option ${JSON.stringify(key)} (known: ${known.join(", ")})`,
+      );
     }
   }
 }

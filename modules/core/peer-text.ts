@@ -14,16 +14,16 @@ export const PEER_TEXT_MAX = 80;
  * written as escapes (\n, \r, \t, \xNN, \uNNNN). Errors only: never on a hot path.
  */
 export function quotePeer(text: string, max: number = PEER_TEXT_MAX): string {
-  let out = "\"";
+  let out = '"';
   let units = 0;
   // One pass by code point (XS keeps strings as UTF-8: indexing would rescan); a pair is never cut in half.
   for (const ch of text) {
     units += ch.length;
-    if (units > max) return out + "\"…";
+    if (units > max) return out + '"…';
     const c = ch.codePointAt(0) as number;
     out += needsEscape(c) ? escape(c) : ch;
   }
-  return out + "\"";
+  return out + '"';
 }
 
 /** `c` is a code point; a surrogate here is a lone one (a pair comes as one code point), which cannot be printed. */
@@ -39,7 +39,7 @@ function escape(c: number): string {
   if (c === 0x0a) return "\\n";
   if (c === 0x0d) return "\\r";
   if (c === 0x09) return "\\t";
-  if (c === 0x22) return "\\\"";
+  if (c === 0x22) return '\\"';
   if (c === 0x5c) return "\\\\";
   const hex = c.toString(16);
   return c < 0x100 ? "\\x" + (hex.length < 2 ? "0" + hex : hex) : "\\u" + "0000".slice(hex.length) + hex;

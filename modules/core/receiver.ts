@@ -8,7 +8,7 @@ export interface ReceiverLimits {
   maxMessageSize: number;
   maxFragments: number;
   /** Deliver message parts as they arrive instead of whole messages. */
-  streaming: boolean;
+  fragments: boolean;
   /** A native whole-buffer UTF-8 check (Platform.isUtf8), used for the middle of each text piece. */
   isUtf8?: (bytes: Uint8Array) => boolean;
 }
@@ -17,10 +17,10 @@ export interface ReceiverSink {
   /** A whole data message. Text has been validated; `data` may view the transport's chunk. */
   onMessage(binary: boolean, data: Uint8Array, compressed: boolean): void;
   /**
-   * Streaming: the next part of a message; text parts end on character
+   * With `fragments`: the next part of a message; text parts end on character
    * boundaries. Parts of a compressed message are raw compressed bytes.
    */
-  onPart(binary: boolean, data: Uint8Array, final: boolean, compressed: boolean): void;
+  onFragment(binary: boolean, data: Uint8Array, final: boolean, compressed: boolean): void;
   /** A whole control frame (at most 125 bytes); `payload` may view the transport's chunk. */
   onControl(opcode: number, payload: Uint8Array): void;
   /** The peer broke the protocol; nothing more will be delivered. */
@@ -113,7 +113,8 @@ export class Receiver {
   private messageOpcode = 0;
   private messageCompressed = false;
   private messageSize = 0;
-  private fragments = 0;
+  /** Wire frames of the current message so far (limited by maxFragments). */
+  private frames = 0;
   /** Pieces of a message that spans reads or frames: the first alone is kept as it came (the common case). */
   private parts: Uint8Array | Pieces | null = null;
   /**
@@ -124,7 +125,7 @@ export class Receiver {
    */
   private gathered: Uint8Array | null = null;
   private readonly utf8 = new Utf8Validator();
-  private textCarry: Uint8Array = EMPTY; // streaming: bytes of an unfinished character
+  private textCarry: Uint8Array = EMPTY; // fragments: bytes of an unfinished character
 
   constructor(options: ReceiverLimits, expectMasked: boolean, sink: ReceiverSink) {
     this.options = options;
@@ -201,7 +202,10 @@ export class Receiver {
     return pos;
   }
 
-  /** The `need`-byte header at bytes[at..] is complete (its first two bytes checked); `left` bytes of this read follow it. */
+  /**
+   * The `need`-byte header at bytes[at..] is complete (its first two bytes checked); `left` bytes of this read follow
+   * it.
+   */
   private headerDone(bytes: Uint8Array, at: number, need: number, left: number): void {
     this.headerHave = 0;
     this.headerNeed = 2;
@@ -212,17 +216,26 @@ export class Receiver {
     } else if (marker === 126) {
       length = (bytes[at + 2] << 8) | bytes[at + 3];
     } else {
-      if (bytes[at + 2] & 0x80) { this.protocolError("64-bit payload length has its most significant bit set"); return; }
-      const high = (bytes[at + 2] << 24 | bytes[at + 3] << 16 | bytes[at + 4] << 8 | bytes[at + 5]) >>> 0;
-      const low = (bytes[at + 6] << 24 | bytes[at + 7] << 16 | bytes[at + 8] << 8 | bytes[at + 9]) >>> 0;
-      if (high > 0x1fffff) { this.tooBig(`a frame of more than 2^53 bytes`); return; }
+      if (bytes[at + 2] & 0x80) {
+        this.protocolError("64-bit payload length has its most significant bit set");
+        return;
+      }
+      const high = ((bytes[at + 2] << 24) | (bytes[at + 3] << 16) | (bytes[at + 4] << 8) | bytes[at + 5]) >>> 0;
+      const low = ((bytes[at + 6] << 24) | (bytes[at + 7] << 16) | (bytes[at + 8] << 8) | bytes[at + 9]) >>> 0;
+      if (high > 0x1fffff) {
+        this.tooBig(`a frame of more than 2^53 bytes`);
+        return;
+      }
       length = high * 0x100000000 + low;
     }
     if (this.expectMasked) {
       // The key ends the header; keep it past this read (in order: it may already sit in `header` at [2..]).
       const k = at + need - 4;
       const key = (this.header ??= new Uint8Array(14));
-      key[0] = bytes[k]; key[1] = bytes[k + 1]; key[2] = bytes[k + 2]; key[3] = bytes[k + 3];
+      key[0] = bytes[k];
+      key[1] = bytes[k + 1];
+      key[2] = bytes[k + 2];
+      key[3] = bytes[k + 3];
     }
     this.remaining = length;
     this.maskPhase = 0;
@@ -238,13 +251,15 @@ export class Receiver {
       // size gets DEFLATE's worst-case growth on incompressible data (stored blocks, flushes) on top.
       const limit = this.messageCompressed ? max + Math.floor(max / 1024) + 1024 : max;
       if (size > limit) {
-        this.tooBig(`${this.messageCompressed ? "compressed " : ""}message of ${size} bytes exceeds the limit of ${limit}`);
+        this.tooBig(
+          `${this.messageCompressed ? "compressed " : ""}message of ${size} bytes exceeds the limit of ${limit}`,
+        );
         return;
       }
       this.messageSize = size;
       this.gathered = null;
       // One allocation for a single-frame message that will not arrive in this read.
-      if (!this.options.streaming && this.fin && this.fragments === 1 && length > left) {
+      if (!this.options.fragments && this.fin && this.frames === 1 && length > left) {
         this.gathered = new Uint8Array(length);
       }
     }
@@ -258,10 +273,16 @@ export class Receiver {
     const masked = (b1 & 0x80) !== 0;
     const marker = b1 & 0x7f;
 
-    if (!isKnownOpcode(opcode)) { this.protocolError(`reserved opcode 0x${opcode.toString(16)}`); return false; }
+    if (!isKnownOpcode(opcode)) {
+      this.protocolError(`reserved opcode 0x${opcode.toString(16)}`);
+      return false;
+    }
     const rsv1First = rsv === 0x40 && this.rsv1Allowed && opcode !== OPCODE.CONTINUATION && !isControl(opcode);
     if (rsv !== 0 && !rsv1First) {
-      this.protocolError(`reserved bits set (RSV${rsv & 0x40 ? "1" : ""}${rsv & 0x20 ? "2" : ""}${rsv & 0x10 ? "3" : ""}) without a negotiated extension`);
+      this.protocolError(
+        `reserved bits set (RSV${rsv & 0x40 ? "1" : ""}${rsv & 0x20 ? "2" : ""}${rsv & 0x10 ? "3" : ""}) without ` +
+          `a negotiated extension`,
+      );
       return false;
     }
     if (masked !== this.expectMasked) {
@@ -269,20 +290,32 @@ export class Receiver {
       return false;
     }
     if (isControl(opcode)) {
-      if (!fin) { this.protocolError("fragmented control frame"); return false; }
-      if (marker > 125) { this.protocolError("control frame payload longer than 125 bytes"); return false; }
+      if (!fin) {
+        this.protocolError("fragmented control frame");
+        return false;
+      }
+      if (marker > 125) {
+        this.protocolError("control frame payload longer than 125 bytes");
+        return false;
+      }
     } else if (opcode === OPCODE.CONTINUATION) {
-      if (this.messageOpcode === 0) { this.protocolError("continuation frame without a message to continue"); return false; }
-      if (++this.fragments > this.options.maxFragments) {
+      if (this.messageOpcode === 0) {
+        this.protocolError("continuation frame without a message to continue");
+        return false;
+      }
+      if (++this.frames > this.options.maxFragments) {
         this.tooBig(`message has more than ${this.options.maxFragments} fragments`);
         return false;
       }
     } else {
-      if (this.messageOpcode !== 0) { this.protocolError("new data frame inside a fragmented message"); return false; }
+      if (this.messageOpcode !== 0) {
+        this.protocolError("new data frame inside a fragmented message");
+        return false;
+      }
       this.messageOpcode = opcode;
       this.messageCompressed = rsv1First;
       this.messageSize = 0;
-      this.fragments = 1;
+      this.frames = 1;
       this.utf8.reset();
     }
     this.fin = fin;
@@ -312,10 +345,16 @@ export class Receiver {
     // Validate text as it arrives so invalid UTF-8 fails at its first byte.
     if (this.messageOpcode === OPCODE.TEXT && !this.messageCompressed) {
       const bad = validateUtf8Piece(this.utf8, piece, this.options.isUtf8);
-      if (bad >= 0) { this.fail("INVALID_UTF8", CLOSE.INVALID_DATA, "text message is not valid UTF-8"); return; }
+      if (bad >= 0) {
+        this.fail("INVALID_UTF8", CLOSE.INVALID_DATA, "text message is not valid UTF-8");
+        return;
+      }
     }
-    if (this.options.streaming) {
-      if (!(this.fin && this.remaining === 0)) { this.emitPart(piece, false); return; }
+    if (this.options.fragments) {
+      if (!(this.fin && this.remaining === 0)) {
+        this.emitPart(piece, false);
+        return;
+      }
       if (this.endsInsideCharacter()) return;
       this.emitPart(piece, true);
       this.finishMessage();
@@ -338,7 +377,10 @@ export class Receiver {
 
   private emitPart(piece: Uint8Array, final: boolean): void {
     const binary = this.messageOpcode === OPCODE.BINARY;
-    if (binary || this.messageCompressed) { this.sink.onPart(binary, piece, final, this.messageCompressed); return; }
+    if (binary || this.messageCompressed) {
+      this.sink.onFragment(binary, piece, final, this.messageCompressed);
+      return;
+    }
     let bytes = piece;
     if (this.textCarry.length) {
       bytes = new Uint8Array(this.textCarry.length + piece.length);
@@ -347,7 +389,7 @@ export class Receiver {
     }
     const tail = final ? 0 : incompleteTail(bytes);
     this.textCarry = tail ? bytes.slice(bytes.length - tail) : EMPTY;
-    this.sink.onPart(false, tail ? bytes.subarray(0, bytes.length - tail) : bytes, final, false);
+    this.sink.onFragment(false, tail ? bytes.subarray(0, bytes.length - tail) : bytes, final, false);
   }
 
   private frameDone(): void {
@@ -359,7 +401,7 @@ export class Receiver {
       return;
     }
     if (!this.fin) return;
-    if (this.options.streaming) {
+    if (this.options.fragments) {
       // Only an empty final frame reaches here with its message unfinished (a payload's last piece finishes it).
       if (this.messageOpcode !== 0 && !this.endsInsideCharacter()) {
         this.emitPart(EMPTY, true);
@@ -390,7 +432,10 @@ export class Receiver {
     if (list.length === 1) return list[0];
     const out = new Uint8Array(this.messageSize);
     let at = 0;
-    for (const p of list) { out.set(p, at); at += p.length; }
+    for (const p of list) {
+      out.set(p, at);
+      at += p.length;
+    }
     return out;
   }
 
@@ -404,7 +449,7 @@ export class Receiver {
     this.messageOpcode = 0;
     this.messageCompressed = false;
     this.messageSize = 0;
-    this.fragments = 0;
+    this.frames = 0;
     this.textCarry = EMPTY;
   }
 }

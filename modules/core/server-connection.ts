@@ -4,7 +4,13 @@ import { acceptDeflateOffer, DEFAULT_DEFLATE, type ServerDeflatePolicy } from ".
 import type { HeaderList } from "./handshake";
 import { HeadParser, asciiBytes } from "./http-head";
 import { quotePeer } from "./peer-text";
-import { acceptResponse, checkUpgradeRequest, refusalResponse, requestFromHead, type UpgradeRequest } from "./server-handshake";
+import {
+  acceptResponse,
+  checkUpgradeRequest,
+  refusalResponse,
+  requestFromHead,
+  type UpgradeRequest,
+} from "./server-handshake";
 
 export const MAX_REQUEST_HEAD = 8192;
 
@@ -39,7 +45,10 @@ export class ServerConnection extends FramedConnection {
   }
 
   receive(chunk: Uint8Array): void {
-    if (this.state !== 0) { this.receiveFrames(chunk); return; }
+    if (this.state !== 0) {
+      this.receiveFrames(chunk);
+      return;
+    }
     if (!this.parser) return;
     let done;
     try {
@@ -52,7 +61,10 @@ export class ServerConnection extends FramedConnection {
     if (!done) return;
     this.parser = null;
     const request = requestFromHead(done.head);
-    if (!request) { this.refuse(400, `malformed request line ${quotePeer(done.head.startLine)}`); return; }
+    if (!request) {
+      this.refuse(400, `malformed request line ${quotePeer(done.head.startLine)}`);
+      return;
+    }
     this.accept(request, done.rest);
   }
 
@@ -62,7 +74,10 @@ export class ServerConnection extends FramedConnection {
     this.parser = null;
     this.request = request;
     const check = checkUpgradeRequest(request);
-    if (check.ok === false) { this.refuse(check.status, check.reason, check.headers); return; } // narrows without strictNullChecks too
+    if (check.ok === false) {
+      this.refuse(check.status, check.reason, check.headers);
+      return;
+    } // narrows without strictNullChecks too
     if (this.policy.checkOrigin && !this.policy.checkOrigin(request.headers.get("origin"), request)) {
       this.refuse(403, "origin not allowed");
       return;
@@ -73,19 +88,25 @@ export class ServerConnection extends FramedConnection {
       if (protocol && check.protocols.indexOf(protocol) < 0) protocol = "";
     }
     const headers: HeaderList = (this.policy.responseHeaders?.(request) ?? []).slice();
-    const deflatePolicy = this.policy.perMessageDeflate === true ? DEFAULT_DEFLATE : this.policy.perMessageDeflate || undefined;
-    const deflate = deflatePolicy && this.options.compression && check.extensions
-      ? acceptDeflateOffer(check.extensions, deflatePolicy) : undefined;
+    const deflatePolicy =
+      this.policy.perMessageDeflate === true ? DEFAULT_DEFLATE : this.policy.perMessageDeflate || undefined;
+    const deflate =
+      deflatePolicy && this.options.compression && check.extensions
+        ? acceptDeflateOffer(check.extensions, deflatePolicy)
+        : undefined;
     if (deflate) headers.push(["Sec-WebSocket-Extensions", deflate.response]);
-    this.events.write(asciiBytes(acceptResponse(check.key, protocol, headers)));
+    this.events.onOutput(asciiBytes(acceptResponse(check.key, protocol, headers)));
     if (deflate && deflatePolicy) this.useDeflate(deflate.agreement, deflatePolicy);
     this.setState(OPEN);
-    this.events.open(protocol, deflate ? deflate.response : "", request.headers);
+    this.events.onEstablished(protocol, deflate ? deflate.response : "", request.headers);
     if (rest && rest.length && this.state !== 0) this.receiveFrames(rest);
   }
 
   private refuse(status: number, reason: string, headers?: HeaderList): void {
-    this.events.write(asciiBytes(refusalResponse(status, reason, headers)));
-    this.abort(new WebSocketError("HANDSHAKE_FAILED", `refused upgrade request (${status}): ${reason}`, { status }), true);
+    this.events.onOutput(asciiBytes(refusalResponse(status, reason, headers)));
+    this.abort(
+      new WebSocketError("HANDSHAKE_FAILED", `refused upgrade request (${status}): ${reason}`, { status }),
+      true,
+    );
   }
 }

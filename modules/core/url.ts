@@ -41,7 +41,7 @@ export function parseUrl(url: string): WebSocketUrl {
   }
   const authority = rest.slice(0, end);
   let resource = rest.slice(end);
-  if (resource === "" ) resource = "/";
+  if (resource === "") resource = "/";
   else if (resource[0] === "?") resource = "/" + resource;
   if (authority.indexOf("@") >= 0) fail(url, "user information (user:password@) is not allowed");
   if (authority === "") fail(url, "empty host");
@@ -98,7 +98,10 @@ function percentEncodeNonAscii(resource: string): string {
   let o = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    if (b < 0x80) { out[o++] = b; continue; }
+    if (b < 0x80) {
+      out[o++] = b;
+      continue;
+    }
     out[o++] = 0x25; // %
     out[o++] = hexDigit(b >> 4);
     out[o++] = hexDigit(b & 15);

@@ -21,7 +21,10 @@ export class Utf8Validator {
     while (i < end) {
       const b = bytes[i];
       if (s === 0) {
-        if (b < 0x80) { i++; continue; }
+        if (b < 0x80) {
+          i++;
+          continue;
+        }
         if (b >= 0xc2 && b <= 0xdf) s = 1;
         else if (b === 0xe0) s = 4;
         else if (b === 0xed) s = 5;
@@ -41,7 +44,10 @@ export class Utf8Validator {
       } else {
         s = b >= 0x80 && b <= 0x8f ? 2 : REJECT;
       }
-      if (s === REJECT) { this.state = 0; return i; }
+      if (s === REJECT) {
+        this.state = 0;
+        return i;
+      }
       i++;
     }
     this.state = s;
@@ -66,8 +72,11 @@ const NATIVE_THRESHOLD = 64;
  * characters: the same verdict and the same failing index, because on a
  * native "no" the JS validator runs again to find the first bad byte.
  */
-export function validateUtf8Piece(validator: Utf8Validator, bytes: Uint8Array,
-  wholeCheck: ((bytes: Uint8Array) => boolean) | undefined): number {
+export function validateUtf8Piece(
+  validator: Utf8Validator,
+  bytes: Uint8Array,
+  wholeCheck: ((bytes: Uint8Array) => boolean) | undefined,
+): number {
   // Not named `native`: xsc reads any call `native(...)` as its own native("symbol") form and fails the build.
   if (!wholeCheck || bytes.length < NATIVE_THRESHOLD) return validator.update(bytes);
   let start = 0;
@@ -123,7 +132,11 @@ export function utf8Length(text: string): number {
     if (c < 0x80) length += 1;
     else if (c < 0x800) length += 2;
     else if (c < 0xd800 || c > 0xdfff) length += c > 0xffff ? 4 : 3;
-    else if (high && c >= 0xdc00) { length += 1; high = false; continue; } // with its high half: 4 bytes
+    else if (high && c >= 0xdc00) {
+      length += 1;
+      high = false;
+      continue;
+    } // with its high half: 4 bytes
     else length += 3;
     high = c >= 0xd800 && c <= 0xdbff;
   }
@@ -140,9 +153,22 @@ export function encodeUtf8(text: string): Uint8Array {
   for (const ch of text) {
     const c = ch.codePointAt(0) as number;
     if (o + 4 > out.length) out = grow(out, o + 4);
-    if (c < 0x80) { out[o++] = c; highAt = -1; continue; }
-    if (c < 0x800) { out[o++] = 0xc0 | (c >> 6); out[o++] = 0x80 | (c & 63); highAt = -1; continue; }
-    if (c > 0xffff) { o = put4(out, o, c); highAt = -1; continue; }
+    if (c < 0x80) {
+      out[o++] = c;
+      highAt = -1;
+      continue;
+    }
+    if (c < 0x800) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 63);
+      highAt = -1;
+      continue;
+    }
+    if (c > 0xffff) {
+      o = put4(out, o, c);
+      highAt = -1;
+      continue;
+    }
     if (c >= 0xdc00 && c <= 0xdfff && highAt >= 0) {
       o = put4(out, highAt, 0x10000 + ((high - 0xd800) << 10) + (c - 0xdc00));
       highAt = -1;
@@ -152,7 +178,9 @@ export function encodeUtf8(text: string): Uint8Array {
     highAt = isHigh ? o : -1;
     high = c;
     const unit = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
-    out[o++] = 0xe0 | (unit >> 12); out[o++] = 0x80 | ((unit >> 6) & 63); out[o++] = 0x80 | (unit & 63);
+    out[o++] = 0xe0 | (unit >> 12);
+    out[o++] = 0x80 | ((unit >> 6) & 63);
+    out[o++] = 0x80 | (unit & 63);
   }
   return o === out.length ? out : out.slice(0, o);
 }
@@ -164,8 +192,10 @@ function grow(bytes: Uint8Array, atLeast: number): Uint8Array {
 }
 
 function put4(out: Uint8Array, o: number, c: number): number {
-  out[o] = 0xf0 | (c >> 18); out[o + 1] = 0x80 | ((c >> 12) & 63);
-  out[o + 2] = 0x80 | ((c >> 6) & 63); out[o + 3] = 0x80 | (c & 63);
+  out[o] = 0xf0 | (c >> 18);
+  out[o + 1] = 0x80 | ((c >> 12) & 63);
+  out[o + 2] = 0x80 | ((c >> 6) & 63);
+  out[o + 3] = 0x80 | (c & 63);
   return o + 4;
 }
 
@@ -188,10 +218,16 @@ export function decodeUtf8(bytes: Uint8Array): string {
   while (i < n) {
     const b = bytes[i];
     let cp: number;
-    if (b < 0x80) { cp = b; i += 1; }
-    else if (b < 0xe0) { cp = ((b & 31) << 6) | (bytes[i + 1] & 63); i += 2; }
-    else if (b < 0xf0) { cp = ((b & 15) << 12) | ((bytes[i + 1] & 63) << 6) | (bytes[i + 2] & 63); i += 3; }
-    else {
+    if (b < 0x80) {
+      cp = b;
+      i += 1;
+    } else if (b < 0xe0) {
+      cp = ((b & 31) << 6) | (bytes[i + 1] & 63);
+      i += 2;
+    } else if (b < 0xf0) {
+      cp = ((b & 15) << 12) | ((bytes[i + 1] & 63) << 6) | (bytes[i + 2] & 63);
+      i += 3;
+    } else {
       cp = ((b & 7) << 18) | ((bytes[i + 1] & 63) << 12) | ((bytes[i + 2] & 63) << 6) | (bytes[i + 3] & 63);
       i += 4;
       cp -= 0x10000;
@@ -199,7 +235,10 @@ export function decodeUtf8(bytes: Uint8Array): string {
       cp = 0xdc00 + (cp & 0x3ff);
     }
     units.push(cp);
-    if (units.length >= APPLY_CHUNK) { pieces.push(String.fromCharCode.apply(null, units)); units.length = 0; }
+    if (units.length >= APPLY_CHUNK) {
+      pieces.push(String.fromCharCode.apply(null, units));
+      units.length = 0;
+    }
   }
   if (units.length) pieces.push(String.fromCharCode.apply(null, units));
   return pieces.length === 1 ? pieces[0] : pieces.join("");

@@ -22,8 +22,11 @@ export function flashBundleProvider(resourceName: string): TlsProvider {
       let provider = opened[name];
       if (!provider) {
         if (!Resource.exists(name)) {
-          throw new WebSocketError("CERT_BUNDLE",
-            `wss://${host}: no certificate bundle "${name}" in this build (pack one and map it in the app manifest's "resources"; see docs/moddable.md)`);
+          throw new WebSocketError(
+            "CERT_BUNDLE",
+            `wss://${host}: no certificate bundle "${name}" in this build (pack one and map it in the app ` +
+              `manifest's "resources"; see docs/moddable.md)`,
+          );
         }
         provider = new BundleTlsProvider(new Resource(name));
         opened[name] = provider;

@@ -8,7 +8,7 @@
  */
 import Modules from "modules";
 import { WebSocketError } from "../core/errors";
-import type { CompressionProvider, Inflater } from "../platform/compression";
+import type { CompressionProvider, Inflater } from "../core/extensions/compression";
 import { moddableCompression, type ModdableInflateClass } from "../platform/moddable-zlib";
 
 const INFLATE = "inflate";
@@ -17,11 +17,17 @@ export function sdkInflateCompression(): CompressionProvider {
   return Object.freeze({
     createInflater(windowBits: number, noContextTakeover: boolean): Inflater {
       if (!Modules.has(INFLATE)) {
-        throw new WebSocketError("INVALID_STATE",
-          `config.websocket.perMessageDeflate is on but the build has no "${INFLATE}" module: include manifest_deflate.json (docs/compression.md)`);
+        throw new WebSocketError(
+          "INVALID_STATE",
+          `config.websocket.perMessageDeflate is on but the build has no "${INFLATE}" module: include ` +
+            `manifest_deflate.json (docs/compression.md)`,
+        );
       }
       // importNow answers the module's default export (the namespace only when asked for).
-      return moddableCompression({ Inflate: Modules.importNow(INFLATE) as ModdableInflateClass }).createInflater(windowBits, noContextTakeover);
+      return moddableCompression({ Inflate: Modules.importNow(INFLATE) as ModdableInflateClass }).createInflater(
+        windowBits,
+        noContextTakeover,
+      );
     },
   });
 }

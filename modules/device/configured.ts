@@ -8,7 +8,7 @@
 import config from "mc/config";
 import wsxTls from "wsx-tls";
 import type { ClientOptions } from "../client/client";
-import type { Runtime } from "../client/runtime";
+import type { Runtime } from "../endpoint/runtime";
 import { tlsTransportFactory } from "../transport/tls";
 import { flashBundleProvider } from "./certificates";
 import { sdkInflateCompression } from "./compression";
@@ -18,14 +18,21 @@ import { readSettings, type DeviceSettings } from "./settings";
 export const settings: DeviceSettings = readSettings(config);
 
 // Frozen: these are preloaded into flash, where a frozen object needs no RAM alias.
-export const runtime: Runtime = Object.freeze(createDeviceRuntime({
-  platform: settings.perMessageDeflate ? { compression: sdkInflateCompression() } : undefined,
-  highWaterMark: settings.highWaterMark,
-  debug: settings.debug,
-  secure: (platform, tcp) => tlsTransportFactory({
-    native: wsxTls, platform, inner: tcp, highWaterMark: settings.highWaterMark, resumption: settings.tlsResumption,
+export const runtime: Runtime = Object.freeze(
+  createDeviceRuntime({
+    platform: settings.perMessageDeflate ? { compression: sdkInflateCompression() } : undefined,
+    highWaterMark: settings.highWaterMark,
+    debug: settings.debug,
+    secure: (platform, tcp) =>
+      tlsTransportFactory({
+        native: wsxTls,
+        platform,
+        inner: tcp,
+        highWaterMark: settings.highWaterMark,
+        resumption: settings.tlsResumption,
+      }),
   }),
-}));
+);
 
 /** Client options from the manifest; an entry puts the app's own options over them (api/options.ts). */
 export const defaults: ClientOptions = Object.freeze({

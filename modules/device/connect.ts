@@ -9,6 +9,12 @@ import { defaults, runtime } from "./configured";
 export const websocket = Object.freeze(makeConnectModule(runtime, defaults));
 export const connect = websocket.connect;
 export {
-  WS_CONNECTING, WS_CONNECTED, WS_DISCONNECTING, WS_DISCONNECT, WS_CONN_ERR, WS_SEND_DATA_ERR, WS_RECV_DATA_ERR,
+  WS_CONNECTING,
+  WS_CONNECTED,
+  WS_DISCONNECTING,
+  WS_DISCONNECT,
+  WS_CONN_ERR,
+  WS_SEND_DATA_ERR,
+  WS_RECV_DATA_ERR,
 } from "../api/connect";
 export default websocket;

@@ -4,9 +4,12 @@
  * Limits and the certificate bundle come from the manifest.
  */
 import { makeFibjsModule } from "../api/fibjs";
-import { makeFibjsUpgrade } from "../api/fibjs-upgrade";
+import { makeFibjsUpgrade } from "./fibjs-upgrade";
 import { defaults, runtime } from "./configured";
 
-/** `upgrade(accept)` plugs into Moddable's HTTP server (see modules/server/moddable-http.ts). */
-export const fibjs = Object.freeze({ ...makeFibjsModule(runtime, defaults), upgrade: makeFibjsUpgrade(runtime.platform, defaults) });
+/** `upgrade(accept)` plugs into Moddable's HTTP server (see modules/device/moddable-http.ts). */
+export const fibjs = Object.freeze({
+  ...makeFibjsModule(runtime, defaults),
+  upgrade: makeFibjsUpgrade(runtime.platform, defaults),
+});
 export default fibjs;

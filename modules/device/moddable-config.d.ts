@@ -12,7 +12,10 @@ declare module "mc/config" {
 }
 
 declare module "Resource" {
-  /** A HostBuffer over flash; typed arrays view it as they view an ArrayBuffer (the SDK's typings say the same through ArrayBufferTypes). */
+  /**
+   * A HostBuffer over flash; typed arrays view it as they view an ArrayBuffer (the SDK's typings say the same through
+   * ArrayBufferTypes).
+   */
   export default class Resource extends ArrayBuffer {
     constructor(path: string);
     static exists(path: string): boolean;

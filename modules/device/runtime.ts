@@ -4,7 +4,7 @@
  * TLS layer, modules/transport/tls.ts, over the same ECMA-419 TCP transport);
  * without one, a wss target gets a typed error instead of a transport.
  */
-import type { Runtime } from "../client/runtime";
+import type { Runtime } from "../endpoint/runtime";
 import { WebSocketError } from "../core/errors";
 import { createModdablePlatform, type ModdablePlatformOptions } from "../platform/moddable";
 import { Tcp419Transport, type HostResolver } from "../transport/tcp419";
@@ -39,7 +39,8 @@ export function createDeviceRuntime(options: DeviceRuntimeOptions = {}): Runtime
         if (secure) return secure(target);
         throw new WebSocketError(
           "TLS_ERROR",
-          `wss://${target.host}:${target.port}: this device runtime has no TLS transport (pass createDeviceRuntime({ secure }) with the TLS layer, modules/transport/tls.ts)`,
+          `wss://${target.host}:${target.port}: this device runtime has no TLS transport (pass ` +
+            `createDeviceRuntime({ secure }) with the TLS layer, modules/transport/tls.ts)`,
         );
       }
       return tcp(target);

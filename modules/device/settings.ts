@@ -29,12 +29,22 @@ export interface DeviceSettings {
  * with 1 KiB of window (less memory for it; the SDK's miniz inflater keeps 32 KiB whatever it is told),
  * and client_max_window_bits is not offered, since a device sends uncompressed.
  */
-export const DEVICE_DEFLATE_OFFER: PerMessageDeflateOptions = Object.freeze({ serverMaxWindowBits: 10, clientMaxWindowBits: false });
+export const DEVICE_DEFLATE_OFFER: PerMessageDeflateOptions = Object.freeze({
+  serverMaxWindowBits: 10,
+  clientMaxWindowBits: false,
+});
 
 // Frozen here and below: preloaded into flash, a frozen object needs no RAM alias (XS linker warnings).
 const SIZES = Object.freeze(["maxMessageSize", "maxFragments", "highWaterMark"] as const);
 const TIMEOUTS = Object.freeze(["closeTimeout", "connectTimeout"] as const);
-const SETTINGS: readonly string[] = Object.freeze([...SIZES, ...TIMEOUTS, "certificates", "perMessageDeflate", "debug", "tlsResumption"]);
+const SETTINGS: readonly string[] = Object.freeze([
+  ...SIZES,
+  ...TIMEOUTS,
+  "certificates",
+  "perMessageDeflate",
+  "debug",
+  "tlsResumption",
+]);
 const WHERE = "manifest config.websocket";
 
 /** mcconfig's command line (`name=value`) passes strings: a numeric one is taken as its number. */
@@ -50,15 +60,21 @@ function fromBuild(raw: unknown): unknown {
 export function readSettings(config: unknown): DeviceSettings {
   const section = (config as { websocket?: unknown } | null | undefined)?.websocket;
   if (typeof section !== "object" || section === null || Array.isArray(section)) {
-    throw new WebSocketError("INVALID_ARGUMENT", `${WHERE}: missing (include the client's manifest.json or manifest_namespaced.json)`);
+    throw new WebSocketError(
+      "INVALID_ARGUMENT",
+      `${WHERE}: missing (include the client's manifest.json or manifest_namespaced.json)`,
+    );
   }
   const values = section as Record<string, unknown>;
   knownOptions(WHERE, values, SETTINGS);
   const settings = {} as DeviceSettings;
-  for (const name of SIZES) settings[name] = integerOption(`${WHERE}.${name}`, required(name, fromBuild(values[name])), 1, MAX_SIZE, 0);
-  for (const name of TIMEOUTS) settings[name] = msOption(`${WHERE}.${name}`, required(name, fromBuild(values[name])), 1, 0);
+  for (const name of SIZES)
+    settings[name] = integerOption(`${WHERE}.${name}`, required(name, fromBuild(values[name])), 1, MAX_SIZE, 0);
+  for (const name of TIMEOUTS)
+    settings[name] = msOption(`${WHERE}.${name}`, required(name, fromBuild(values[name])), 1, 0);
   const certificates = values.certificates;
-  if (typeof certificates !== "string" || certificates === "") throw optionError(`${WHERE}.certificates`, certificates, "a resource name");
+  if (typeof certificates !== "string" || certificates === "")
+    throw optionError(`${WHERE}.certificates`, certificates, "a resource name");
   settings.certificates = certificates;
   settings.perMessageDeflate = readDeflate(values.perMessageDeflate);
   settings.debug = booleanOption(`${WHERE}.debug`, fromBuildBoolean(values.debug), false);
@@ -72,7 +88,11 @@ function fromBuildBoolean(raw: unknown): unknown {
 }
 
 function required(name: string, value: unknown): unknown {
-  if (value === undefined) throw new WebSocketError("INVALID_ARGUMENT", `${WHERE}.${name} is missing (manifest_namespaced.json sets it; include it)`);
+  if (value === undefined)
+    throw new WebSocketError(
+      "INVALID_ARGUMENT",
+      `${WHERE}.${name} is missing (manifest_namespaced.json sets it; include it)`,
+    );
   return value;
 }
 

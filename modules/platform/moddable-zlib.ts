@@ -14,9 +14,11 @@
  * the SDK's Deflate can only end a stream (no sync flush), so a device sends
  * its messages uncompressed, which RFC 7692 allows on a compressed connection.
  */
-import type { CompressionProvider, Inflater } from "./compression";
+import type { CompressionProvider, Inflater } from "../core/extensions/compression";
 
-/** The SDK's Inflate as far as it is used here: push(bytes) calls onData(chunk) for each output piece, synchronously. */
+/**
+ * The SDK's Inflate as far as it is used here: push(bytes) calls onData(chunk) for each output piece, synchronously.
+ */
 export interface ModdableInflateStream {
   push(buffer: ArrayBuffer | Uint8Array, end?: boolean): unknown;
   close(): void;
@@ -50,7 +52,10 @@ class ModdableInflater implements Inflater {
   push(input: Uint8Array, flush: boolean, limit: number): Uint8Array[] | undefined {
     if (this.ended) {
       // miniz closed the stream at its end; the next message starts a new one.
-      if (flush) { this.ended = false; this.stream = undefined; }
+      if (flush) {
+        this.ended = false;
+        this.stream = undefined;
+      }
       return [];
     }
     const stream = this.stream ?? this.open();
@@ -66,7 +71,10 @@ class ModdableInflater implements Inflater {
     }
     const out = this.out;
     this.out = [];
-    if (this.ended && flush) { this.ended = false; this.stream = undefined; }
+    if (this.ended && flush) {
+      this.ended = false;
+      this.stream = undefined;
+    }
     return out;
   }
 
@@ -82,7 +90,9 @@ class ModdableInflater implements Inflater {
       if (this.produced > this.limit) throw OVER_LIMIT;
       this.out.push(new Uint8Array(chunk));
     };
-    stream.onEnd = () => { this.ended = true; };
+    stream.onEnd = () => {
+      this.ended = true;
+    };
     this.stream = stream;
     return stream;
   }
@@ -93,7 +103,11 @@ class ModdableInflater implements Inflater {
     this.ended = false;
     this.out = [];
     if (stream) {
-      try { stream.close(); } catch { /* already closed by the SDK after an error or the stream's end */ }
+      try {
+        stream.close();
+      } catch {
+        /* already closed by the SDK after an error or the stream's end */
+      }
     }
   }
 }

@@ -9,7 +9,7 @@
 import Timer from "timer";
 import Time from "time";
 import { decodeUtf8, encodeUtf8 } from "../core/utf8";
-import type { CompressionProvider } from "./compression";
+import type { CompressionProvider } from "../core/extensions/compression";
 import type { Platform, TimerHandle } from "./platform";
 import { runTimeSlot } from "./run-time-state";
 
@@ -18,7 +18,10 @@ export interface ModdablePlatformOptions {
   randomFill?: (bytes: Uint8Array) => void;
   /** Milliseconds, only differences matter (default: Time.ticks, unwrapped past 2^32). */
   now?: () => number;
-  /** Raw DEFLATE for permessage-deflate (moddable-zlib.ts over the SDK's `inflate`); absent: compression cannot be offered. */
+  /**
+   * Raw DEFLATE for permessage-deflate (moddable-zlib.ts over the SDK's `inflate`); absent: compression cannot be
+   * offered.
+   */
   compression?: CompressionProvider;
 }
 
@@ -114,7 +117,8 @@ export function moddableEncodeUtf8(text: string): Uint8Array {
   // XS writes a surrogate it holds alone (a lone one, or a pair built by concatenation) as
   // ED A0..BF xx, which is not UTF-8: such text takes the walk that writes U+FFFD or the pair.
   const wellFormed = (text as WellFormed).isWellFormed; // native since SDK 4.5
-  if (typeof wellFormed === "function") return wellFormed.call(text) ? new Uint8Array(statics.fromString(text)) : encodeUtf8(text);
+  if (typeof wellFormed === "function")
+    return wellFormed.call(text) ? new Uint8Array(statics.fromString(text)) : encodeUtf8(text);
   const bytes = new Uint8Array(statics.fromString(text));
   // ED is only ever a lead byte, so a search for it finds every candidate.
   for (let at = bytes.indexOf(0xed); at >= 0; at = bytes.indexOf(0xed, at + 3)) {

@@ -5,7 +5,7 @@
  * drive time by hand.
  */
 import type { FrameAllocator } from "../core/frame";
-import type { CompressionProvider } from "./compression";
+import type { CompressionProvider } from "../core/extensions/compression";
 
 export type TimerHandle = unknown;
 

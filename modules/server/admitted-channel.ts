@@ -13,7 +13,10 @@ export class AdmittedChannel implements AcceptedChannel, TransportEvents {
   private events: TransportEvents | undefined;
 
   /** `admission.enter()` was true for this connection; leave() is called once, when the channel closes. */
-  constructor(private readonly channel: AcceptedChannel, private readonly admission: Admission) {}
+  constructor(
+    private readonly channel: AcceptedChannel,
+    private readonly admission: Admission,
+  ) {}
 
   get bufferedAmount(): number {
     return this.channel.bufferedAmount;

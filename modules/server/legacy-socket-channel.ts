@@ -59,7 +59,8 @@ export class LegacySocketChannel implements AcceptedChannel {
     this.defer = options.defer;
     if (options.prefix && options.prefix.length) this.held = [options.prefix];
     socket.callback = (message, value) => this.onSocket(message, value);
-    // Called from inside the HTTP server's socket callback: the rest of the request is readable now, and only now on lin.
+    // Called from inside the HTTP server's socket callback: the rest of the request is readable now, and only now on
+    // lin.
     this.take();
   }
 
@@ -70,7 +71,8 @@ export class LegacySocketChannel implements AcceptedChannel {
   attach(events: TransportEvents): void {
     if (this.events) return;
     this.events = events;
-    // What was taken before (the request's start and the headers the HTTP server left): no new "readable" comes for them.
+    // What was taken before (the request's start and the headers the HTTP server left): no new "readable" comes for
+    // them.
     this.defer(() => this.handOver());
   }
 
@@ -119,7 +121,13 @@ export class LegacySocketChannel implements AcceptedChannel {
         this.events?.onDrain();
       }
     } else if (message < 0) {
-      this.finish(new WebSocketError("CONNECTION_LOST", `connection to the client ${message === -2 ? "failed" : "was closed by the client"}${value === undefined ? "" : ` (${value})`}`));
+      this.finish(
+        new WebSocketError(
+          "CONNECTION_LOST",
+          `connection to the client ` +
+            `${message === -2 ? "failed" : "was closed by the client"}${value === undefined ? "" : ` (${value})`}`,
+        ),
+      );
     }
   }
 
@@ -157,7 +165,13 @@ export class LegacySocketChannel implements AcceptedChannel {
         // The legacy socket takes ArrayBuffers; copy out exactly the bytes to send.
         socket.write(head.slice(0, Math.min(room, head.length)).buffer);
       } catch (error) {
-        this.finish(new WebSocketError("CONNECTION_LOST", `connection to the client failed: the socket refused a write (${error instanceof Error ? error.message : String(error)})`));
+        this.finish(
+          new WebSocketError(
+            "CONNECTION_LOST",
+            `connection to the client failed: the socket refused a write ` +
+              `(${error instanceof Error ? error.message : String(error)})`,
+          ),
+        );
         return;
       }
       const size = Math.min(room, head.length);

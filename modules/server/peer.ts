@@ -2,8 +2,8 @@ import { CLOSED, CONNECTING, OPEN } from "../core/connection";
 import { WebSocketError } from "../core/errors";
 import { ServerConnection, type ServerPolicy } from "../core/server-connection";
 import type { UpgradeRequest } from "../core/server-handshake";
-import { Endpoint, type ClientListener } from "../client/endpoint";
-import { sharedFraming } from "../client/framing";
+import { Endpoint, type ClientListener } from "../endpoint/endpoint";
+import { sharedFraming } from "../endpoint/framing";
 import type { Platform, TimerHandle } from "../platform/platform";
 import type { AcceptedChannel } from "../transport/transport";
 
@@ -40,7 +40,10 @@ export const SERVER_DEFAULTS = Object.freeze({
   idleTimeout: 0,
 } as const);
 
-/** Device entries (listen419, moddable-http) start from these, the manifest's client defaults: an ESP32 cannot hold 16 MiB. */
+/**
+ * Device entries (listen419, moddable-http) start from these, the manifest's client defaults: an ESP32 cannot hold 16
+ * MiB.
+ */
 export const DEVICE_SERVER_DEFAULTS = Object.freeze({
   maxMessageSize: 64 * 1024,
   maxFragments: 1024,
@@ -67,15 +70,24 @@ export class ServerPeer extends Endpoint {
   private idleTimer: TimerHandle | undefined;
   private lastTraffic = 0;
 
-  constructor(platform: Platform, channel: AcceptedChannel, options: PeerOptions, listener: ClientListener,
-    parsed?: { request: UpgradeRequest; head?: Uint8Array }) {
+  constructor(
+    platform: Platform,
+    channel: AcceptedChannel,
+    options: PeerOptions,
+    listener: ClientListener,
+    parsed?: { request: UpgradeRequest; head?: Uint8Array },
+  ) {
     super(platform, listener, options.closeTimeout ?? SERVER_DEFAULTS.closeTimeout);
     this.transport = channel;
     this.idleTimeout = options.idleTimeout ?? SERVER_DEFAULTS.idleTimeout;
     // Connections with the same platform and limits share one frozen options object (framing.ts).
-    const framing = sharedFraming(platform, options.maxMessageSize ?? SERVER_DEFAULTS.maxMessageSize,
-      options.maxFragments ?? SERVER_DEFAULTS.maxFragments, false);
-    this.connection = new ServerConnection(framing, options.policy ?? {}, this.connectionEvents());
+    const framing = sharedFraming(
+      platform,
+      options.maxMessageSize ?? SERVER_DEFAULTS.maxMessageSize,
+      options.maxFragments ?? SERVER_DEFAULTS.maxFragments,
+      false,
+    );
+    this.connection = new ServerConnection(framing, options.policy ?? {}, this);
     channel.attach(this);
     if (parsed) {
       this.connection.accept(parsed.request, parsed.head);
@@ -83,7 +95,9 @@ export class ServerPeer extends Endpoint {
       const ms = options.handshakeTimeout ?? SERVER_DEFAULTS.handshakeTimeout;
       this.startTimer(ms, () => {
         if (this.connection.state === CONNECTING) {
-          this.connection.abort(new WebSocketError("CONNECT_TIMEOUT", `client did not complete the opening handshake within ${ms} ms`));
+          this.connection.abort(
+            new WebSocketError("CONNECT_TIMEOUT", `client did not complete the opening handshake within ${ms} ms`),
+          );
         }
       });
     }
@@ -110,9 +124,9 @@ export class ServerPeer extends Endpoint {
    * stops being read itself, so its queue stays near the high-water mark instead of growing without
    * bound (docs/server.md).
    */
-  override coreWrite(bytes: Uint8Array): boolean {
+  override onOutput(bytes: Uint8Array): boolean {
     this.lastTraffic = this.platform.now();
-    const below = super.coreWrite(bytes);
+    const below = super.onOutput(bytes);
     if (!below && this.connection.state !== CLOSED) this.transport.pause?.();
     return below;
   }
@@ -123,14 +137,14 @@ export class ServerPeer extends Endpoint {
     super.onDrain();
   }
 
-  override coreOpen(protocol: string, extensions: string, headers: Map<string, string>): void {
+  override onEstablished(protocol: string, extensions: string, headers: Map<string, string>): void {
     if (this.idleTimeout > 0) this.armIdle(this.idleTimeout);
-    super.coreOpen(protocol, extensions, headers);
+    super.onEstablished(protocol, extensions, headers);
   }
 
-  override coreClosed(code: number, reason: string, wasClean: boolean): void {
+  override onClosed(code: number, reason: string, wasClean: boolean): void {
     this.stopIdle();
-    super.coreClosed(code, reason, wasClean);
+    super.onClosed(code, reason, wasClean);
   }
 
   /** One timer per connection, re-armed for the time left rather than reset on every chunk. */
@@ -151,7 +165,10 @@ export class ServerPeer extends Endpoint {
   }
 
   protected closedWhileOpening(cause?: WebSocketError): WebSocketError {
-    return new WebSocketError("CONNECTION_FAILED", `the client closed the connection before completing the opening handshake${cause ? ` (${cause.message})` : ""}`,
-      cause ? { cause } : undefined);
+    return new WebSocketError(
+      "CONNECTION_FAILED",
+      `the client closed the connection before completing the opening handshake${cause ? ` (${cause.message})` : ""}`,
+      cause ? { cause } : undefined,
+    );
   }
 }

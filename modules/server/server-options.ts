@@ -5,21 +5,47 @@
  * and what is accepted, before anything listens or is accepted.
  */
 import { validateDeflateOptions } from "../core/extensions/permessage-deflate";
-import { functionOption, integerOption, knownOptions, MAX_SIZE, msOption, optionError, optionsObject, stringOption } from "../core/options";
+import {
+  functionOption,
+  integerOption,
+  knownOptions,
+  MAX_SIZE,
+  msOption,
+  optionError,
+  optionsObject,
+  stringOption,
+} from "../core/options";
 
 /** What every server entry takes (PeerOptions). */
-export const PEER_OPTIONS: readonly string[] = Object.freeze(["maxMessageSize", "maxFragments", "handshakeTimeout", "closeTimeout", "idleTimeout", "policy"]);
+export const PEER_OPTIONS: readonly string[] = Object.freeze([
+  "maxMessageSize",
+  "maxFragments",
+  "handshakeTimeout",
+  "closeTimeout",
+  "idleTimeout",
+  "policy",
+]);
 
 /** Node's upgrade() and createServer(). */
 export const NODE_SERVER_OPTIONS: readonly string[] = Object.freeze([...PEER_OPTIONS, "maxConnections"]);
 
 /** The Moddable HTTP hand-off (and seed 004's device ws.upgrade). */
-export const HTTP_UPGRADE_OPTIONS: readonly string[] = Object.freeze([...PEER_OPTIONS, "maxConnections", "highWaterMark", "platform"]);
+export const HTTP_UPGRADE_OPTIONS: readonly string[] = Object.freeze([
+  ...PEER_OPTIONS,
+  "maxConnections",
+  "highWaterMark",
+  "platform",
+]);
 
 /** The ECMA-419 listener. */
 export const LISTEN_OPTIONS: readonly string[] = Object.freeze([...HTTP_UPGRADE_OPTIONS, "port", "address", "io"]);
 
-const POLICY: readonly string[] = Object.freeze(["selectProtocol", "checkOrigin", "responseHeaders", "perMessageDeflate"]);
+const POLICY: readonly string[] = Object.freeze([
+  "selectProtocol",
+  "checkOrigin",
+  "responseHeaders",
+  "perMessageDeflate",
+]);
 
 function objectOption(name: string, value: unknown, accepted: string): void {
   if (value !== undefined && (typeof value !== "object" || value === null)) throw optionError(name, value, accepted);
@@ -53,6 +79,7 @@ export function checkServerOptions(what: string, options: unknown, known: readon
     functionOption("policy.checkOrigin", policy.checkOrigin);
     functionOption("policy.responseHeaders", policy.responseHeaders);
     const deflate = policy.perMessageDeflate;
-    if (deflate !== undefined && deflate !== false) validateDeflateOptions(deflate, "policy.perMessageDeflate", "server");
+    if (deflate !== undefined && deflate !== false)
+      validateDeflateOptions(deflate, "policy.perMessageDeflate", "server");
   }
 }

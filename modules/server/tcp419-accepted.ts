@@ -8,14 +8,21 @@
  * holds here too.
  */
 import TCP from "embedded:io/socket/tcp";
-import { Tcp419Transport, type Tcp419Socket, type Tcp419SocketConstructor, type Tcp419SocketOptions } from "../transport/tcp419";
+import {
+  Tcp419Transport,
+  type Tcp419Socket,
+  type Tcp419SocketConstructor,
+  type Tcp419SocketOptions,
+} from "../transport/tcp419";
 import type { AcceptedChannel, TransportEvents } from "../transport/transport";
 
 /** What `listener.read()` returned: handed to the TCP constructor as `from`. */
 export type PendingConnection = object;
 
 /** The TCP constructor as the accepting side calls it. */
-export type FromSocketConstructor = new (options: Omit<Tcp419SocketOptions, "address" | "port"> & { from: PendingConnection }) => Tcp419Socket;
+export type FromSocketConstructor = new (
+  options: Omit<Tcp419SocketOptions, "address" | "port"> & { from: PendingConnection },
+) => Tcp419Socket;
 
 export interface AcceptedTcp419Options {
   /** write() reports back-pressure past this many queued bytes (default 16 KiB, as the client). */
@@ -38,7 +45,11 @@ export class AcceptedTcp419Channel implements AcceptedChannel {
       const { address: _address, port: _port, ...callbacks } = socketOptions;
       return new Socket({ ...callbacks, from });
     } as unknown as Tcp419SocketConstructor;
-    this.transport = new Tcp419Transport({ socket: FromListener, highWaterMark: options.highWaterMark, resolve: (_host, done) => done("0.0.0.0") });
+    this.transport = new Tcp419Transport({
+      socket: FromListener,
+      highWaterMark: options.highWaterMark,
+      resolve: (_host, done) => done("0.0.0.0"),
+    });
     this.label = options.label ?? "client";
   }
 

@@ -17,9 +17,9 @@ export const NativeState = Object.freeze({
 /** Failure kinds; the values match WSX_FAIL_* in native/core/wsx_tls.h. */
 export const NativeFailure = Object.freeze({
   NONE: 0,
-  TLS: 2,     // handshake or certificate verification
-  LOST: 3,    // broke after opening (reset, bad record)
-  CONFIG: 4,  // unparsable CA/cert/key, wrong passphrase, missing CA
+  TLS: 2, // handshake or certificate verification
+  LOST: 3, // broke after opening (reset, bad record)
+  CONFIG: 4, // unparsable CA/cert/key, wrong passphrase, missing CA
   MEMORY: 5,
 } as const);
 
@@ -48,7 +48,9 @@ export interface NativeTlsHostOptions {
   resumption: boolean;
 }
 
-/** One server's settings parsed once (CA, client certificate and key) and its kept session, shared by its connections. */
+/**
+ * One server's settings parsed once (CA, client certificate and key) and its kept session, shared by its connections.
+ */
 export interface NativeTlsHost {
   /** A new session: its ClientHello waits in output(). Throws when the host failed (see error) or memory ran out. */
   connect(): NativeTlsSession;
@@ -65,7 +67,10 @@ export interface NativeTlsHost {
 
 /** One TLS connection over memory. */
 export interface NativeTlsSession {
-  /** Ciphertext from the server; returns how many bytes were taken (fewer when decrypted bytes wait: read, then give the rest). */
+  /**
+   * Ciphertext from the server; returns how many bytes were taken (fewer when decrypted bytes wait: read, then give the
+   * rest).
+   */
   input(bytes: Uint8Array): number;
   /** Decrypted bytes (a fresh buffer, owned by the caller), or null when none wait. */
   read(): ArrayBuffer | null;

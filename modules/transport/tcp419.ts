@@ -11,6 +11,7 @@
  */
 import TCP from "embedded:io/socket/tcp";
 import { WebSocketError } from "../core/errors";
+import { isIpLiteral } from "../core/ip-address";
 import type { ConnectTarget, Transport, TransportEvents } from "./transport";
 
 /** The part of an ECMA-419 TCP socket this transport uses. */
@@ -46,7 +47,10 @@ export type Tcp419SocketConstructor = new (options: Tcp419SocketOptions) => Tcp4
  * Turns a host name into an IP address; calls back exactly once, with the
  * address or with undefined and a reason. Returns a function that cancels.
  */
-export type HostResolver = (host: string, done: (address: string | undefined, reason?: string) => void) => (() => void) | void;
+export type HostResolver = (
+  host: string,
+  done: (address: string | undefined, reason?: string) => void,
+) => (() => void) | void;
 
 export interface Tcp419Options {
   /** Name resolution for hosts that are not IP literals (the device runtime supplies one). */
@@ -55,13 +59,6 @@ export interface Tcp419Options {
   highWaterMark?: number;
   /** The socket class (default: the platform's embedded:io/socket/tcp). */
   socket?: Tcp419SocketConstructor;
-}
-
-const IPV4_LITERAL = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/** True for an IPv4 dotted quad or an IPv6 literal (bracketed or not): no resolution needed. */
-export function isIpLiteral(host: string): boolean {
-  return IPV4_LITERAL.test(host) || (host.indexOf(":") >= 0 && /^\[?[0-9A-Fa-f:.]+\]?$/.test(host));
 }
 
 function stripBrackets(host: string): string {
@@ -110,11 +107,16 @@ export class Tcp419Transport implements Transport {
   }
 
   connect(target: ConnectTarget, events: TransportEvents): void {
-    if (this.state !== State.Idle) throw new WebSocketError("INVALID_STATE", "this transport was already connected once");
+    if (this.state !== State.Idle)
+      throw new WebSocketError("INVALID_STATE", "this transport was already connected once");
     this.events = events;
     this.where = `${target.host}:${target.port}`;
     if (target.secure) {
-      this.fail("CONNECTION_FAILED", `${this.where}: the plain ECMA-419 TCP transport cannot carry wss by itself (wss is the TLS layer, modules/transport/tls.ts, over it)`);
+      this.fail(
+        "CONNECTION_FAILED",
+        `${this.where}: the plain ECMA-419 TCP transport cannot carry wss by itself (wss is the TLS layer, ` +
+          `modules/transport/tls.ts, over it)`,
+      );
       return;
     }
     const host = stripBrackets(target.host);
@@ -133,7 +135,11 @@ export class Tcp419Transport implements Transport {
       answered = true;
       this.cancelResolve = undefined;
       if (address) this.open(address, target.port);
-      else this.fail("CONNECTION_FAILED", `cannot connect to ${this.where}: host name not found${reason ? ` (${reason})` : ""}`);
+      else
+        this.fail(
+          "CONNECTION_FAILED",
+          `cannot connect to ${this.where}: host name not found${reason ? ` (${reason})` : ""}`,
+        );
     });
     if (!answered && typeof cancel === "function") this.cancelResolve = cancel;
   }
@@ -253,7 +259,12 @@ export class Tcp419Transport implements Transport {
       left = socket.write(bytes);
     } catch (error) {
       // lwIP throws "not ready" once it has seen the connection fail (its onError follows).
-      this.fail("CONNECTION_LOST", `connection to ${this.where} lost: the socket refused a write (${error instanceof Error ? error.message : String(error)})`, error);
+      this.fail(
+        "CONNECTION_LOST",
+        `connection to ${this.where} lost: the socket refused a write ` +
+          `(${error instanceof Error ? error.message : String(error)})`,
+        error,
+      );
       return false;
     }
     this.writable = typeof left === "number" ? left : this.writable - bytes.length;
@@ -281,7 +292,10 @@ export class Tcp419Transport implements Transport {
   private onSocketError(): void {
     if (this.state === State.Closed) return;
     if (this.state === State.Connecting) {
-      this.fail("CONNECTION_FAILED", `cannot connect to ${this.where}: the connection was refused or could not be established`);
+      this.fail(
+        "CONNECTION_FAILED",
+        `cannot connect to ${this.where}: the connection was refused or could not be established`,
+      );
     } else {
       this.fail("CONNECTION_LOST", `connection to ${this.where} closed by the peer or lost`);
     }

@@ -7,10 +7,11 @@
  * flash), least recently used host out first.
  */
 import { WebSocketError } from "../core/errors";
-import { ipAddressBytes } from "../certs/names";
+import { ipAddressBytes } from "../core/ip-address";
 import { encodeUtf8 } from "../core/utf8";
+import { runTimeSlot } from "../platform/run-time-state";
 import type { NativeTlsHost, NativeTlsHostOptions } from "./mbedtls-native";
-import type { TlsSettings } from "./tls";
+import type { TlsSettings } from "./tls-settings";
 import type { CertData, ConnectTarget, TlsConfig } from "./transport";
 
 class HostEntry {
@@ -50,7 +51,11 @@ export class TlsHosts {
     } catch (error) {
       if (error instanceof WebSocketError) throw error;
       // The binding refuses options of the wrong type (its own TypeError).
-      throw new WebSocketError("INVALID_ARGUMENT", `TLS layer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new WebSocketError(
+        "INVALID_ARGUMENT",
+        `TLS layer: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     const problem = host.error;
     if (problem) {
@@ -109,13 +114,23 @@ function stripBrackets(host: string): string {
   return host.charAt(0) === "[" && host.charAt(host.length - 1) === "]" ? host.slice(1, -1) : host;
 }
 
-/** Same settings: the same values, and the same certificate bytes (a bundle hands out fresh views of the same flash). */
+/**
+ * Same settings: the same values, and the same certificate bytes (a bundle hands out fresh views of the same flash).
+ */
 function sameTls(a: TlsConfig | undefined, b: TlsConfig | undefined): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
-  return a.verify === b.verify && a.insist === b.insist && a.servername === b.servername && a.passphrase === b.passphrase &&
+  return (
+    a.verify === b.verify &&
+    a.insist === b.insist &&
+    a.servername === b.servername &&
+    a.passphrase === b.passphrase &&
     a.resumption === b.resumption &&
-    sameList(a.ca, b.ca) && sameList(a.chain, b.chain) && sameData(a.cert, b.cert) && sameData(a.key, b.key);
+    sameList(a.ca, b.ca) &&
+    sameList(a.chain, b.chain) &&
+    sameData(a.cert, b.cert) &&
+    sameData(a.key, b.key)
+  );
 }
 
 function sameList(a: CertData[] | undefined, b: CertData[] | undefined): boolean {
@@ -142,7 +157,37 @@ function certBytes(data: CertData, name: string, encode: (text: string) => Uint8
   if (typeof data !== "string") throw new WebSocketError("INVALID_ARGUMENT", `${name} must be PEM text or DER bytes`);
   const bytes = encode(data);
   for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] > 0x7f) throw new WebSocketError("INVALID_ARGUMENT", `${name} is not PEM: it has a non-ASCII character at byte ${i}`);
+    if (bytes[i] > 0x7f)
+      throw new WebSocketError("INVALID_ARGUMENT", `${name} is not PEM: it has a non-ASCII character at byte ${i}`);
   }
   return bytes;
+}
+
+/**
+ * A factory's host cache (parsed settings and kept sessions), made by its first connection. It is
+ * run-time state: a device makes its factory while modules preload into flash, where the settings
+ * must stay frozen, so the cache lives in the app's run-time state, keyed by its settings. A Map,
+ * not a WeakMap: XS refuses an object in flash as a WeakMap key ("key: read-only"). The Map keeps the
+ * caches of the last few factories, so runtimes made and dropped at run time (Node) cannot pile up.
+ */
+export function hostsOf(settings: TlsSettings): TlsHosts {
+  const caches = runTimeSlot("tls hosts", makeCaches);
+  let hosts = caches.get(settings);
+  if (hosts === undefined) {
+    if (caches.size >= FACTORIES_KEPT) {
+      const oldest = caches.keys().next().value as TlsSettings;
+      caches.get(oldest)!.close();
+      caches.delete(oldest);
+    }
+    hosts = new TlsHosts(settings);
+    caches.set(settings, hosts);
+  }
+  return hosts;
+}
+
+/** Factories whose host caches are kept at once (a device has one; Node one per mbedtlsRuntime()). */
+const FACTORIES_KEPT = 8;
+
+function makeCaches(): Map<TlsSettings, TlsHosts> {
+  return new Map();
 }

@@ -11,117 +11,18 @@
  * the wait for the peer to finish.
  */
 import { WebSocketError, type ErrorCode } from "../core/errors";
-import { booleanOption, integerOption, knownOptions, optionError, optionsObject } from "../core/options";
 import type { Platform, TimerHandle } from "../platform/platform";
-import { runTimeSlot } from "../platform/run-time-state";
-import { CUT_RECORD, NativeFailure, NativeState, type MbedtlsNative, type NativeTlsHost, type NativeTlsSession } from "./mbedtls-native";
-import { TlsHosts } from "./tls-hosts";
+import {
+  CUT_RECORD,
+  NativeFailure,
+  NativeState,
+  type MbedtlsNative,
+  type NativeTlsHost,
+  type NativeTlsSession,
+} from "./mbedtls-native";
+import { hostsOf } from "./tls-hosts";
+import { TlsSettings, type TlsTransportOptions } from "./tls-settings";
 import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "./transport";
-
-export interface TlsTransportOptions {
-  /** The native core's binding (`wsx-tls` on a device, node/mbedtls.ts on Node). */
-  native: MbedtlsNative;
-  platform: Platform;
-  /** Makes the byte transport TLS runs over (plain TCP to the same host and port). */
-  inner: TransportFactory;
-  /** Fail with CONNECT_TIMEOUT if TCP + TLS are not up after this many ms. 0 (default): no limit of its own (the Client's connectTimeout applies). */
-  handshakeTimeout?: number;
-  /** After end(), how long to wait for the peer to close before closing anyway, in ms. Default 2000. */
-  endTimeout?: number;
-  /** write() returns false once this many bytes wait to be sent (here and in the inner transport). Default 65536. */
-  highWaterMark?: number;
-  /** Ask the server for smaller TLS records (RFC 6066): 0, 512, 1024, 2048 or 4096; asking caps the connection at TLS 1.2. Default: the core's WSX_TLS_MAX_FRAGMENT_LENGTH (0: do not ask). */
-  maxFragmentLength?: number;
-  /** Resume the last session with the same host on the next connection (TLS 1.2 tickets and session IDs, TLS 1.3 tickets). Default true. */
-  resumption?: boolean;
-  /** Hosts whose parsed settings and session are kept in RAM, least recently used out first. Default 4. */
-  hosts?: number;
-}
-
-const OPTION_NAMES = Object.freeze(["native", "platform", "inner", "handshakeTimeout", "endTimeout", "highWaterMark",
-  "maxFragmentLength", "resumption", "hosts"]);
-
-const FRAGMENT_LENGTHS = Object.freeze([0, 512, 1024, 2048, 4096]);
-
-/**
- * The options checked and frozen once per factory and shared by its
- * transports (one reference per connection: XS heap on a device). Frozen:
- * a device makes them while modules preload. The host cache is made by the
- * first connection, at run time (hosts()).
- */
-export class TlsSettings {
-  readonly native: MbedtlsNative;
-  readonly platform: Platform;
-  readonly inner: TransportFactory;
-  readonly handshakeTimeout: number;
-  readonly endTimeout: number;
-  readonly highWaterMark: number;
-  readonly resumption: boolean;
-  /** Hosts kept (1-64). */
-  readonly hostLimit: number;
-  /** undefined: the core's compiled default. */
-  readonly maxFragmentLength: number | undefined;
-
-  constructor(given: TlsTransportOptions) {
-    const options = optionsObject("TLS transport options", given);
-    knownOptions("TLS transport options", options, OPTION_NAMES);
-    const native = options.native as MbedtlsNative | undefined;
-    if (typeof native !== "object" || native === null || typeof native.host !== "function") {
-      throw optionError("TLS transport option native", native, "the wsx-tls binding (an object with host())");
-    }
-    const platform = options.platform as Platform | undefined;
-    if (typeof platform !== "object" || platform === null || typeof platform.setTimer !== "function") {
-      throw optionError("TLS transport option platform", platform, "a Platform");
-    }
-    const inner = options.inner;
-    if (typeof inner !== "function") throw optionError("TLS transport option inner", inner, "a function that makes the byte transport");
-    this.native = native;
-    this.platform = platform;
-    this.inner = inner as TransportFactory;
-    this.handshakeTimeout = integerOption("TLS transport option handshakeTimeout", options.handshakeTimeout, 0, 2147483647, 0);
-    this.endTimeout = integerOption("TLS transport option endTimeout", options.endTimeout, 0, 2147483647, 2000);
-    this.highWaterMark = integerOption("TLS transport option highWaterMark", options.highWaterMark, 1, Infinity, 65536);
-    // Absent: the core's compiled default (WSX_TLS_MAX_FRAGMENT_LENGTH, a manifest define on a device).
-    const fragment = options.maxFragmentLength === undefined ? undefined
-      : integerOption("TLS transport option maxFragmentLength", options.maxFragmentLength, 0, 4096, 0);
-    if (fragment !== undefined && FRAGMENT_LENGTHS.indexOf(fragment) < 0) {
-      throw optionError("TLS transport option maxFragmentLength", fragment, "0, 512, 1024, 2048 or 4096");
-    }
-    this.maxFragmentLength = fragment;
-    this.resumption = booleanOption("TLS transport option resumption", options.resumption, true);
-    this.hostLimit = integerOption("TLS transport option hosts", options.hosts, 1, 64, 4);
-    Object.freeze(this);
-  }
-
-  /**
-   * This factory's host cache (parsed settings and kept sessions), made by its first connection. It is
-   * run-time state: a device makes its factory while modules preload into flash, where the settings
-   * must stay frozen, so the cache lives in the app's run-time state, keyed by these settings. A Map,
-   * not a WeakMap: XS refuses an object in flash as a WeakMap key ("key: read-only"). The Map keeps the
-   * caches of the last few factories, so runtimes made and dropped at run time (Node) cannot pile up.
-   */
-  hosts(): TlsHosts {
-    const caches = runTimeSlot("tls hosts", makeCaches);
-    let hosts = caches.get(this);
-    if (hosts === undefined) {
-      if (caches.size >= FACTORIES_KEPT) {
-        const oldest = caches.keys().next().value as TlsSettings;
-        caches.get(oldest)!.close();
-        caches.delete(oldest);
-      }
-      hosts = new TlsHosts(this);
-      caches.set(this, hosts);
-    }
-    return hosts;
-  }
-}
-
-/** Factories whose host caches are kept at once (a device has one; Node one per mbedtlsRuntime()). */
-const FACTORIES_KEPT = 8;
-
-function makeCaches(): Map<TlsSettings, TlsHosts> {
-  return new Map();
-}
 
 /** What the transport is doing, as bits of one number rather than a field each. */
 const enum Flag {
@@ -185,10 +86,14 @@ export class TlsTransport implements Transport, TransportEvents {
     this.target = target;
     try {
       // Unusable settings (no CA, a bad key...) fail here, before anything is dialled.
-      this.host = this.settings.hosts().hostFor(target);
+      this.host = hostsOf(this.settings).hostFor(target);
       this.inner = this.settings.inner({ host: target.host, port: target.port, secure: false });
     } catch (error) {
-      this.finishLater(error instanceof WebSocketError ? error : new WebSocketError("INVALID_ARGUMENT", String(error), { cause: error }));
+      this.finishLater(
+        error instanceof WebSocketError
+          ? error
+          : new WebSocketError("INVALID_ARGUMENT", String(error), { cause: error }),
+      );
       return;
     }
     const { handshakeTimeout, platform } = this.settings;
@@ -254,7 +159,13 @@ export class TlsTransport implements Transport, TransportEvents {
     try {
       session = this.host.connect();
     } catch (error) {
-      this.finish(new WebSocketError("TLS_ERROR", `TLS session for ${this.where()}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      this.finish(
+        new WebSocketError(
+          "TLS_ERROR",
+          `TLS session for ${this.where()}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
       return;
     }
     this.session = session;
@@ -278,7 +189,13 @@ export class TlsTransport implements Transport, TransportEvents {
     this.flags |= Flag.InnerClosed;
     if ((this.flags & Flag.Finished) !== 0) return;
     if (!this.session) {
-      this.finish(error ?? new WebSocketError("CONNECTION_FAILED", `cannot connect to ${this.where()}: the connection closed while it was being set up`));
+      this.finish(
+        error ??
+          new WebSocketError(
+            "CONNECTION_FAILED",
+            `cannot connect to ${this.where()}: the connection closed while it was being set up`,
+          ),
+      );
       return;
     }
     if ((this.flags & Flag.ShutDown) !== 0) {
@@ -310,7 +227,9 @@ export class TlsTransport implements Transport, TransportEvents {
     } else if ((this.flags & Flag.Opened) !== 0) {
       this.finish(error);
     } else {
-      this.finish(error ?? new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the connection closed`));
+      this.finish(
+        error ?? new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the connection closed`),
+      );
     }
   }
 
@@ -379,7 +298,11 @@ export class TlsTransport implements Transport, TransportEvents {
       return false;
     }
     if (state === NativeState.CLOSED) {
-      this.finish((this.flags & Flag.Opened) !== 0 ? undefined : new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the server ended the session`));
+      this.finish(
+        (this.flags & Flag.Opened) !== 0
+          ? undefined
+          : new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the server ended the session`),
+      );
       return false;
     }
     return (this.flags & Flag.Finished) === 0;
@@ -472,7 +395,12 @@ export class TlsTransport implements Transport, TransportEvents {
     this.timer = undefined;
     if ((this.flags & (Flag.Finished | Flag.Opened)) !== 0) return;
     const stage = this.session ? "TLS handshake" : "TCP connect";
-    this.finish(new WebSocketError("CONNECT_TIMEOUT", `${stage} with ${this.where()} did not finish within ${this.settings.handshakeTimeout} ms`));
+    this.finish(
+      new WebSocketError(
+        "CONNECT_TIMEOUT",
+        `${stage} with ${this.where()} did not finish within ${this.settings.handshakeTimeout} ms`,
+      ),
+    );
   }
 
   private endTimedOut(): void {

@@ -13,8 +13,8 @@
  * while that callback runs (what is not read by then is dropped), and the room is 1024 bytes
  * (kTxBufferSize), a larger write throwing "can't write all data".
  */
-import Listener419 from "../../xs/shims/listener";
-import TCP from "../../xs/shims/tcp";
+import Listener419 from "../../../simulator/shims/listener";
+import TCP from "../../../simulator/shims/tcp";
 
 type Callback = (message: number, value?: number) => void;
 

@@ -4,6 +4,7 @@
  * or a quoted-string that must unescape to a token.
  */
 import { WebSocketError } from "../errors";
+import { TOKEN } from "../http-head";
 import { quotePeer } from "../peer-text";
 
 export interface ExtensionParam {
@@ -18,7 +19,7 @@ export interface ExtensionElement {
 }
 
 function isTokenChar(c: string): boolean {
-  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/.test(c);
+  return TOKEN.test(c);
 }
 
 /** Parse a header value; throws HANDSHAKE_FAILED naming the first thing that is wrong. */
@@ -29,9 +30,14 @@ export function parseExtensions(header: string): ExtensionElement[] {
   let at = 0;
   const n = chars.length;
   const fail = (what: string): never => {
-    throw new WebSocketError("HANDSHAKE_FAILED", `Sec-WebSocket-Extensions ${quotePeer(header, 120)}: ${what} at offset ${at}`);
+    throw new WebSocketError(
+      "HANDSHAKE_FAILED",
+      `Sec-WebSocket-Extensions ${quotePeer(header, 120)}: ${what} at offset ${at}`,
+    );
   };
-  const skipSpace = (): void => { while (at < n && (chars[at] === " " || chars[at] === "\t")) at++; };
+  const skipSpace = (): void => {
+    while (at < n && (chars[at] === " " || chars[at] === "\t")) at++;
+  };
   const token = (what: string): string => {
     const start = at;
     while (at < n && isTokenChar(chars[at])) at++;
@@ -41,21 +47,24 @@ export function parseExtensions(header: string): ExtensionElement[] {
   const quoted = (): string => {
     at++; // opening quote
     let value = "";
-    while (at < n && chars[at] !== "\"") {
+    while (at < n && chars[at] !== '"') {
       if (chars[at] === "\\") at++;
       if (at >= n) break;
       value += chars[at++];
     }
     if (at >= n) fail("unterminated quoted-string");
     at++; // closing quote
-    if (value === "" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) fail(`quoted value ${quotePeer(value)} is not a token`);
+    if (value === "" || !TOKEN.test(value)) fail(`quoted value ${quotePeer(value)} is not a token`);
     return value;
   };
 
   for (;;) {
     skipSpace();
     // Empty list elements (", ,") are allowed by RFC 7230 7 and ignored.
-    if (at < n && chars[at] === ",") { at++; continue; }
+    if (at < n && chars[at] === ",") {
+      at++;
+      continue;
+    }
     if (at >= n) break;
     const element: ExtensionElement = { name: token("an extension name"), params: [] };
     skipSpace();
@@ -68,7 +77,7 @@ export function parseExtensions(header: string): ExtensionElement[] {
       if (at < n && chars[at] === "=") {
         at++;
         skipSpace();
-        value = at < n && chars[at] === "\"" ? quoted() : token(`a value for ${name}`);
+        value = at < n && chars[at] === '"' ? quoted() : token(`a value for ${name}`);
         skipSpace();
       }
       element.params.push({ name, value });

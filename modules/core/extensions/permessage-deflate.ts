@@ -61,7 +61,13 @@ function isWindowBits(value: unknown): value is number {
 }
 
 const DEFLATE_OPTIONS: readonly string[] = Object.freeze([
-  "clientMaxWindowBits", "serverMaxWindowBits", "clientNoContextTakeover", "serverNoContextTakeover", "threshold", "level", "memLevel",
+  "clientMaxWindowBits",
+  "serverMaxWindowBits",
+  "clientNoContextTakeover",
+  "serverNoContextTakeover",
+  "threshold",
+  "level",
+  "memLevel",
 ]);
 
 /** `perMessageDeflate: true`, as `ws` takes it: offer (or accept) with the defaults. */
@@ -72,7 +78,11 @@ export const DEFAULT_DEFLATE: PerMessageDeflateOptions & ServerDeflatePolicy = O
  * INVALID_ARGUMENT naming the bad field, its value and the accepted range. `true` is the
  * defaults. `name` is how the error names the option (e.g. "policy.perMessageDeflate").
  */
-export function validateDeflateOptions(options: unknown, name = "perMessageDeflate", role: "client" | "server" = "client"): PerMessageDeflateOptions {
+export function validateDeflateOptions(
+  options: unknown,
+  name = "perMessageDeflate",
+  role: "client" | "server" = "client",
+): PerMessageDeflateOptions {
   if (options === true) return DEFAULT_DEFLATE;
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw optionError(name, options, "true, false or an object of options");
@@ -81,8 +91,16 @@ export function validateDeflateOptions(options: unknown, name = "perMessageDefla
   knownOptions(name, o, DEFLATE_OPTIONS);
   const own = o.clientMaxWindowBits;
   // The client may offer the parameter without a value (true) or not at all (false); a server policy is a number.
-  if (role === "client" ? own !== undefined && typeof own !== "boolean" && !isWindowBits(own) : own !== undefined && !isWindowBits(own)) {
-    throw optionError(`${name}.clientMaxWindowBits`, own, role === "client" ? "true, false or an integer from 8 to 15" : "an integer from 8 to 15");
+  if (
+    role === "client"
+      ? own !== undefined && typeof own !== "boolean" && !isWindowBits(own)
+      : own !== undefined && !isWindowBits(own)
+  ) {
+    throw optionError(
+      `${name}.clientMaxWindowBits`,
+      own,
+      role === "client" ? "true, false or an integer from 8 to 15" : "an integer from 8 to 15",
+    );
   }
   integerOption(`${name}.serverMaxWindowBits`, o.serverMaxWindowBits, 8, 15, 15);
   booleanOption(`${name}.clientNoContextTakeover`, o.clientNoContextTakeover, false);
@@ -107,7 +125,12 @@ export function deflateOffer(options: PerMessageDeflateOptions): string {
 
 type Params = Map<string, string | true>;
 
-const PARAMS = Object.freeze(["server_no_context_takeover", "client_no_context_takeover", "server_max_window_bits", "client_max_window_bits"]);
+const PARAMS = Object.freeze([
+  "server_no_context_takeover",
+  "client_no_context_takeover",
+  "server_max_window_bits",
+  "client_max_window_bits",
+]);
 
 /** One element's parameters, checked for unknown names, duplicates and value syntax; returns a reason on failure. */
 function readParams(element: ExtensionElement): Params | string {
@@ -127,7 +150,11 @@ function readParams(element: ExtensionElement): Params | string {
 }
 
 function failAnswer(header: string, what: string): never {
-  throw new WebSocketError("HANDSHAKE_FAILED", `server's permessage-deflate answer ${quotePeer(header, 120)} is not acceptable: ${what}`, { status: 101 });
+  throw new WebSocketError(
+    "HANDSHAKE_FAILED",
+    `server's permessage-deflate answer ${quotePeer(header, 120)} is not acceptable: ${what}`,
+    { status: 101 },
+  );
 }
 
 /**
@@ -152,9 +179,13 @@ export function acceptDeflateAnswer(header: string, options: PerMessageDeflateOp
   const serverBits = params.get("server_max_window_bits");
   if (serverBits === true) failAnswer(header, "server_max_window_bits needs a value in a response");
   if (options.serverMaxWindowBits !== undefined) {
-    if (serverBits === undefined) failAnswer(header, `server_max_window_bits=${options.serverMaxWindowBits} was offered but not confirmed`);
+    if (serverBits === undefined)
+      failAnswer(header, `server_max_window_bits=${options.serverMaxWindowBits} was offered but not confirmed`);
     if (Number(serverBits) > options.serverMaxWindowBits) {
-      failAnswer(header, `server_max_window_bits=${serverBits} is larger than the ${options.serverMaxWindowBits} offered`);
+      failAnswer(
+        header,
+        `server_max_window_bits=${serverBits} is larger than the ${options.serverMaxWindowBits} offered`,
+      );
     }
   }
   if (options.serverNoContextTakeover && !params.has("server_no_context_takeover")) {
@@ -167,7 +198,8 @@ export function acceptDeflateAnswer(header: string, options: PerMessageDeflateOp
   if (clientBits !== undefined) {
     if (own === false) failAnswer(header, "client_max_window_bits was not offered");
     if (clientBits === true) failAnswer(header, "client_max_window_bits needs a value in a response");
-    if (Number(clientBits) > ownBits) failAnswer(header, `client_max_window_bits=${clientBits} is larger than the ${ownBits} offered`);
+    if (Number(clientBits) > ownBits)
+      failAnswer(header, `client_max_window_bits=${clientBits} is larger than the ${ownBits} offered`);
     ownBits = Number(clientBits);
   }
   return {
@@ -184,7 +216,10 @@ export function acceptDeflateAnswer(header: string, options: PerMessageDeflateOp
  * Returns the response element and the agreement, or undefined (decline:
  * the connection goes ahead uncompressed). Malformed offers are declined too.
  */
-export function acceptDeflateOffer(header: string, policy: ServerDeflatePolicy): { response: string; agreement: DeflateAgreement } | undefined {
+export function acceptDeflateOffer(
+  header: string,
+  policy: ServerDeflatePolicy,
+): { response: string; agreement: DeflateAgreement } | undefined {
   let elements: ExtensionElement[];
   try {
     elements = parseExtensions(header);
@@ -198,7 +233,8 @@ export function acceptDeflateOffer(header: string, policy: ServerDeflatePolicy):
     const offeredServerBits = params.get("server_max_window_bits");
     if (offeredServerBits === true) continue; // a value is required in an offer too
     const offeredClientBits = params.get("client_max_window_bits");
-    if (policy.clientMaxWindowBits !== undefined && policy.clientMaxWindowBits < 15 && offeredClientBits === undefined) continue;
+    if (policy.clientMaxWindowBits !== undefined && policy.clientMaxWindowBits < 15 && offeredClientBits === undefined)
+      continue;
 
     let response = PERMESSAGE_DEFLATE;
     const serverNoContext = params.has("server_no_context_takeover") || policy.serverNoContextTakeover === true;
@@ -211,13 +247,22 @@ export function acceptDeflateOffer(header: string, policy: ServerDeflatePolicy):
     if (offeredServerBits !== undefined || serverBits < 15) response += `; server_max_window_bits=${serverBits}`;
 
     let clientBits = offeredClientBits === undefined || offeredClientBits === true ? 15 : Number(offeredClientBits);
-    if (offeredClientBits !== undefined && policy.clientMaxWindowBits !== undefined && policy.clientMaxWindowBits < clientBits) {
+    if (
+      offeredClientBits !== undefined &&
+      policy.clientMaxWindowBits !== undefined &&
+      policy.clientMaxWindowBits < clientBits
+    ) {
       clientBits = policy.clientMaxWindowBits;
       response += `; client_max_window_bits=${clientBits}`;
     }
     return {
       response,
-      agreement: { serverNoContextTakeover: serverNoContext, clientNoContextTakeover: clientNoContext, serverMaxWindowBits: serverBits, clientMaxWindowBits: clientBits },
+      agreement: {
+        serverNoContextTakeover: serverNoContext,
+        clientNoContextTakeover: clientNoContext,
+        serverMaxWindowBits: serverBits,
+        clientMaxWindowBits: clientBits,
+      },
     };
   }
   return undefined;
