@@ -2,7 +2,7 @@
  * The device server paths on the XS engine notice a client that ends TCP
  * without a close frame, by FIN alone or by closing its socket: close 1006,
  * and the slot (maxConnections 1) is free for the next client. Both the
- * standalone ECMA-419 listener (listen419.ts + tcp419-accepted.ts) and the
+ * standalone ECMA-419 listener (listen419.ts + tcp419.ts adopting the accepted socket) and the
  * Moddable HTTP hand-off (moddable-http.ts + LegacySocketChannel).
  */
 import net from "node:net";

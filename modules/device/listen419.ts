@@ -18,7 +18,7 @@ import { AdmittedChannel } from "../server/admitted-channel";
 import { devicePeerOptions, type PeerOptions } from "../server/peer";
 import { checkServerOptions, LISTEN_OPTIONS } from "../server/server-options";
 import { optionError } from "../core/options";
-import { AcceptedTcp419Channel, type FromSocketConstructor, type PendingConnection } from "../server/tcp419-accepted";
+import { Tcp419Transport, type FromSocketConstructor, type PendingConnection } from "../transport/tcp419";
 
 export type Accept = (socket: ServerSocket, request: UpgradeRequest) => void;
 
@@ -32,7 +32,10 @@ export interface ListenOptions extends PeerOptions {
   address?: string;
   /** Most connections held at once, handshaking or open (default 4); more get 503. */
   maxConnections?: number;
-  /** Bytes queued per connection before send() reports back-pressure (default 4096). */
+  /**
+   * Bytes queued per connection before send() reports back-pressure (default 16384: modules/transport/byte-pipe.ts says
+   * why).
+   */
   highWaterMark?: number;
   /** Timers and randomness (default: Moddable's). */
   platform?: Platform;
@@ -68,10 +71,12 @@ export function listen(options: ListenOptions, accept: Accept): WebSocketListene
   const admission = new Admission(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS.device);
   const peerOptions = devicePeerOptions(options);
   const ListenerClass = options.io?.Listener ?? (Listener as unknown as ListenerConstructor);
-  const channelOptions = { highWaterMark: options.highWaterMark ?? 4096, socket: options.io?.TCP };
+  // One frozen object for every connection; absent, the pipe's own default applies.
+  const tcpOptions = Object.freeze({ highWaterMark: options.highWaterMark });
+  const TCP = options.io?.TCP;
 
   const take = (from: PendingConnection): void => {
-    const channel = new AcceptedTcp419Channel(from, channelOptions);
+    const channel = new Tcp419Transport(tcpOptions).adopt(from, TCP);
     if (!admission.enter()) {
       // Answer, then close once written, so the client learns why. The socket takes writes
       // once it reports itself writable (onOpen); end() before that would drop the answer.

@@ -40,7 +40,10 @@ export interface ModdableHttpServer {
 export interface HttpUpgradeOptions extends PeerOptions {
   /** Most WebSocket connections held at once through this handler (default 4); more get 503. */
   maxConnections?: number;
-  /** Bytes queued per connection before send() reports back-pressure (default 4096). */
+  /**
+   * Bytes queued per connection before send() reports back-pressure (default 16384: modules/transport/byte-pipe.ts says
+   * why).
+   */
   highWaterMark?: number;
   platform?: Platform;
 }

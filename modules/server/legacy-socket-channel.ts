@@ -17,6 +17,7 @@
  * when the kernel takes less than all: that ends the connection as an error.
  */
 import { WebSocketError } from "../core/errors";
+import { BytePipe, DEFAULT_HIGH_WATER_MARK, PIPE_CLOSED, PIPE_FREE_BIT } from "../transport/byte-pipe";
 import type { AcceptedChannel, TransportEvents } from "../transport/transport";
 
 /** Moddable's legacy TCP socket, as far as this channel uses it. */
@@ -31,31 +32,32 @@ export interface LegacySocket {
 const READABLE = 2;
 const WRITABLE = 3;
 
+/** The channel's own bit in the pipe's flags: pause() was called. */
+const PAUSED = PIPE_FREE_BIT;
+
 export interface LegacySocketChannelOptions {
-  /** write() reports back-pressure past this many queued bytes (default 4096). */
+  /**
+   * write() reports back-pressure past this many queued bytes (default 16384: modules/transport/byte-pipe.ts says why).
+   */
   highWaterMark?: number;
   /** Bytes the HTTP server already took from the socket (the request line), delivered first. */
   prefix?: Uint8Array;
-  /** Runs a function soon, outside the caller's stack (the platform's timer). */
+  /** Runs a function soon, outside the caller's stack (the platform's timer): hands held bytes over. */
   defer: (fn: () => void) => void;
 }
 
-export class LegacySocketChannel implements AcceptedChannel {
+/** The write queue, drain and close are the pipe's (byte-pipe.ts); the socket's write() says how much room it has. */
+export class LegacySocketChannel extends BytePipe implements AcceptedChannel {
   private socket: LegacySocket | undefined;
-  private events: TransportEvents | undefined;
-  private readonly queue: Uint8Array[] = [];
-  private queued = 0;
-  private ending = false;
-  private paused = false;
-  private drainOwed = false;
-  private readonly highWaterMark: number;
+  private readonly limit: number;
   /** Bytes taken from the socket that could not be handed over yet (no events, paused, or earlier bytes waiting). */
   private held: Uint8Array[] | undefined;
   private readonly defer: (fn: () => void) => void;
 
   constructor(socket: LegacySocket, options: LegacySocketChannelOptions) {
+    super();
     this.socket = socket;
-    this.highWaterMark = options.highWaterMark ?? 4096;
+    this.limit = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     this.defer = options.defer;
     if (options.prefix && options.prefix.length) this.held = [options.prefix];
     socket.callback = (message, value) => this.onSocket(message, value);
@@ -64,64 +66,79 @@ export class LegacySocketChannel implements AcceptedChannel {
     this.take();
   }
 
-  get bufferedAmount(): number {
-    return this.queued;
+  protected get highWaterMark(): number {
+    return this.limit;
   }
 
   attach(events: TransportEvents): void {
-    if (this.events) return;
+    if (this.events || (this.flags & PIPE_CLOSED) !== 0) return;
     this.events = events;
     // What was taken before (the request's start and the headers the HTTP server left): no new "readable" comes for
     // them.
     this.defer(() => this.handOver());
   }
 
-  write(bytes: Uint8Array): boolean {
-    if (!this.socket || this.ending) return false;
-    if (bytes.length) {
-      this.queue.push(bytes);
-      this.queued += bytes.length;
-      this.flush();
-    }
-    const below = this.queued < this.highWaterMark;
-    if (!below) this.drainOwed = true;
-    return below;
-  }
-
-  end(): void {
-    if (!this.socket || this.ending) return;
-    this.ending = true;
-    if (this.queued === 0) this.finish(undefined);
-  }
-
-  destroy(): void {
-    this.finish(undefined);
-  }
-
   pause(): void {
-    this.paused = true;
+    this.flags |= PAUSED;
   }
 
   resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
+    if ((this.flags & PAUSED) === 0) return;
+    this.flags &= ~PAUSED;
     this.defer(() => this.handOver());
+  }
+
+  // ---- the pipe's sink: the socket ----
+
+  protected canPush(): boolean {
+    return this.socket !== undefined;
+  }
+
+  /** Writes what fits now; the socket says how much with write() and no argument. */
+  protected push(bytes: Uint8Array, from: number): number {
+    const socket = this.socket!;
+    let size: number;
+    try {
+      const room = Number(socket.write()) || 0;
+      if (room <= 0) return from;
+      size = Math.min(room, bytes.length - from);
+      // The legacy socket takes ArrayBuffers; copy out exactly the bytes to send.
+      socket.write(bytes.slice(from, from + size).buffer);
+    } catch (error) {
+      this.close(
+        new WebSocketError(
+          "CONNECTION_LOST",
+          `connection to the client failed: the socket refused a write ` +
+            `(${error instanceof Error ? error.message : String(error)})`,
+        ),
+      );
+      return from;
+    }
+    return from + size;
+  }
+
+  protected endWrites(): void {
+    this.close(undefined);
+  }
+
+  protected release(): void {
+    const socket = this.socket!;
+    this.socket = undefined;
+    socket.callback = undefined;
+    this.held = undefined;
+    try {
+      socket.close();
+    } catch {
+      // already closed underneath us
+    }
   }
 
   private onSocket(message: number, value: number | undefined): void {
     if (!this.socket) return;
     if (message === READABLE) this.take();
-    else if (message === WRITABLE) {
-      const had = this.queued > 0;
-      this.flush();
-      if (!this.socket || !had || this.queued > 0) return;
-      if (this.ending) this.finish(undefined);
-      else if (this.drainOwed) {
-        this.drainOwed = false;
-        this.events?.onDrain();
-      }
-    } else if (message < 0) {
-      this.finish(
+    else if (message === WRITABLE) this.pump();
+    else if (message < 0) {
+      this.close(
         new WebSocketError(
           "CONNECTION_LOST",
           `connection to the client ` +
@@ -140,62 +157,16 @@ export class LegacySocketChannel implements AcceptedChannel {
     const buffer = socket.read(ArrayBuffer);
     if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0) return;
     const bytes = new Uint8Array(buffer);
-    if (this.events && !this.paused && !this.held) this.events.onData(bytes);
+    if (this.events && (this.flags & PAUSED) === 0 && !this.held) this.events.onData(bytes);
     else (this.held ??= []).push(bytes);
   }
 
   /** Hand held bytes over in order, while attached and not paused (a handler may pause or close meanwhile). */
   private handOver(): void {
-    while (this.held && this.events && !this.paused) {
+    while (this.held && this.events && (this.flags & PAUSED) === 0) {
       const next = this.held.shift() as Uint8Array;
       if (this.held.length === 0) this.held = undefined;
       this.events.onData(next);
     }
-  }
-
-  /** Write what fits now; the socket says how much with write() and no argument. */
-  private flush(): void {
-    const socket = this.socket;
-    while (socket && this.socket && this.queued > 0) {
-      let room: number;
-      const head = this.queue[0];
-      try {
-        room = Number(socket.write()) || 0;
-        if (room <= 0) return;
-        // The legacy socket takes ArrayBuffers; copy out exactly the bytes to send.
-        socket.write(head.slice(0, Math.min(room, head.length)).buffer);
-      } catch (error) {
-        this.finish(
-          new WebSocketError(
-            "CONNECTION_LOST",
-            `connection to the client failed: the socket refused a write ` +
-              `(${error instanceof Error ? error.message : String(error)})`,
-          ),
-        );
-        return;
-      }
-      const size = Math.min(room, head.length);
-      this.queued -= size;
-      if (size === head.length) this.queue.shift();
-      else this.queue[0] = head.subarray(size);
-    }
-  }
-
-  private finish(error: WebSocketError | undefined): void {
-    const socket = this.socket;
-    if (!socket) return;
-    this.socket = undefined;
-    socket.callback = undefined;
-    this.queue.length = 0;
-    this.queued = 0;
-    this.held = undefined;
-    try {
-      socket.close();
-    } catch {
-      // already closed underneath us
-    }
-    const events = this.events;
-    this.events = undefined;
-    if (events) this.defer(() => events.onClose(error));
   }
 }

@@ -12,7 +12,9 @@
 import TCP from "embedded:io/socket/tcp";
 import { WebSocketError } from "../core/errors";
 import { isIpLiteral } from "../core/ip-address";
-import type { ConnectTarget, Transport, TransportEvents } from "./transport";
+import { integerOption, MAX_SIZE } from "../core/options";
+import { BytePipe, DEFAULT_HIGH_WATER_MARK, later, PIPE_CLOSED, PIPE_FREE_BIT } from "./byte-pipe";
+import type { AcceptedChannel, ConnectTarget, Transport, TransportEvents } from "./transport";
 
 /** The part of an ECMA-419 TCP socket this transport uses. */
 export interface Tcp419Socket {
@@ -25,9 +27,13 @@ export interface Tcp419Socket {
  * ECMA-419 calls a socket's callbacks with `this` set to the socket, and the
  * socket keeps the `target` it was given as its `target` property.
  */
-export interface Tcp419SocketOptions {
+export interface Tcp419SocketOptions extends Tcp419Callbacks {
   address: string;
   port: number;
+}
+
+/** What a socket is made with, dialled or accepted: the callbacks and their target. */
+export interface Tcp419Callbacks {
   nodelay?: boolean;
   format: "buffer";
   target: unknown;
@@ -43,6 +49,12 @@ interface OwnSocket {
 
 export type Tcp419SocketConstructor = new (options: Tcp419SocketOptions) => Tcp419Socket;
 
+/** What `listener.read()` returned (embedded:io/socket/listener): handed to the TCP constructor as `from`. */
+export type PendingConnection = object;
+
+/** The TCP constructor as the accepting side calls it. */
+export type FromSocketConstructor = new (options: Tcp419Callbacks & { from: PendingConnection }) => Tcp419Socket;
+
 /**
  * Turns a host name into an IP address; calls back exactly once, with the
  * address or with undefined and a reason. Returns a function that cancels.
@@ -55,7 +67,10 @@ export type HostResolver = (
 export interface Tcp419Options {
   /** Name resolution for hosts that are not IP literals (the device runtime supplies one). */
   resolve?: HostResolver;
-  /** write() returns false once this many bytes wait for the socket (default 16 KiB). */
+  /**
+   * write() returns false once this many bytes wait for the socket (default DEFAULT_HIGH_WATER_MARK, 16 KiB:
+   * byte-pipe.ts says why).
+   */
   highWaterMark?: number;
   /** The socket class (default: the platform's embedded:io/socket/tcp). */
   socket?: Tcp419SocketConstructor;
@@ -65,9 +80,11 @@ function stripBrackets(host: string): string {
   return host.charAt(0) === "[" && host.charAt(host.length - 1) === "]" ? host.slice(1, -1) : host;
 }
 
-function later(callback: () => void): void {
-  Promise.resolve().then(callback);
-}
+/** Shared by transports made without options. */
+const NO_OPTIONS: Tcp419Options = Object.freeze({});
+
+/** Tcp419Transport's own bit in the pipe's flags: pause() was called. */
+const PAUSED = PIPE_FREE_BIT;
 
 const enum State {
   Idle,
@@ -77,33 +94,29 @@ const enum State {
   Closed,
 }
 
-export class Tcp419Transport implements Transport {
-  private readonly Socket: Tcp419SocketConstructor;
-  private readonly resolve: HostResolver | undefined;
-  private readonly highWaterMark: number;
+/**
+ * A dialled connection (connect()) or one a listener accepted (adopt(), then
+ * attach()). The write queue, drain and close are the pipe's (byte-pipe.ts);
+ * the socket's writable count is the room it offers.
+ */
+export class Tcp419Transport extends BytePipe implements Transport, AcceptedChannel {
+  /** The options as given: often one frozen object shared by every connection of a runtime. */
+  private readonly settings: Tcp419Options;
   private state = State.Idle;
   private socket: Tcp419Socket | undefined;
-  private events: TransportEvents | undefined;
   private where = "";
   private cancelResolve: (() => void) | undefined;
   /** Bytes the socket will take now without blocking. */
   private writable = 0;
-  /** Bytes waiting for the socket; made the first time bytes must wait (most writes go straight through). */
-  private queue: Uint8Array[] | null = null;
-  private queueOffset = 0;
-  private queued = 0;
-  private ending = false;
-  private paused = false;
-  private drainOwed = false;
 
-  constructor(options: Tcp419Options = {}) {
-    this.Socket = options.socket ?? (TCP as unknown as Tcp419SocketConstructor);
-    this.resolve = options.resolve;
-    this.highWaterMark = options.highWaterMark ?? 16384;
+  constructor(options: Tcp419Options = NO_OPTIONS) {
+    super();
+    integerOption("TCP transport option highWaterMark", options.highWaterMark, 1, MAX_SIZE, DEFAULT_HIGH_WATER_MARK);
+    this.settings = options;
   }
 
-  get bufferedAmount(): number {
-    return this.queued;
+  protected get highWaterMark(): number {
+    return this.settings.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
   }
 
   connect(target: ConnectTarget, events: TransportEvents): void {
@@ -124,13 +137,14 @@ export class Tcp419Transport implements Transport {
       this.open(host, target.port);
       return;
     }
-    if (!this.resolve) {
+    const resolve = this.settings.resolve;
+    if (!resolve) {
       this.fail("CONNECTION_FAILED", `cannot connect to ${this.where}: no name resolver configured for host names`);
       return;
     }
     this.state = State.Resolving;
     let answered = false;
-    const cancel = this.resolve(host, (address, reason) => {
+    const cancel = resolve(host, (address, reason) => {
       if (answered || this.state !== State.Resolving) return;
       answered = true;
       this.cancelResolve = undefined;
@@ -144,42 +158,104 @@ export class Tcp419Transport implements Transport {
     if (!answered && typeof cancel === "function") this.cancelResolve = cancel;
   }
 
-  write(bytes: Uint8Array): boolean {
-    if (this.state === State.Closed || this.ending) return false;
-    if (bytes.length > 0) {
-      if (this.state === State.Open && this.queued === 0 && bytes.length <= this.writable && this.socket) {
-        this.writeToSocket(this.socket, bytes); // nothing waits and the socket takes it all
-      } else {
-        (this.queue ??= []).push(bytes);
-        this.queued += bytes.length;
-        if (this.state === State.Open) this.flush();
-      }
+  /**
+   * Server side: take over a connection a listener accepted (`from`, what
+   * `listener.read()` returned). The socket is made now, with this transport
+   * as its target; call attach() before returning to the event loop (the
+   * socket calls back from there). lwIP reports an accepted socket writable at
+   * once, as it does a connected one: that is onOpen, as for a dialled one.
+   */
+  adopt(from: PendingConnection, Socket: FromSocketConstructor = TCP as unknown as FromSocketConstructor): this {
+    if (this.state !== State.Idle)
+      throw new WebSocketError("INVALID_STATE", "this transport was already connected once");
+    this.state = State.Connecting;
+    this.where = "the client";
+    try {
+      this.socket = new Socket({
+        from,
+        nodelay: true,
+        format: "buffer",
+        target: this,
+        onReadable: Tcp419Transport.socketReadable as Tcp419Callbacks["onReadable"],
+        onWritable: Tcp419Transport.socketWritable as Tcp419Callbacks["onWritable"],
+        onError: Tcp419Transport.socketError as Tcp419Callbacks["onError"],
+      });
+    } catch (error) {
+      // Reported once attached, as a dialled socket's failure is (never from inside the caller's call).
+      this.socket = undefined;
+      this.where = `cannot take the accepted connection: ${error instanceof Error ? error.message : String(error)}`;
     }
-    const below = this.queued < this.highWaterMark;
-    if (!below) this.drainOwed = true;
-    return below;
+    return this;
   }
 
-  end(): void {
-    if (this.state === State.Closed || this.ending) return;
-    this.ending = true;
-    if (this.state !== State.Open || this.queued === 0) this.finish(undefined);
+  /** AcceptedChannel: the events of an adopted connection. */
+  attach(events: TransportEvents): void {
+    if (this.events !== undefined || (this.flags & PIPE_CLOSED) !== 0) return;
+    this.events = events;
+    if (this.state === State.Connecting && this.socket === undefined) this.fail("CONNECTION_FAILED", this.where);
   }
 
-  destroy(): void {
-    if (this.state === State.Closed) return;
-    this.finish(undefined);
+  override end(): void {
+    // Not connected yet: nothing was sent, so nothing to flush.
+    if (this.state === State.Open) super.end();
+    else this.destroy();
   }
 
   pause(): void {
-    this.paused = true;
+    this.flags |= PAUSED;
   }
 
   resume(): void {
-    if (!this.paused) return;
-    this.paused = false;
+    if ((this.flags & PAUSED) === 0) return;
+    this.flags &= ~PAUSED;
     // lwIP signals readable only when new bytes arrive: read what waited meanwhile.
     if (this.state === State.Open) later(() => this.readAvailable(undefined));
+  }
+
+  // ---- the pipe's sink: the socket ----
+
+  protected canPush(): boolean {
+    return this.state === State.Open && this.writable > 0;
+  }
+
+  /** Never more than the socket said it can take. */
+  protected push(bytes: Uint8Array, from: number): number {
+    const socket = this.socket!;
+    const size = Math.min(bytes.length - from, this.writable);
+    let left: number | undefined | void;
+    try {
+      left = socket.write(from === 0 && size === bytes.length ? bytes : bytes.subarray(from, from + size));
+    } catch (error) {
+      // lwIP throws "not ready" once it has seen the connection fail (its onError follows).
+      this.fail(
+        "CONNECTION_LOST",
+        `connection to ${this.where} lost: the socket refused a write ` +
+          `(${error instanceof Error ? error.message : String(error)})`,
+        error,
+      );
+      return from;
+    }
+    this.writable = typeof left === "number" ? left : this.writable - size;
+    return from + size;
+  }
+
+  protected endWrites(): void {
+    this.close(undefined);
+  }
+
+  protected release(): void {
+    this.state = State.Closed;
+    this.cancelResolve?.();
+    this.cancelResolve = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      try {
+        socket.close();
+      } catch {
+        // already closed underneath us: nothing left to release
+      }
+    }
   }
 
   // One set of socket callbacks for every transport, finding theirs through the socket's
@@ -198,16 +274,17 @@ export class Tcp419Transport implements Transport {
 
   private open(address: string, port: number): void {
     this.state = State.Connecting;
+    const Socket = this.settings.socket ?? (TCP as unknown as Tcp419SocketConstructor);
     try {
-      this.socket = new this.Socket({
+      this.socket = new Socket({
         address,
         port,
         nodelay: true,
         format: "buffer",
         target: this,
-        onReadable: Tcp419Transport.socketReadable as Tcp419SocketOptions["onReadable"],
-        onWritable: Tcp419Transport.socketWritable as Tcp419SocketOptions["onWritable"],
-        onError: Tcp419Transport.socketError as Tcp419SocketOptions["onError"],
+        onReadable: Tcp419Transport.socketReadable as Tcp419Callbacks["onReadable"],
+        onWritable: Tcp419Transport.socketWritable as Tcp419Callbacks["onWritable"],
+        onError: Tcp419Transport.socketError as Tcp419Callbacks["onError"],
       });
     } catch (error) {
       this.socket = undefined;
@@ -220,55 +297,7 @@ export class Tcp419Transport implements Transport {
     if (this.state === State.Closed) return;
     this.writable = count;
     if (this.state === State.Connecting && !this.opened()) return;
-    const hadQueue = this.queued > 0;
-    this.flush();
-    if (this.state !== State.Open) return;
-    if (hadQueue && this.queued === 0) {
-      if (this.ending) {
-        this.finish(undefined);
-        return;
-      }
-      if (this.drainOwed) {
-        this.drainOwed = false;
-        this.events?.onDrain();
-      }
-    }
-  }
-
-  /** Hand queued bytes to the socket, never more than it said it can take. */
-  private flush(): void {
-    const socket = this.socket;
-    const queue = this.queue;
-    while (socket && queue && this.state === State.Open && this.queued > 0 && this.writable > 0) {
-      const head = queue[0];
-      const size = Math.min(head.length - this.queueOffset, this.writable);
-      if (!this.writeToSocket(socket, head.subarray(this.queueOffset, this.queueOffset + size))) return;
-      this.queueOffset += size;
-      this.queued -= size;
-      if (this.queueOffset === head.length) {
-        queue.shift();
-        this.queueOffset = 0;
-      }
-    }
-  }
-
-  /** Bytes the socket said it can take now. False when it refused them (the transport is then closed). */
-  private writeToSocket(socket: Tcp419Socket, bytes: Uint8Array): boolean {
-    let left: number | undefined | void;
-    try {
-      left = socket.write(bytes);
-    } catch (error) {
-      // lwIP throws "not ready" once it has seen the connection fail (its onError follows).
-      this.fail(
-        "CONNECTION_LOST",
-        `connection to ${this.where} lost: the socket refused a write ` +
-          `(${error instanceof Error ? error.message : String(error)})`,
-        error,
-      );
-      return false;
-    }
-    this.writable = typeof left === "number" ? left : this.writable - bytes.length;
-    return true;
+    this.pump();
   }
 
   /** Connected: tell the owner. False when the owner closed us from inside onOpen. */
@@ -283,7 +312,7 @@ export class Tcp419Transport implements Transport {
     // one batch, so bytes can be the first sign that the socket is connected.
     if (this.state === State.Connecting && this.socket && !this.opened()) return;
     const socket = this.socket;
-    if (!socket || this.state !== State.Open || this.paused) return;
+    if (!socket || this.state !== State.Open || (this.flags & PAUSED) !== 0) return;
     // Read exactly what the socket reported; read() alone takes everything waiting.
     const buffer = count === undefined ? socket.read() : socket.read(count);
     if (buffer && buffer.byteLength > 0) this.events?.onData(new Uint8Array(buffer));
@@ -302,29 +331,6 @@ export class Tcp419Transport implements Transport {
   }
 
   private fail(code: "CONNECTION_FAILED" | "CONNECTION_LOST", message: string, cause?: unknown): void {
-    this.finish(new WebSocketError(code, message, cause === undefined ? undefined : { cause }));
-  }
-
-  /** Close the socket and report onClose once, asynchronously (never from inside a caller's call). */
-  private finish(error: WebSocketError | undefined): void {
-    if (this.state === State.Closed) return;
-    this.state = State.Closed;
-    this.cancelResolve?.();
-    this.cancelResolve = undefined;
-    const socket = this.socket;
-    this.socket = undefined;
-    this.queue = null;
-    this.queued = 0;
-    this.queueOffset = 0;
-    if (socket) {
-      try {
-        socket.close();
-      } catch {
-        // already closed underneath us: nothing left to release
-      }
-    }
-    const events = this.events;
-    this.events = undefined;
-    if (events) later(() => events.onClose(error));
+    this.close(new WebSocketError(code, message, cause === undefined ? undefined : { cause }));
   }
 }

@@ -3,6 +3,7 @@
  */
 import { booleanOption, integerOption, knownOptions, optionError, optionsObject } from "../core/options";
 import type { Platform } from "../platform/platform";
+import { DEFAULT_HIGH_WATER_MARK } from "./byte-pipe";
 import type { MbedtlsNative } from "./mbedtls-native";
 import type { TransportFactory } from "./transport";
 
@@ -19,7 +20,10 @@ export interface TlsTransportOptions {
   handshakeTimeout?: number;
   /** After end(), how long to wait for the peer to close before closing anyway, in ms. Default 2000. */
   endTimeout?: number;
-  /** write() returns false once this many bytes wait to be sent (here and in the inner transport). Default 65536. */
+  /**
+   * write() returns false once this many bytes wait to be sent (here and in the inner transport). Default 16384
+   * (byte-pipe.ts says why).
+   */
   highWaterMark?: number;
   /**
    * Ask the server for smaller TLS records (RFC 6066): 0, 512, 1024, 2048 or 4096; asking caps the connection at TLS
@@ -93,7 +97,13 @@ export class TlsSettings {
       0,
     );
     this.endTimeout = integerOption("TLS transport option endTimeout", options.endTimeout, 0, 2147483647, 2000);
-    this.highWaterMark = integerOption("TLS transport option highWaterMark", options.highWaterMark, 1, Infinity, 65536);
+    this.highWaterMark = integerOption(
+      "TLS transport option highWaterMark",
+      options.highWaterMark,
+      1,
+      Infinity,
+      DEFAULT_HIGH_WATER_MARK,
+    );
     // Absent: the core's compiled default (WSX_TLS_MAX_FRAGMENT_LENGTH, a manifest define on a device).
     const fragment =
       options.maxFragmentLength === undefined

@@ -12,6 +12,7 @@
  */
 import { WebSocketError, type ErrorCode } from "../core/errors";
 import type { Platform, TimerHandle } from "../platform/platform";
+import { BytePipe, DEFAULT_HIGH_WATER_MARK, later, PIPE_CLOSED, PIPE_ENDING } from "./byte-pipe";
 import {
   CUT_RECORD,
   NativeFailure,
@@ -24,14 +25,14 @@ import { hostsOf } from "./tls-hosts";
 import { TlsSettings, type TlsTransportOptions } from "./tls-settings";
 import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "./transport";
 
-/** What the transport is doing, as bits of one number rather than a field each. */
+/**
+ * What the transport is doing, as bits of the pipe's one number rather than a field each: from
+ * PIPE_FREE_BIT (8) up; the pipe's own (closed, ending, drain owed) are below.
+ */
 const enum Flag {
-  Opened = 1,
-  Ending = 2,
-  ShutDown = 4,
-  Paused = 8,
-  Finished = 16,
-  NeedDrain = 32,
+  Opened = 8,
+  ShutDown = 16,
+  Paused = 32,
   /** The inner transport said it is full: wait for its onDrain before encrypting more. */
   Blocked = 64,
   /** The inner transport has closed (its onClose came). */
@@ -44,40 +45,36 @@ const enum Flag {
 
 const EMPTY = new Uint8Array(0);
 
-function later(callback: () => void): void {
-  Promise.resolve().then(callback);
-}
-
 /**
  * One TLS connection over one inner transport. It is the inner transport's
- * listener too (one object per connection).
+ * listener too (one object per connection). Plaintext written waits in the
+ * pipe (byte-pipe.ts) while the handshake runs or the inner transport is full.
  */
-export class TlsTransport implements Transport, TransportEvents {
+export class TlsTransport extends BytePipe implements Transport, TransportEvents {
   private readonly settings: TlsSettings;
   private inner: Transport | undefined;
   private host: NativeTlsHost | undefined;
   private session: NativeTlsSession | undefined;
-  private events: TransportEvents | undefined;
   /** Until open: the handshake's messages name it. */
   private target: ConnectTarget | undefined;
   private timer: TimerHandle | undefined;
-  private flags = 0;
   /** Ciphertext that arrived while paused (or while a turn was reading), not yet given to the core. */
   private held: Uint8Array | null = null;
-  /** Plaintext waiting for the inner transport; made the first time bytes must wait. */
-  private queue: Uint8Array[] | null = null;
-  private queueHead = 0;
-  private headOffset = 0;
-  private queued = 0;
   /** How the inner transport ended, while that waits for the app to resume. */
   private closeError: WebSocketError | undefined;
 
   constructor(settings: TlsSettings) {
+    super();
     this.settings = settings;
   }
 
-  get bufferedAmount(): number {
+  /** Plaintext waiting here, and ciphertext waiting in the inner transport. */
+  override get bufferedAmount(): number {
     return this.queued + (this.inner ? this.inner.bufferedAmount : 0);
+  }
+
+  protected get highWaterMark(): number {
+    return this.settings.highWaterMark;
   }
 
   connect(target: ConnectTarget, events: TransportEvents): void {
@@ -89,7 +86,7 @@ export class TlsTransport implements Transport, TransportEvents {
       this.host = hostsOf(this.settings).hostFor(target);
       this.inner = this.settings.inner({ host: target.host, port: target.port, secure: false });
     } catch (error) {
-      this.finishLater(
+      this.close(
         error instanceof WebSocketError
           ? error
           : new WebSocketError("INVALID_ARGUMENT", String(error), { cause: error }),
@@ -101,27 +98,8 @@ export class TlsTransport implements Transport, TransportEvents {
     this.inner.connect({ host: target.host, port: target.port, secure: false }, this);
   }
 
-  write(bytes: Uint8Array): boolean {
-    if ((this.flags & (Flag.Finished | Flag.Ending)) !== 0) return false;
-    if (bytes.length > 0) {
-      if (this.queued === 0 && (this.flags & (Flag.Opened | Flag.Blocked)) === Flag.Opened) {
-        // Nothing waits: straight through; only what the inner transport has no room for waits.
-        const taken = this.encrypt(bytes, 0);
-        if (taken < bytes.length) this.enqueue(taken === 0 ? bytes : bytes.subarray(taken));
-      } else {
-        this.enqueue(bytes);
-      }
-    }
-    if (this.bufferedAmount >= this.settings.highWaterMark) {
-      this.flags |= Flag.NeedDrain;
-      return false;
-    }
-    return true;
-  }
-
-  end(): void {
-    if ((this.flags & (Flag.Finished | Flag.Ending)) !== 0) return;
-    this.flags |= Flag.Ending;
+  override end(): void {
+    if ((this.flags & (PIPE_CLOSED | PIPE_ENDING)) !== 0) return;
     if ((this.flags & Flag.Opened) === 0) {
       this.destroy();
       return;
@@ -129,12 +107,7 @@ export class TlsTransport implements Transport, TransportEvents {
     const { platform, endTimeout } = this.settings;
     if (this.timer !== undefined) platform.clearTimer(this.timer);
     this.timer = platform.setTimer(() => this.endTimedOut(), endTimeout);
-    if (this.queued === 0) this.shutDown();
-  }
-
-  destroy(): void {
-    if ((this.flags & Flag.Finished) !== 0) return;
-    this.finishLater(undefined);
+    super.end(); // close_notify once the queued plaintext is out (endWrites)
   }
 
   pause(): void {
@@ -154,12 +127,12 @@ export class TlsTransport implements Transport, TransportEvents {
 
   /** TCP is up: start the handshake. */
   onOpen(): void {
-    if ((this.flags & Flag.Finished) !== 0 || !this.host) return;
+    if ((this.flags & PIPE_CLOSED) !== 0 || !this.host) return;
     let session: NativeTlsSession;
     try {
       session = this.host.connect();
     } catch (error) {
-      this.finish(
+      this.close(
         new WebSocketError(
           "TLS_ERROR",
           `TLS session for ${this.where()}: ${error instanceof Error ? error.message : String(error)}`,
@@ -175,21 +148,21 @@ export class TlsTransport implements Transport, TransportEvents {
   }
 
   onData(chunk: Uint8Array): void {
-    if ((this.flags & Flag.Finished) !== 0) return;
+    if ((this.flags & PIPE_CLOSED) !== 0) return;
     this.take(chunk);
   }
 
   onDrain(): void {
-    if ((this.flags & Flag.Finished) !== 0) return;
+    if ((this.flags & PIPE_CLOSED) !== 0) return;
     this.flags &= ~Flag.Blocked;
     this.pump();
   }
 
   onClose(error?: WebSocketError): void {
     this.flags |= Flag.InnerClosed;
-    if ((this.flags & Flag.Finished) !== 0) return;
+    if ((this.flags & PIPE_CLOSED) !== 0) return;
     if (!this.session) {
-      this.finish(
+      this.close(
         error ??
           new WebSocketError(
             "CONNECTION_FAILED",
@@ -199,7 +172,7 @@ export class TlsTransport implements Transport, TransportEvents {
       return;
     }
     if ((this.flags & Flag.ShutDown) !== 0) {
-      this.finish(error); // we ended it: our close_notify went out, the peer's answer does not matter
+      this.close(error); // we ended it: our close_notify went out, the peer's answer does not matter
       return;
     }
     // What arrived before the end reaches the app first: now, or after its pause.
@@ -209,13 +182,13 @@ export class TlsTransport implements Transport, TransportEvents {
       return;
     }
     if (this.held) this.take(EMPTY);
-    if ((this.flags & (Flag.Finished | Flag.CloseDeferred)) === 0) this.ended(error);
+    if ((this.flags & (PIPE_CLOSED | Flag.CloseDeferred)) === 0) this.ended(error);
   }
 
   /** The inner transport ended (error: how) and everything before it was delivered. */
   private ended(error: WebSocketError | undefined): void {
     const session = this.session;
-    if (!session || (this.flags & Flag.Finished) !== 0) return;
+    if (!session || (this.flags & PIPE_CLOSED) !== 0) return;
     this.flags &= ~Flag.CloseDeferred;
     this.closeError = undefined;
     session.eof(error !== undefined && error.code === "CONNECTION_LOST");
@@ -223,11 +196,11 @@ export class TlsTransport implements Transport, TransportEvents {
     if (session.state === NativeState.FAILED) {
       // Our own TLS verdicts (and a record cut short) win; a plain loss keeps the transport's words and cause.
       const plainLoss = session.failure === NativeFailure.LOST && session.mbedtlsError !== CUT_RECORD;
-      this.finish(plainLoss && error ? error : this.nativeError(session));
+      this.close(plainLoss && error ? error : this.nativeError(session));
     } else if ((this.flags & Flag.Opened) !== 0) {
-      this.finish(error);
+      this.close(error);
     } else {
-      this.finish(
+      this.close(
         error ?? new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the connection closed`),
       );
     }
@@ -259,7 +232,7 @@ export class TlsTransport implements Transport, TransportEvents {
       if (taken === 0) break; // nothing moved: the rest waits for the next turn
     }
     this.flags &= ~Flag.Reading;
-    if (!alive || (this.flags & Flag.Finished) !== 0) return;
+    if (!alive || (this.flags & PIPE_CLOSED) !== 0) return;
     if (rest.length > 0) this.held = rest;
     else if ((this.flags & (Flag.CloseDeferred | Flag.Paused)) === Flag.CloseDeferred) this.ended(this.closeError);
   }
@@ -275,7 +248,7 @@ export class TlsTransport implements Transport, TransportEvents {
       const plain = session.read();
       if (plain === null) return true;
       this.events?.onData(new Uint8Array(plain));
-      if ((this.flags & Flag.Finished) !== 0) return false;
+      if ((this.flags & PIPE_CLOSED) !== 0) return false;
     }
   }
 
@@ -283,40 +256,39 @@ export class TlsTransport implements Transport, TransportEvents {
   private opened(): boolean {
     this.flags |= Flag.Opened;
     this.target = undefined;
-    if ((this.flags & Flag.Ending) === 0) this.clearTimer();
+    if ((this.flags & PIPE_ENDING) === 0) this.clearTimer();
     this.events?.onOpen();
-    if ((this.flags & Flag.Finished) !== 0) return false;
+    if ((this.flags & PIPE_CLOSED) !== 0) return false;
     this.pump(); // what was written before the handshake ended
-    return (this.flags & Flag.Finished) === 0;
+    return (this.flags & PIPE_CLOSED) === 0;
   }
 
   /** Ends the transport when the session did. False when it did. */
   private check(session: NativeTlsSession): boolean {
     const state = session.state;
     if (state === NativeState.FAILED) {
-      this.finish(this.nativeError(session));
+      this.close(this.nativeError(session));
       return false;
     }
     if (state === NativeState.CLOSED) {
-      this.finish(
+      this.close(
         (this.flags & Flag.Opened) !== 0
           ? undefined
           : new WebSocketError("TLS_ERROR", `TLS handshake with ${this.where()} failed: the server ended the session`),
       );
       return false;
     }
-    return (this.flags & Flag.Finished) === 0;
+    return (this.flags & PIPE_CLOSED) === 0;
   }
 
-  // ---- writing ----
+  // ---- writing: the pipe's sink is the session, then the inner transport ----
 
-  private enqueue(bytes: Uint8Array): void {
-    (this.queue ??= []).push(bytes);
-    this.queued += bytes.length;
+  protected canPush(): boolean {
+    return (this.flags & (Flag.Opened | Flag.Blocked | PIPE_CLOSED)) === Flag.Opened;
   }
 
   /** Encrypts from bytes[offset] while the inner transport has room; returns the offset reached. */
-  private encrypt(bytes: Uint8Array, offset: number): number {
+  protected push(bytes: Uint8Array, offset: number): number {
     const session = this.session!;
     let at = offset;
     while (at < bytes.length) {
@@ -325,43 +297,13 @@ export class TlsTransport implements Transport, TransportEvents {
       at += n;
       if (!this.sendOutput(session)) break;
     }
-    if (session.state === NativeState.FAILED) this.finish(this.nativeError(session));
+    if (session.state === NativeState.FAILED) this.close(this.nativeError(session));
     return at;
   }
 
-  /** Writes queued plaintext while the inner transport takes it; then drain, then end if asked. */
-  private pump(): void {
-    const queue = this.queue;
-    if (queue && this.session && (this.flags & (Flag.Opened | Flag.Blocked | Flag.Finished)) === Flag.Opened) {
-      while (this.queueHead < queue.length) {
-        const head = queue[this.queueHead];
-        const at = this.encrypt(head, this.headOffset);
-        if ((this.flags & Flag.Finished) !== 0) return;
-        this.queued -= at - this.headOffset;
-        if (at < head.length) {
-          this.headOffset = at;
-          break;
-        }
-        this.queueHead++;
-        this.headOffset = 0;
-      }
-      if (this.queueHead === queue.length) {
-        this.queue = null;
-        this.queueHead = 0;
-      } else if (this.queueHead > 64) {
-        this.queue = queue.slice(this.queueHead);
-        this.queueHead = 0;
-      }
-    }
-    if (this.queued > 0 || (this.flags & (Flag.Blocked | Flag.Finished)) !== 0) return;
-    if ((this.flags & Flag.Ending) !== 0) {
-      this.shutDown();
-      return;
-    }
-    if ((this.flags & Flag.NeedDrain) !== 0 && this.bufferedAmount < this.settings.highWaterMark) {
-      this.flags &= ~Flag.NeedDrain;
-      this.events?.onDrain();
-    }
+  /** end() was called and the queued plaintext is out. */
+  protected endWrites(): void {
+    this.shutDown();
   }
 
   /** Ciphertext the core made goes to the inner transport. False when it is full (wait for its onDrain). */
@@ -379,7 +321,7 @@ export class TlsTransport implements Transport, TransportEvents {
 
   /** close_notify, then the inner transport's own end (FIN after what is queued). */
   private shutDown(): void {
-    if ((this.flags & (Flag.ShutDown | Flag.Finished)) !== 0) return;
+    if ((this.flags & (Flag.ShutDown | PIPE_CLOSED)) !== 0) return;
     this.flags |= Flag.ShutDown;
     const session = this.session;
     if (session) {
@@ -393,9 +335,9 @@ export class TlsTransport implements Transport, TransportEvents {
 
   private handshakeTimedOut(): void {
     this.timer = undefined;
-    if ((this.flags & (Flag.Finished | Flag.Opened)) !== 0) return;
+    if ((this.flags & (PIPE_CLOSED | Flag.Opened)) !== 0) return;
     const stage = this.session ? "TLS handshake" : "TCP connect";
-    this.finish(
+    this.close(
       new WebSocketError(
         "CONNECT_TIMEOUT",
         `${stage} with ${this.where()} did not finish within ${this.settings.handshakeTimeout} ms`,
@@ -405,7 +347,7 @@ export class TlsTransport implements Transport, TransportEvents {
 
   private endTimedOut(): void {
     this.timer = undefined;
-    this.finish();
+    this.close(undefined);
   }
 
   private clearTimer(): void {
@@ -423,24 +365,8 @@ export class TlsTransport implements Transport, TransportEvents {
     return new WebSocketError(code, session.error || `TLS connection with ${this.where()} failed`);
   }
 
-  /** Ends now and reports on a later turn (destroy() must not call back into its caller). */
-  private finishLater(error: WebSocketError | undefined): void {
-    this.stop();
-    const events = this.events;
-    this.events = undefined;
-    if (events) later(() => events.onClose(error));
-  }
-
-  private finish(error?: WebSocketError): void {
-    if ((this.flags & Flag.Finished) !== 0) return;
-    this.stop();
-    const events = this.events;
-    this.events = undefined;
-    events?.onClose(error);
-  }
-
-  private stop(): void {
-    this.flags |= Flag.Finished;
+  /** The pipe closed: free the session, the timer and the inner transport. */
+  protected release(): void {
     this.clearTimer();
     this.session?.close();
     this.session = undefined;
@@ -448,10 +374,6 @@ export class TlsTransport implements Transport, TransportEvents {
     this.target = undefined;
     this.held = null;
     this.closeError = undefined;
-    this.queue = null;
-    this.queueHead = 0;
-    this.headOffset = 0;
-    this.queued = 0;
     const inner = this.inner;
     this.inner = undefined;
     if (inner && (this.flags & Flag.InnerClosed) === 0) inner.destroy();
