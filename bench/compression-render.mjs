@@ -1,4 +1,4 @@
-// The compression section of BENCHMARKS.md, from one run of bench/compression.mjs.
+// The compression section of bench/RESULTS.md, from one run of bench/compression.mjs.
 import { createRequire } from "node:module";
 import { KINDS } from "./compression-payloads.mjs";
 import { cell, num, ratio, summary } from "./stats.mjs";

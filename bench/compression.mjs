@@ -8,7 +8,7 @@
 //    process, in an order that rotates from run to run.
 // 2. The compression provider alone, in process (bench/compression-provider.mjs).
 // 3. XS: heap of a connection with and without the extension (bench/compression-xs.mjs).
-// --write puts the tables into BENCHMARKS.md (section "compression", after "micro").
+// --write puts the tables into bench/RESULTS.md (section "compression", after "micro").
 // --quick: one run with a tenth of the messages.
 import { spawn } from "node:child_process";
 import os from "node:os";
@@ -116,7 +116,7 @@ async function main() {
   console.log(`\n${markdown}`);
   if (flag("write") && !quick) {
     replaceSection("compression", markdown, undefined, { after: "micro" });
-    console.log("wrote the compression results to BENCHMARKS.md");
+    console.log("wrote the compression results to bench/RESULTS.md");
   }
 }
 

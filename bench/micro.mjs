@@ -4,7 +4,7 @@
 // validation (the receiver's check of a text piece vs node:buffer isUtf8, which
 // ws uses). The core gets the Node platform's hooks, as the Client passes them.
 //   node bench/micro.mjs [--core=path/to/core.mjs] [--working-tree | --rev=<commit>] [--quick] [--write]
-// --write puts the table into BENCHMARKS.md (section "micro").
+// --write puts the table into bench/RESULTS.md (section "micro").
 // --core measures another build of the core (for experiments on a copy).
 import { isUtf8 } from "node:buffer";
 import { build } from "esbuild";
@@ -186,5 +186,5 @@ if (args.includes("--write")) {
     ...results.map((r) => `| ${r.name} | ${r.unit} | ${f(r.ours.median, r.unit)} | ${f(r.ws.median, r.unit)} | ${r.ratio.median.toFixed(2)}× (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)}) |`),
   ];
   replaceSection("micro", lines.join("\n"));
-  console.log("wrote the micro-benchmarks to BENCHMARKS.md");
+  console.log("wrote the micro-benchmarks to bench/RESULTS.md");
 }

@@ -1,4 +1,4 @@
-// The Node section of BENCHMARKS.md, from the samples of one `npm run bench`:
+// The Node section of bench/RESULTS.md, from the samples of one `npm run bench`:
 // rates, per-run ratios to ws, client CPU per message, peak memory.
 import { execFileSync } from "node:child_process";
 import { cell, ratio, summary } from "./stats.mjs";

@@ -1,5 +1,5 @@
 // `npm run bench`: this project against ws and undici on Node, side by side in
-// the same run, then the XS figures; results go to BENCHMARKS.md.
+// the same run, then the XS figures; results go to bench/RESULTS.md.
 //
 //   node bench/run.mjs [--quick] [--runs=N] [--only=rtt32,pipe64] [--clients=ours,ws]
 //                      [--no-micro] [--no-compression] [--no-xs] [--no-tls] [--working-tree | --rev=<commit>] [--no-write]
@@ -112,7 +112,7 @@ async function main() {
   console.log(`\n${markdown}`);
   if (write) {
     replaceSection("node", markdown);
-    console.log("wrote the Node results to BENCHMARKS.md");
+    console.log("wrote the Node results to bench/RESULTS.md");
   }
   // The micro-benchmarks and XS measure the very sources the clients ran (HEAD may move meanwhile).
   const sourceArgs = flag("working-tree") ? ["--working-tree"] : [`--rev=${built.commit}`];

@@ -6,7 +6,7 @@
 // Figures: handshake CPU and bytes, full against resumed, against a Node TLS
 // server and `openssl s_server`; timer wake-ups per second of an idle wss
 // connection; wss echo throughput of mbedtlsRuntime against Node's tls path.
-// Results go to BENCHMARKS.md (section "tls") unless --quick or --no-write.
+// Results go to bench/RESULTS.md (section "tls") unless --quick or --no-write.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -145,7 +145,7 @@ try {
   console.log(`\n${markdown}`);
   if (write) {
     replaceSection("tls", markdown, undefined, { after: "xs-text" });
-    console.log("wrote the TLS results to BENCHMARKS.md");
+    console.log("wrote the TLS results to bench/RESULTS.md");
   }
 } finally {
   peers.proc.stdin.end();

@@ -284,7 +284,7 @@ try {
   console.log(`\n${markdown}`);
   if (write) {
     replaceSection("xs", markdown);
-    console.log("wrote the XS results to BENCHMARKS.md");
+    console.log("wrote the XS results to bench/RESULTS.md");
   }
   if (sim.bridge.uncaught.length) console.error("uncaught in XS:", sim.bridge.uncaught);
 } catch (error) {

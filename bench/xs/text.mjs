@@ -8,7 +8,7 @@
 // Figures: the worker's CPU time per byte (smallest of the rounds) and xsnap's metering steps per byte
 // (host-tests/device-text/text-cost.ts says what each sees).
 //   node bench/xs/text.mjs [--quick] [--no-write]
-// Measures the working tree; writes the generated "xs-text" section of BENCHMARKS.md unless --quick or --no-write.
+// Measures the working tree; writes the generated "xs-text" section of bench/RESULTS.md unless --quick or --no-write.
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { importTs } from "../../simulator/load-ts.mjs";
@@ -84,5 +84,5 @@ const markdown = lines.join("\n");
 console.log(`\n${markdown}`);
 if (write) {
   replaceSection("xs-text", markdown, undefined, { after: "xs" });
-  console.log("wrote the XS text results to BENCHMARKS.md");
+  console.log("wrote the XS text results to bench/RESULTS.md");
 }

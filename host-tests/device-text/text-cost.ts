@@ -1,7 +1,7 @@
 /**
  * What UTF-8 text costs on the XS engine, per byte, at several sizes: the
  * measurements behind host-tests/device-text/xs-text-linear.test.ts and the
- * XS text rows of BENCHMARKS.md (bench/xs/text.mjs).
+ * XS text rows of bench/RESULTS.md (bench/xs/text.mjs).
  *
  * Two figures per operation and size, each for one delivery to the worker
  * that repeats the operation over about the same number of bytes at every size:

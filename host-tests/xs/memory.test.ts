@@ -58,7 +58,7 @@ test("XS heap: idle Client, ReconnectingClient (with and without keep-alive), th
   expect(kinds.tlsTransport).toBeLessThanOrEqual(TLS_TRANSPORT);
 }, 60000);
 
-// One open idle wss connection on the device's configuration, in slots (chunks are not metered here; BENCHMARKS.md
+// One open idle wss connection on the device's configuration, in slots (chunks are not metered here; bench/RESULTS.md
 // has bytes). The library's share, the simulator's socket and session objects taken out, was 94 slots with the
 // polled MbedtlsTransport (its pending poll timer included: 1760 B on the ESP32 estimate); it must not grow.
 const WSS_SHARE = 74;
