@@ -36,7 +36,7 @@ const ROWS = [
 
 const git = (a) => execFileSync("git", a, { encoding: "utf8" }).trim();
 const commit = git(["rev-parse", "--short=12", "HEAD"]);
-const dirty = git(["status", "--porcelain", "--", "modules", "host-tests/device-text", "host-tests/xs/shims"]) !== "";
+const dirty = git(["status", "--porcelain", "--", "modules", "host-tests/device-text", "simulator/shims"]) !== "";
 const started = new Date();
 
 const probe = await TextCostProbe.start();
