@@ -171,15 +171,7 @@ export class Tcp419Transport extends BytePipe implements Transport, AcceptedChan
     this.state = State.Connecting;
     this.where = "the client";
     try {
-      this.socket = new Socket({
-        from,
-        nodelay: true,
-        format: "buffer",
-        target: this,
-        onReadable: Tcp419Transport.socketReadable as Tcp419Callbacks["onReadable"],
-        onWritable: Tcp419Transport.socketWritable as Tcp419Callbacks["onWritable"],
-        onError: Tcp419Transport.socketError as Tcp419Callbacks["onError"],
-      });
+      this.socket = new Socket(this.socketOptions({ from }));
     } catch (error) {
       // Reported once attached, as a dialled socket's failure is (never from inside the caller's call).
       this.socket = undefined;
@@ -258,6 +250,18 @@ export class Tcp419Transport extends BytePipe implements Transport, AcceptedChan
     }
   }
 
+  /** Completes a socket's options (where it connects, or what it was accepted from) with ours. */
+  private socketOptions<T extends object>(where: T): T & Tcp419Callbacks {
+    const options = where as T & Tcp419Callbacks;
+    options.nodelay = true;
+    options.format = "buffer";
+    options.target = this;
+    options.onReadable = Tcp419Transport.socketReadable as Tcp419Callbacks["onReadable"];
+    options.onWritable = Tcp419Transport.socketWritable as Tcp419Callbacks["onWritable"];
+    options.onError = Tcp419Transport.socketError as Tcp419Callbacks["onError"];
+    return options;
+  }
+
   // One set of socket callbacks for every transport, finding theirs through the socket's
   // `target`: three closures per connection cost about 600 bytes of XS heap on an ESP32.
   private static socketReadable(this: OwnSocket, count: number): void {
@@ -276,16 +280,7 @@ export class Tcp419Transport extends BytePipe implements Transport, AcceptedChan
     this.state = State.Connecting;
     const Socket = this.settings.socket ?? (TCP as unknown as Tcp419SocketConstructor);
     try {
-      this.socket = new Socket({
-        address,
-        port,
-        nodelay: true,
-        format: "buffer",
-        target: this,
-        onReadable: Tcp419Transport.socketReadable as Tcp419Callbacks["onReadable"],
-        onWritable: Tcp419Transport.socketWritable as Tcp419Callbacks["onWritable"],
-        onError: Tcp419Transport.socketError as Tcp419Callbacks["onError"],
-      });
+      this.socket = new Socket(this.socketOptions({ address, port }));
     } catch (error) {
       this.socket = undefined;
       const reason = error instanceof Error ? error.message : String(error);
