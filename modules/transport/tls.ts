@@ -11,16 +11,9 @@
  * the wait for the peer to finish.
  */
 import { WebSocketError, type ErrorCode } from "../core/errors";
-import type { Platform, TimerHandle } from "../platform/platform";
-import { BytePipe, DEFAULT_HIGH_WATER_MARK, later, PIPE_CLOSED, PIPE_ENDING } from "./byte-pipe";
-import {
-  CUT_RECORD,
-  NativeFailure,
-  NativeState,
-  type MbedtlsNative,
-  type NativeTlsHost,
-  type NativeTlsSession,
-} from "./mbedtls-native";
+import type { TimerHandle } from "../platform/platform";
+import { BytePipe, later, PIPE_CLOSED, PIPE_ENDING } from "./byte-pipe";
+import { CUT_RECORD, NativeFailure, NativeState, type NativeTlsHost, type NativeTlsSession } from "./mbedtls-native";
 import { hostsOf } from "./tls-hosts";
 import { TlsSettings, type TlsTransportOptions } from "./tls-settings";
 import type { ConnectTarget, Transport, TransportEvents, TransportFactory } from "./transport";
